@@ -1,0 +1,39 @@
+#include "bridge/poller/backoff.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <random>
+
+namespace bridge::poller {
+
+UniformRandom default_random() {
+  auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
+  return [engine]() { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
+}
+
+Backoff::Backoff(BackoffPolicy policy, UniformRandom random)
+    : policy_(policy), random_(random ? std::move(random) : default_random()) {}
+
+Duration Backoff::base_delay(std::uint32_t n) const {
+  if (n == 0) return Duration::zero();
+  const double initial = static_cast<double>(policy_.initial.count());
+  const double cap = static_cast<double>(policy_.max.count());
+  const double multiplier = std::max(1.0, policy_.multiplier);
+  // Stop multiplying once over the cap: no overflow however long the meter stays down.
+  double wait = initial;
+  for (std::uint32_t i = 1; i < n && wait < cap; ++i) wait *= multiplier;
+  return Duration{static_cast<Duration::rep>(std::min(wait, cap))};
+}
+
+Duration Backoff::on_failure() {
+  if (failures_ < UINT32_MAX) ++failures_;
+  const double base = static_cast<double>(base_delay(failures_).count());
+  const double jitter = std::clamp(policy_.jitter, 0.0, 1.0);
+  // Uniform in [base * (1 - jitter), base * (1 + jitter)), then capped.
+  const double factor = 1.0 + jitter * (2.0 * random_() - 1.0);
+  const double wait = std::min(base * factor, static_cast<double>(policy_.max.count()));
+  return Duration{static_cast<Duration::rep>(std::max(0.0, std::round(wait)))};
+}
+
+}  // namespace bridge::poller
