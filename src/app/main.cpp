@@ -7,6 +7,7 @@
 
 #include "bridge/log.h"
 #include "bridge/version.h"
+#include "check_config.h"
 
 namespace {
 
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
   bridge::log::set_level(level);
 
   if (*run) return not_yet("run", "issue #5, poller engine");
-  if (*check) return not_yet("check-config", "issue #2, configuration");
+  if (*check) return bridge::app::check_config(check_path, std::cout, std::cerr);
   if (*read) return not_yet("read", "issue #3, DLMS client stack");
   if (*ctl) return not_yet("ctl", "REST API, not filed yet");
   return kExitUsage;

@@ -1,0 +1,586 @@
+// The TOML schema: sections, defaults, per-meter overrides and cross-checks. Every problem is
+// collected (never stop at the first) so an operator fixes a file in one round.
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "bridge/config/config.h"
+#include "bridge/log.h"
+#include "table_reader.h"
+
+namespace bridge::config {
+namespace {
+
+using detail::Diagnostics;
+using detail::DurationRule;
+using detail::TableReader;
+
+constexpr std::size_t kMaxLlsPassword = 16;  // AARQ calling-authentication-value, Microstar limit
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+         c == '.';
+}
+
+bool is_name(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_name_char); }
+
+std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// Names usable in URLs (/api/v1/meters/{id}), MQTT topics and metric labels without escaping.
+bool check_name(TableReader& r, std::string_view key, const std::string& value) {
+  if (is_name(value)) return true;
+  r.problem(key, in_quotes(value) + " may only contain letters, digits, '.', '_' and '-'");
+  return false;
+}
+
+// ---- [qos] ----------------------------------------------------------------------------------
+
+// Reads every overridable QoS key present in `r` on top of `q` (fleet defaults or the fleet
+// values when `r` is a meter), then checks the combinations. A meter reports a bad combination
+// only when it sets one of the keys itself (otherwise [qos] already reported it once).
+void read_qos(TableReader& r, QosConfig& q, bool per_meter) {
+  auto involved = [&](std::string_view a, std::string_view b) { return !per_meter || r.has(a) || r.has(b); };
+  constexpr auto kPos = DurationRule::positive;
+  constexpr auto kNonNeg = DurationRule::non_negative;
+  r.duration("poll_interval", q.poll_interval, kPos);
+  r.duration("request_timeout", q.request_timeout, kPos);
+  r.duration("connect_timeout", q.connect_timeout, kPos);
+  r.integer_as("connect_attempts", q.connect_attempts, 1, 100);
+  r.duration("backoff_initial", q.backoff_initial, kPos);
+  r.number("backoff_multiplier", q.backoff_multiplier, 1.0, 10.0);
+  r.duration("backoff_max", q.backoff_max, kPos);
+  r.number("backoff_jitter", q.backoff_jitter, 0.0, 1.0);
+  r.duration("reconnect_settle", q.reconnect_settle, kNonNeg);
+  r.duration("inter_attempt_wait", q.inter_attempt_wait, kNonNeg);
+  r.integer_as("read_retries", q.read_retries, 0, 10);
+  r.duration("read_retry_delay", q.read_retry_delay, kNonNeg);
+  r.duration("disc_timeout", q.disc_timeout, kPos);
+  r.duration("drain_on_connect", q.drain_on_connect, kNonNeg);
+  r.optional_duration("keepalive_idle", q.keepalive_idle, kPos);
+  r.integer_as("breaker_max_reconnects", q.breaker_max_reconnects, 1, 1'000'000);
+  r.duration("breaker_window", q.breaker_window, kPos);
+  r.duration("breaker_open", q.breaker_open, kPos);
+  r.duration("silence_timeout", q.silence_timeout, kPos);
+  r.integer_as("max_consecutive_hdlc_errors", q.max_consecutive_hdlc_errors, 1, 1'000'000);
+  r.integer_as("max_consecutive_failed_cycles", q.max_consecutive_failed_cycles, 1, 1'000'000);
+  r.optional_duration("reconnect_max_age", q.reconnect_max_age, kPos);
+  r.integer_as("reconnect_every_reads", q.reconnect_every_reads, 0, 1'000'000'000);
+  r.duration("event_throttle", q.event_throttle, kNonNeg);
+
+  // Combinations, reported where the later of the two keys is (or the table).
+  if (q.backoff_max < q.backoff_initial && involved("backoff_max", "backoff_initial")) {
+    r.problem(r.has("backoff_max") ? "backoff_max" : "backoff_initial",
+              "backoff_max (" + format_duration(q.backoff_max) + ") is below backoff_initial (" +
+                  format_duration(q.backoff_initial) + ")");
+  }
+  if (q.silence_timeout < q.poll_interval && involved("silence_timeout", "poll_interval")) {
+    r.problem(r.has("silence_timeout") ? "silence_timeout" : "poll_interval",
+              "silence_timeout (" + format_duration(q.silence_timeout) + ") is shorter than poll_interval (" +
+                  format_duration(q.poll_interval) + ")");
+  }
+}
+
+const std::vector<std::string_view>& fleet_only_keys() {
+  static const std::vector<std::string_view> kKeys{"max_concurrent_sessions", "connect_rate"};
+  return kKeys;
+}
+
+void read_fleet(TableReader& r, FleetLimits& f) {
+  r.integer_as("max_concurrent_sessions", f.max_concurrent_sessions, 0, 1'000'000);
+  r.number("connect_rate", f.connect_rate, 0.0, 1'000'000.0);
+}
+
+// ---- registers ------------------------------------------------------------------------------
+
+std::optional<RegisterConfig> read_register(const toml::node& node, const std::string& label, Diagnostics& diag,
+                                            const std::filesystem::path& base_dir) {
+  const toml::table* t = node.as_table();
+  if (t == nullptr) {
+    diag.add(node.source(), label + ": expected a table {key, obis, class, attribute}, got " +
+                                std::string(detail::type_name(node)));
+    return std::nullopt;
+  }
+  TableReader r(*t, label, diag, base_dir);
+  RegisterConfig reg;
+  bool ok = true;
+  if (!r.has("key")) {
+    diag.add(t->source(), label + ": missing \"key\" (the MQTT telemetry key)");
+    ok = false;
+  } else if (r.string("key", reg.key)) {
+    ok = check_name(r, "key", reg.key) && ok;
+  } else {
+    ok = false;
+  }
+  std::string obis_text;
+  if (!r.has("obis")) {
+    diag.add(t->source(), label + ": missing \"obis\"");
+    ok = false;
+  } else if (r.string("obis", obis_text)) {
+    auto code = parse_obis(obis_text);
+    if (code) {
+      reg.obis = *code;
+    } else {
+      r.problem("obis", code.error());
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  if (r.has("class") && !r.integer_as("class", reg.class_id, 1, 65535)) ok = false;
+  if (r.has("attribute") && !r.integer_as("attribute", reg.attribute, 1, 127)) ok = false;
+  std::string unit;
+  if (r.has("unit")) {
+    if (r.string("unit", unit)) {
+      reg.unit = unit;
+    } else {
+      ok = false;
+    }
+  }
+  r.finish();
+  if (!ok) return std::nullopt;
+  return reg;
+}
+
+// Appends the registers of `array` to `out`, reporting duplicate keys against `seen`.
+void read_register_list(const toml::array& array, const std::string& label, Diagnostics& diag,
+                        const std::filesystem::path& base_dir, std::vector<RegisterConfig>& out,
+                        std::map<std::string, int>& seen) {
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const toml::node& node = *array.get(i);
+    auto reg = read_register(node, label + " #" + std::to_string(i + 1), diag, base_dir);
+    if (!reg) continue;
+    const auto [it, inserted] = seen.emplace(reg->key, static_cast<int>(node.source().begin.line));
+    if (!inserted) {
+      const toml::node* key_node = node.as_table()->get("key");
+      diag.add(key_node->source(), "duplicate register key " + in_quotes(reg->key) + " in " + label +
+                                       " (first at line " + std::to_string(it->second) + ")");
+      continue;
+    }
+    out.push_back(std::move(*reg));
+  }
+}
+
+void read_register_sets(TableReader& root, Config& config) {
+  config.register_sets.emplace(std::string(kDefaultRegisterSet), default_registers());
+  const toml::table* sets = root.table("register_sets");
+  if (sets == nullptr) return;
+  for (auto&& [name_key, value] : *sets) {
+    const std::string name(name_key.str());
+    const std::string label = "[register_sets." + name + "]";
+    if (!is_name(name)) {
+      root.diag().add(name_key.source(), "register set name " + in_quotes(name) +
+                                             " may only contain letters, digits, '.', '_' and '-'");
+      continue;
+    }
+    // Either `name = [ {key=..., obis=...}, ... ]` / `[[register_sets.name]]`, or a table
+    // `[register_sets.name]` with `registers = [...]`.
+    const toml::array* list = value.as_array();
+    std::optional<TableReader> table_reader;
+    if (list == nullptr && value.is_table()) {
+      table_reader.emplace(*value.as_table(), label, root.diag(), root.base_dir());
+      list = table_reader->array("registers");
+      if (list == nullptr && !table_reader->has("registers")) {
+        root.diag().add(value.source(), label + ": missing \"registers\" (a list of {key, obis})");
+      }
+      table_reader->finish();
+    } else if (list == nullptr) {
+      root.diag().add(value.source(), label + ": expected a list of registers, got " +
+                                          std::string(detail::type_name(value)));
+    }
+    std::vector<RegisterConfig> regs;
+    std::map<std::string, int> seen;
+    if (list != nullptr) read_register_list(*list, label, root.diag(), root.base_dir(), regs, seen);
+    config.register_sets[name] = std::move(regs);
+  }
+}
+
+// ---- sections -------------------------------------------------------------------------------
+
+void read_bridge(TableReader& r, BridgeConfig& b) {
+  if (r.string("instance", b.instance)) check_name(r, "instance", b.instance);
+  std::string dir;
+  if (r.string("state_dir", dir)) b.state_dir = dir;
+  if (r.string("log_level", b.log_level)) {
+    log::Level ignored;
+    if (!log::parse_level(b.log_level, ignored)) {
+      r.problem("log_level", "unknown level " + in_quotes(b.log_level) +
+                                 " (expected trace | debug | info | warn | error | critical | off)");
+    }
+  }
+  r.finish();
+}
+
+void read_http(TableReader& r, HttpConfig& h) {
+  r.endpoint("listen", h.listen);
+  r.secret("token", "token_file", h.token);
+  r.boolean("healthy_without_auth", h.healthy_without_auth);
+  r.boolean("readings_enabled", h.readings_enabled);
+  if (const toml::table* t = r.table("tls_server_config")) {
+    TableReader tr(*t, "[http.tls_server_config]", r.diag(), r.base_dir());
+    TlsServerConfig tls;
+    for (std::string_view key : {"cert_file", "key_file"}) {
+      if (!tr.has(key)) tr.problem(key, "is required for TLS");
+    }
+    tr.file_path("cert_file", tls.cert_file, true);
+    tr.file_path("key_file", tls.key_file, true);
+    tr.enumeration("client_auth_type", tls.client_auth_type,
+                   {{"NoClientCert", ClientAuthType::NoClientCert},
+                    {"RequestClientCert", ClientAuthType::RequestClientCert},
+                    {"RequireAnyClientCert", ClientAuthType::RequireAnyClientCert},
+                    {"VerifyClientCertIfGiven", ClientAuthType::VerifyClientCertIfGiven},
+                    {"RequireAndVerifyClientCert", ClientAuthType::RequireAndVerifyClientCert}});
+    tr.file_path("client_ca_file", tls.client_ca_file, true);
+    const bool verifies = tls.client_auth_type == ClientAuthType::VerifyClientCertIfGiven ||
+                          tls.client_auth_type == ClientAuthType::RequireAndVerifyClientCert;
+    if (verifies && !tr.has("client_ca_file")) {
+      tr.problem("client_auth_type", std::string(to_string(tls.client_auth_type)) + " needs client_ca_file");
+    }
+    tr.enumeration("min_version", tls.min_version,
+                   {{"TLS10", TlsVersion::TLS10},
+                    {"TLS11", TlsVersion::TLS11},
+                    {"TLS12", TlsVersion::TLS12},
+                    {"TLS13", TlsVersion::TLS13}});
+    tr.finish();
+    h.tls_server_config = tls;
+  }
+  if (const toml::table* t = r.table("basic_auth_users")) {
+    for (auto&& [user_key, value] : *t) {
+      const std::string user(user_key.str());
+      if (user.empty() || user.find(':') != std::string::npos) {
+        r.diag().add(user_key.source(), "user name " + in_quotes(user) +
+                                            " in [http.basic_auth_users] must be non-empty and without ':'");
+        continue;
+      }
+      const auto* s = value.as_string();
+      const bool bcrypt = s != nullptr && s->get().size() > 4 && s->get()[0] == '$' && s->get()[1] == '2' &&
+                          s->get()[3] == '$';
+      if (!bcrypt) {
+        // Never echo the value: it may be a clear-text password pasted by mistake.
+        r.diag().add(value.source(), in_quotes(user) + " in [http.basic_auth_users]: expected a bcrypt hash "
+                                                    "(\"$2y$...\", e.g. from htpasswd -nbB), not " +
+                                         (s != nullptr ? std::string("a plain string") : std::string(detail::type_name(value))));
+        continue;
+      }
+      h.basic_auth_users.emplace(user, Secret(s->get()));
+    }
+  }
+  r.finish();
+}
+
+void read_mqtt(TableReader& r, MqttConfig& m) {
+  r.boolean("enabled", m.enabled);
+  r.string("host", m.host);
+  r.integer_as("port", m.port, 1, 65535);
+  r.enumeration("mode", m.mode,
+                {{"gateway", MqttMode::gateway}, {"device", MqttMode::device}, {"topic", MqttMode::topic}});
+  if (r.string("topic_template", m.topic_template)) {
+    if (m.topic_template.find_first_of("+#") != std::string::npos) {
+      r.problem("topic_template", "must not contain MQTT wildcards '+' or '#'");
+    }
+  }
+  if (m.mode == MqttMode::topic && m.topic_template.find("{meter}") == std::string::npos) {
+    r.problem(r.has("topic_template") ? "topic_template" : "mode",
+              "topic mode needs \"{meter}\" in topic_template, or every meter would share one topic");
+  }
+  r.string("client_id", m.client_id);
+  r.string("username", m.username);
+  r.secret("password", "password_file", m.password);
+  const toml::node* token = r.secret("token", "token_file", m.token);
+  if (token != nullptr && r.has("username")) {
+    r.problem_at(*token, r.has("token") ? "token" : "token_file",
+                 "a ThingsBoard token is sent as the MQTT username: set either username or token");
+  }
+  if (r.duration("keepalive", m.keepalive, DurationRule::positive)) {
+    if (m.keepalive.count() % 1000 != 0 || m.keepalive > std::chrono::seconds(65535)) {
+      r.problem("keepalive", "must be a whole number of seconds between 1s and 65535s");
+    }
+  }
+  r.boolean("clean_session", m.clean_session);
+  r.enumeration("protocol", m.protocol, {{"3.1.1", MqttProtocol::v311}, {"5", MqttProtocol::v5}});
+  if (const toml::table* t = r.table("tls")) {
+    TableReader tr(*t, "[mqtt.tls]", r.diag(), r.base_dir());
+    MqttTls tls;
+    tr.file_path("ca_file", tls.ca_file, true);
+    tr.file_path("cert_file", tls.cert_file, true);
+    tr.file_path("key_file", tls.key_file, true);
+    if (tr.has("cert_file") != tr.has("key_file")) {
+      tr.problem(tr.has("cert_file") ? "cert_file" : "key_file", "cert_file and key_file go together");
+    }
+    tr.finish();
+    m.tls = tls;
+  }
+  r.duration("reconnect_min", m.reconnect_min, DurationRule::positive);
+  r.duration("reconnect_max", m.reconnect_max, DurationRule::positive);
+  if (m.reconnect_max < m.reconnect_min) {
+    r.problem(r.has("reconnect_max") ? "reconnect_max" : "reconnect_min",
+              "reconnect_max (" + format_duration(m.reconnect_max) + ") is below reconnect_min (" +
+                  format_duration(m.reconnect_min) + ")");
+  }
+  r.integer_as("outbox_max_messages", m.outbox_max_messages, 1, 1'000'000'000);
+  r.optional_duration("outbox_max_age", m.outbox_max_age, DurationRule::positive);
+  r.number("replay_rate", m.replay_rate, 0.0, 1'000'000.0, true);
+  r.integer_as("max_payload_bytes", m.max_payload_bytes, 1024, 268'435'455);
+  r.string("device_type", m.device_type);
+  r.integer_as("qos", m.qos, 1, 1);
+  r.finish();
+}
+
+void read_store(TableReader& r, StoreConfig& s) {
+  std::string path;
+  if (r.string("path", path)) s.path = path;
+  r.finish();
+}
+
+// ---- [[meter]] ------------------------------------------------------------------------------
+
+void read_credentials(TableReader& r, MeterConfig& m) {
+  const toml::array* list = r.array("credential_alternatives");
+  if (list == nullptr) return;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const toml::node& node = *list->get(i);
+    const std::string label = "credential_alternatives #" + std::to_string(i + 1) + " of " + r.label();
+    const toml::table* t = node.as_table();
+    if (t == nullptr) {
+      r.diag().add(node.source(), label + ": expected a table {client_sap, password}, got " +
+                                      std::string(detail::type_name(node)));
+      continue;
+    }
+    TableReader cr(*t, label, r.diag(), r.base_dir());
+    Credential c;
+    if (!cr.has("client_sap")) cr.problem("client_sap", "is required");
+    cr.integer_as("client_sap", c.client_sap, 1, 127);
+    if (const toml::node* pw = cr.secret("password", "password_file", c.password);
+        pw != nullptr && c.password.size() > kMaxLlsPassword) {
+      cr.problem_at(*pw, cr.has("password") ? "password" : "password_file",
+                    "password is " + std::to_string(c.password.size()) + " bytes, the LLS maximum is 16");
+    }
+    cr.finish();
+    m.credential_alternatives.push_back(std::move(c));
+  }
+}
+
+// Returns false when the meter names an unknown register set (already reported).
+bool read_meter_registers(TableReader& r, const Config& config, MeterConfig& m) {
+  bool set_ok = true;
+  std::map<std::string, int> seen;
+  const bool has_inline = r.has("register");
+  if (r.has("register_set")) {
+    if (r.string("register_set", m.register_set)) {
+      auto it = config.register_sets.find(m.register_set);
+      if (it == config.register_sets.end()) {
+        std::string known;
+        for (const auto& [name, regs] : config.register_sets) known += (known.empty() ? "" : ", ") + name;
+        r.problem("register_set", "unknown register set " + in_quotes(m.register_set) + " (defined: " + known + ")");
+        set_ok = false;
+      } else {
+        m.registers = it->second;
+        for (const auto& reg : m.registers) seen.emplace(reg.key, 0);
+      }
+    }
+  } else if (!has_inline) {
+    m.register_set = std::string(kDefaultRegisterSet);
+    m.registers = config.register_sets.at(std::string(kDefaultRegisterSet));
+  }
+  if (const toml::array* list = r.array("register")) {
+    // Inline registers may not repeat a key of the chosen set either (one value per key).
+    std::map<std::string, int> seen_inline = seen;
+    const std::string label = "[[meter.register]] of " + r.label();
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const toml::node& node = *list->get(i);
+      auto reg = read_register(node, label + " #" + std::to_string(i + 1), r.diag(), r.base_dir());
+      if (!reg) continue;
+      const auto [it, inserted] = seen_inline.emplace(reg->key, static_cast<int>(node.source().begin.line));
+      if (!inserted) {
+        const std::string first =
+            it->second == 0 ? "already in register set " + in_quotes(m.register_set) : "first at line " + std::to_string(it->second);
+        r.diag().add(node.as_table()->get("key")->source(),
+                     "duplicate register key " + in_quotes(reg->key) + " in " + r.label() + " (" + first + ")");
+        continue;
+      }
+      m.registers.push_back(std::move(*reg));
+    }
+  }
+  return set_ok;
+}
+
+void check_address(TableReader& r, const MeterConfig& m) {
+  // 1 byte carries one 7-bit value; 2 bytes one 7-bit group each; 4 bytes two 7-bit groups each.
+  const unsigned max = m.address_size == 4 ? 16383 : 127;
+  const std::string size = "address_size " + std::to_string(m.address_size);
+  if (m.server_logical > max) {
+    r.problem("server_logical", std::to_string(m.server_logical) + " is out of range for " + size + " (0.." +
+                                    std::to_string(max) + ")");
+  }
+  if (m.server_physical > max) {
+    r.problem("server_physical", std::to_string(m.server_physical) + " is out of range for " + size + " (0.." +
+                                     std::to_string(max) + ")");
+  }
+  if (m.address_size == 1 && m.server_logical != 0 && m.server_physical != 0 && m.server_logical <= max &&
+      m.server_physical <= max) {
+    r.problem(r.has("server_physical") ? "server_physical" : "server_logical",
+              "address_size 1 carries a single 7-bit value: set server_logical or server_physical to 0 "
+              "(logical " + std::to_string(m.server_logical) + ", physical " + std::to_string(m.server_physical) + ")");
+  }
+}
+
+std::optional<MeterConfig> read_meter(const toml::node& node, std::size_t index, const Config& config,
+                                      Diagnostics& diag, const std::filesystem::path& base_dir,
+                                      std::map<std::string, int>& ids) {
+  const toml::table* t = node.as_table();
+  if (t == nullptr) {
+    diag.add(node.source(), "[[meter]] #" + std::to_string(index + 1) + ": expected a table, got " +
+                                std::string(detail::type_name(node)));
+    return std::nullopt;
+  }
+  MeterConfig m;
+  m.qos = config.qos;
+  m.line = static_cast<int>(t->source().begin.line);
+  // The label names the meter by id when it has a usable one, else by position.
+  std::string label = "[[meter]] #" + std::to_string(index + 1);
+  if (const toml::node* id = t->get("id"); id != nullptr && id->is_string() && is_name(id->as_string()->get())) {
+    label = "[[meter]] " + in_quotes(id->as_string()->get());
+  }
+  TableReader r(*t, label, diag, base_dir);
+
+  if (!r.has("id")) {
+    diag.add(t->source(), label + ": missing \"id\"");
+  } else if (r.string("id", m.id) && check_name(r, "id", m.id)) {
+    const auto [it, inserted] = ids.emplace(m.id, static_cast<int>(r.where("id").begin.line));
+    if (!inserted) {
+      r.problem("id", "duplicate meter id " + in_quotes(m.id) + " (first at line " + std::to_string(it->second) + ")");
+    }
+  }
+  m.device_name = m.id;
+  r.string("device_name", m.device_name);
+  if (!r.has("host")) {
+    diag.add(t->source(), label + ": missing \"host\"");
+  } else if (r.string("host", m.host)) {
+    if (m.host.find_first_of(" \t/[]") != std::string::npos) r.problem("host", "bad host name " + in_quotes(m.host));
+  }
+  r.integer_as("port", m.port, 1, 65535);
+  r.enumeration("transport", m.transport, {{"hdlc", Transport::hdlc}, {"wrapper", Transport::wrapper}});
+  r.integer_as("client_sap", m.client_sap, 1, 127);
+  r.integer_as("server_logical", m.server_logical, 0, 16383);
+  r.integer_as("server_physical", m.server_physical, 0, 16383);
+  bool size_ok = true;
+  if (const toml::node* n = r.node("address_size")) {
+    const auto* i = n->as_integer();
+    if (i == nullptr) {
+      r.problem("address_size", "expected an integer (1, 2 or 4), got " + std::string(detail::type_name(*n)));
+      size_ok = false;
+    } else if (i->get() != 1 && i->get() != 2 && i->get() != 4) {
+      r.problem("address_size", std::to_string(i->get()) + " is not 1, 2 or 4");
+      size_ok = false;
+    } else {
+      m.address_size = static_cast<std::uint8_t>(i->get());
+    }
+  }
+  if (size_ok) check_address(r, m);
+  r.enumeration("auth", m.auth, {{"none", Auth::none}, {"low", Auth::low}});
+  if (const toml::node* pw = r.secret("password", "password_file", m.password);
+      pw != nullptr && m.password.size() > kMaxLlsPassword) {
+    r.problem_at(*pw, r.has("password") ? "password" : "password_file",
+                 "password is " + std::to_string(m.password.size()) + " bytes, the LLS maximum is 16");
+  }
+  if (m.auth == Auth::low && m.password.empty() && !r.has("password") && !r.has("password_file")) {
+    r.problem("auth", "auth = \"low\" needs password or password_file");
+  }
+  read_credentials(r, m);
+  const std::size_t errors_before = diag.count();
+  if (read_meter_registers(r, config, m) && m.registers.empty() && diag.count() == errors_before) {
+    diag.add(t->source(), label + ": no registers to read (empty register set or [[meter.register]] list)");
+  }
+  r.boolean("enabled", m.enabled);
+  r.secret("device_token", "device_token_file", m.device_token);
+  read_qos(r, m.qos, true);
+  for (std::string_view key : fleet_only_keys()) {
+    r.reject(key, "is fleet-wide: set it in [qos], not per meter");
+  }
+  r.finish();
+  return m;
+}
+
+// ---- root -----------------------------------------------------------------------------------
+
+Config build(const toml::table& root, const std::string& source_name, const std::filesystem::path& base_dir,
+             Diagnostics& diag) {
+  Config config;
+  config.source = source_name;
+  TableReader r(root, "the top-level table", diag, base_dir);
+
+  // Sections first: meters merge [qos] and look up register sets.
+  auto section = [&](std::string_view key, auto&& read) {
+    if (const toml::table* t = r.table(key)) {
+      TableReader sr(*t, "[" + std::string(key) + "]", diag, base_dir);
+      read(sr);
+    }
+  };
+  section("bridge", [&](TableReader& sr) { read_bridge(sr, config.bridge); });
+  section("http", [&](TableReader& sr) { read_http(sr, config.http); });
+  section("mqtt", [&](TableReader& sr) { read_mqtt(sr, config.mqtt); });
+  section("store", [&](TableReader& sr) { read_store(sr, config.store); });
+  section("qos", [&](TableReader& sr) {
+    read_qos(sr, config.qos, false);
+    read_fleet(sr, config.fleet);
+    sr.finish();
+  });
+  read_register_sets(r, config);
+
+  if (config.mqtt.client_id.empty()) config.mqtt.client_id = config.bridge.instance;
+  if (config.store.path.empty()) config.store.path = config.bridge.state_dir / "dlms-bridge.db";
+
+  if (const toml::node* meters = r.node("meter")) {
+    const toml::array* list = meters->as_array();
+    if (list == nullptr) {
+      diag.add(meters->source(), "\"meter\" must be an array of tables ([[meter]]), got " +
+                                     std::string(detail::type_name(*meters)));
+    } else {
+      std::map<std::string, int> ids;
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        auto m = read_meter(*list->get(i), i, config, diag, base_dir, ids);
+        if (m) config.meters.push_back(std::move(*m));
+      }
+    }
+  }
+
+  if (config.mqtt.enabled && config.mqtt.mode == MqttMode::device) {
+    for (const auto& m : config.meters) {
+      if (m.enabled && m.device_token.empty()) {
+        diag.add(m.line, 1, "[[meter]] " + in_quotes(m.id) +
+                                ": mqtt mode \"device\" needs device_token or device_token_file");
+      }
+    }
+  }
+  r.finish();
+  return config;
+}
+
+}  // namespace
+
+LoadResult load_string(std::string_view text, std::string_view source_name, const std::filesystem::path& base_dir) {
+  Diagnostics diag{std::string(source_name)};
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    diag.add(e.source(), "TOML syntax error: " + std::string(e.description()));
+    return fail(diag.take());
+  }
+  Config config = build(root, std::string(source_name), base_dir, diag);
+  if (!diag.empty()) return fail(diag.take());
+  return config;
+}
+
+LoadResult load_file(const std::filesystem::path& path) {
+  std::string text;
+  if (auto err = detail::read_text_file(path, text)) {
+    return fail(std::vector<ConfigError>{ConfigError{path.string(), 0, 0, "cannot read config file: " + *err}});
+  }
+  std::filesystem::path base = path.parent_path();
+  if (base.empty()) base = ".";
+  return load_string(text, path.string(), base);
+}
+
+}  // namespace bridge::config
