@@ -28,13 +28,12 @@
 #include "bridge/labels.h"
 #include "bridge/result.h"
 #include "dlms/bytes.h"
+#include "dlms/need_data.h"
 #include "dlms/hdlc/frame.h"
 
 namespace dlms::hdlc {
 
-struct NeedData {
-  friend bool operator==(const NeedData&, const NeedData&) = default;
-};
+using dlms::NeedData;
 
 struct FrameError {
   bridge::labels::HdlcError kind = bridge::labels::HdlcError::format;
