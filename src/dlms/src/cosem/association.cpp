@@ -1,0 +1,407 @@
+#include "dlms/cosem/association.h"
+
+#include <algorithm>
+#include <array>
+
+#include "ber.h"
+
+namespace dlms::cosem {
+namespace {
+
+constexpr std::array<std::uint8_t, 6> kContextPrefix{0x60, 0x85, 0x74, 0x05, 0x08, 0x01};
+constexpr std::array<std::uint8_t, 6> kMechanismPrefix{0x60, 0x85, 0x74, 0x05, 0x08, 0x02};
+
+Bytes oid(const std::array<std::uint8_t, 6>& prefix, std::uint8_t last) {
+  Bytes out{0x06, 0x07};
+  out.insert(out.end(), prefix.begin(), prefix.end());
+  out.push_back(last);
+  return out;
+}
+
+bridge::Result<std::uint8_t, ApduError> read_oid(ByteSpan value, const std::array<std::uint8_t, 6>& prefix) {
+  // value is either a bare OID (8B/89: implicit) or 06 07 <OID> (A1: explicit).
+  ByteSpan body = value;
+  if (body.size() == 9 && body[0] == 0x06 && body[1] == 0x07) body = body.subspan(2);
+  if (body.size() != 7 || !std::equal(prefix.begin(), prefix.end(), body.begin())) {
+    return bridge::fail(ApduError::bad_value);
+  }
+  return body[6];
+}
+
+void put_conformance(Bytes& out, std::uint32_t c) {
+  out.insert(out.end(), {0x5F, 0x1F, 0x04, 0x00});
+  out.push_back(static_cast<std::uint8_t>(c >> 16));
+  out.push_back(static_cast<std::uint8_t>(c >> 8));
+  out.push_back(static_cast<std::uint8_t>(c));
+}
+
+bridge::Result<std::uint32_t, ApduError> read_conformance(ByteSpan in, std::size_t& pos) {
+  if (pos + 7 > in.size()) return bridge::fail(ApduError::truncated);
+  if (in[pos] != 0x5F || in[pos + 1] != 0x1F || in[pos + 2] != 0x04) return bridge::fail(ApduError::unexpected_tag);
+  const std::uint32_t c = (std::uint32_t{in[pos + 4]} << 16) | (std::uint32_t{in[pos + 5]} << 8) | in[pos + 6];
+  pos += 7;
+  return c;
+}
+
+Bytes encode_initiate_request(const InitiateRequest& r) {
+  Bytes out{0x01};
+  if (r.dedicated_key) {
+    out.push_back(0x01);
+    out.push_back(static_cast<std::uint8_t>(r.dedicated_key->size()));
+    out.insert(out.end(), r.dedicated_key->begin(), r.dedicated_key->end());
+  } else {
+    out.push_back(0x00);
+  }
+  if (r.response_allowed) {
+    out.push_back(0x00);  // DEFAULT TRUE: absent
+  } else {
+    out.push_back(0x01);
+    out.push_back(0x00);
+  }
+  if (r.proposed_qos) {
+    out.push_back(0x01);
+    out.push_back(static_cast<std::uint8_t>(*r.proposed_qos));
+  } else {
+    out.push_back(0x00);
+  }
+  out.push_back(r.dlms_version);
+  put_conformance(out, r.conformance);
+  out.push_back(static_cast<std::uint8_t>(r.client_max_receive_pdu >> 8));
+  out.push_back(static_cast<std::uint8_t>(r.client_max_receive_pdu));
+  return out;
+}
+
+bridge::Result<InitiateRequest, ApduError> decode_initiate_request(ByteSpan in) {
+  InitiateRequest r;
+  std::size_t pos = 0;
+  auto need = [&](std::size_t n) { return pos + n <= in.size(); };
+  if (!need(1)) return bridge::fail(ApduError::truncated);
+  if (in[pos++] != 0x01) return bridge::fail(ApduError::unexpected_tag);
+  if (!need(1)) return bridge::fail(ApduError::truncated);
+  if (in[pos++] != 0) {
+    if (!need(1)) return bridge::fail(ApduError::truncated);
+    const std::size_t len = in[pos++];
+    if (!need(len)) return bridge::fail(ApduError::truncated);
+    r.dedicated_key = Bytes(in.begin() + static_cast<std::ptrdiff_t>(pos), in.begin() + static_cast<std::ptrdiff_t>(pos + len));
+    pos += len;
+  }
+  if (!need(1)) return bridge::fail(ApduError::truncated);
+  if (in[pos++] != 0) {
+    if (!need(1)) return bridge::fail(ApduError::truncated);
+    r.response_allowed = in[pos++] != 0;
+  }
+  if (!need(1)) return bridge::fail(ApduError::truncated);
+  if (in[pos++] != 0) {
+    if (!need(1)) return bridge::fail(ApduError::truncated);
+    r.proposed_qos = static_cast<std::int8_t>(in[pos++]);
+  }
+  if (!need(1)) return bridge::fail(ApduError::truncated);
+  r.dlms_version = in[pos++];
+  auto c = read_conformance(in, pos);
+  if (!c) return bridge::fail(c.error());
+  r.conformance = *c;
+  if (!need(2)) return bridge::fail(ApduError::truncated);
+  r.client_max_receive_pdu = static_cast<std::uint16_t>((in[pos] << 8) | in[pos + 1]);
+  pos += 2;
+  if (pos != in.size()) return bridge::fail(ApduError::trailing_bytes);
+  return r;
+}
+
+Bytes encode_initiate_response(const InitiateResponse& r) {
+  Bytes out{0x08};
+  if (r.negotiated_qos) {
+    out.push_back(0x01);
+    out.push_back(static_cast<std::uint8_t>(*r.negotiated_qos));
+  } else {
+    out.push_back(0x00);
+  }
+  out.push_back(r.dlms_version);
+  put_conformance(out, r.conformance);
+  out.push_back(static_cast<std::uint8_t>(r.server_max_receive_pdu >> 8));
+  out.push_back(static_cast<std::uint8_t>(r.server_max_receive_pdu));
+  out.push_back(static_cast<std::uint8_t>(r.vaa_name >> 8));
+  out.push_back(static_cast<std::uint8_t>(r.vaa_name));
+  return out;
+}
+
+bridge::Result<InitiateResponse, ApduError> decode_initiate_response(ByteSpan in) {
+  InitiateResponse r;
+  std::size_t pos = 0;
+  auto need = [&](std::size_t n) { return pos + n <= in.size(); };
+  if (!need(2)) return bridge::fail(ApduError::truncated);
+  if (in[pos++] != 0x08) return bridge::fail(ApduError::unexpected_tag);
+  if (in[pos++] != 0) {
+    if (!need(1)) return bridge::fail(ApduError::truncated);
+    r.negotiated_qos = static_cast<std::int8_t>(in[pos++]);
+  }
+  if (!need(1)) return bridge::fail(ApduError::truncated);
+  r.dlms_version = in[pos++];
+  auto c = read_conformance(in, pos);
+  if (!c) return bridge::fail(c.error());
+  r.conformance = *c;
+  if (!need(4)) return bridge::fail(ApduError::truncated);
+  r.server_max_receive_pdu = static_cast<std::uint16_t>((in[pos] << 8) | in[pos + 1]);
+  r.vaa_name = static_cast<std::uint16_t>((in[pos + 2] << 8) | in[pos + 3]);
+  pos += 4;
+  if (pos != in.size()) return bridge::fail(ApduError::trailing_bytes);
+  return r;
+}
+
+Bytes wrap(std::uint8_t tag, const Bytes& body) {
+  Bytes out;
+  ber::put(out, tag, body);
+  return out;
+}
+
+// The outer TLV must span the whole APDU.
+bridge::Result<ByteSpan, ApduError> outer(ByteSpan apdu, std::uint8_t expected) {
+  if (apdu.empty()) return bridge::fail(ApduError::truncated);
+  if (apdu[0] != expected) return bridge::fail(ApduError::unexpected_tag);
+  std::size_t off = 0;
+  auto t = ber::read(apdu, off);
+  if (!t) return bridge::fail(t.error());
+  if (off != apdu.size()) return bridge::fail(ApduError::trailing_bytes);
+  return t->value;
+}
+
+// A2 03 02 01 xx / 80 01 xx style small integers inside a context tag.
+bridge::Result<std::uint8_t, ApduError> read_explicit_integer(ByteSpan value) {
+  std::size_t off = 0;
+  auto inner = ber::read(value, off);
+  if (!inner) return bridge::fail(inner.error());
+  if (inner->tag != 0x02 || inner->value.size() != 1 || off != value.size()) return bridge::fail(ApduError::bad_value);
+  return inner->value[0];
+}
+
+}  // namespace
+
+std::string_view diagnostic_label(DiagnosticSource source, std::uint8_t value) {
+  if (source == DiagnosticSource::user) {
+    switch (value) {
+      case 0: return "null";
+      case 1: return "no_reason_given";
+      case 2: return "application_context_name_not_supported";
+      case 3: return "calling_ap_title_not_recognized";
+      case 4: return "calling_ap_invocation_identifier_not_recognized";
+      case 5: return "calling_ae_qualifier_not_recognized";
+      case 6: return "calling_ae_invocation_identifier_not_recognized";
+      case 7: return "called_ap_title_not_recognized";
+      case 8: return "called_ap_invocation_identifier_not_recognized";
+      case 9: return "called_ae_qualifier_not_recognized";
+      case 10: return "called_ae_invocation_identifier_not_recognized";
+      case 11: return "authentication_mechanism_name_not_recognised";
+      case 12: return "authentication_mechanism_name_required";
+      case 13: return "authentication_failure";
+      case 14: return "authentication_required";
+      default: return "unknown";
+    }
+  }
+  switch (value) {
+    case 0: return "null";
+    case 1: return "no_reason_given";
+    case 2: return "no_common_acse_version";
+    default: return "unknown";
+  }
+}
+
+bridge::Result<Bytes, ApduError> encode_aarq(const Aarq& aarq) {
+  if (aarq.context != ApplicationContext::ln_no_ciphering && aarq.context != ApplicationContext::sn_no_ciphering) {
+    return bridge::fail(ApduError::unsupported);
+  }
+  if (aarq.mechanism != Mechanism::none && aarq.mechanism != Mechanism::lls) return bridge::fail(ApduError::unsupported);
+  Bytes body;
+  ber::put(body, 0xA1, oid(kContextPrefix, static_cast<std::uint8_t>(aarq.context)));
+  if (aarq.mechanism == Mechanism::lls) {
+    if (!aarq.password || aarq.password->empty() || aarq.password->size() > 64) {
+      return bridge::fail(ApduError::bad_value);
+    }
+    body.insert(body.end(), {0x8A, 0x02, 0x07, 0x80});  // sender-acse-requirements: authentication
+    const Bytes mech = oid(kMechanismPrefix, static_cast<std::uint8_t>(Mechanism::lls));
+    ber::put(body, 0x8B, ByteSpan(mech).subspan(2));
+    Bytes auth;
+    ber::put(auth, 0x80, *aarq.password);
+    ber::put(body, 0xAC, auth);
+  }
+  Bytes user;
+  ber::put(user, 0x04, encode_initiate_request(aarq.initiate));
+  ber::put(body, 0xBE, user);
+  return wrap(tag::kAarq, body);
+}
+
+bridge::Result<Aarq, ApduError> decode_aarq(ByteSpan apdu) {
+  auto body = outer(apdu, tag::kAarq);
+  if (!body) return bridge::fail(body.error());
+  Aarq aarq;
+  bool have_context = false;
+  bool have_user = false;
+  std::size_t off = 0;
+  while (off < body->size()) {
+    auto t = ber::read(*body, off);
+    if (!t) return bridge::fail(t.error());
+    switch (t->tag) {
+      case 0xA1: {
+        auto ctx = read_oid(t->value, kContextPrefix);
+        if (!ctx) return bridge::fail(ctx.error());
+        if (*ctx < 1 || *ctx > 4) return bridge::fail(ApduError::bad_value);
+        aarq.context = static_cast<ApplicationContext>(*ctx);
+        have_context = true;
+        break;
+      }
+      case 0x8B: {
+        auto mech = read_oid(t->value, kMechanismPrefix);
+        if (!mech) return bridge::fail(mech.error());
+        if (*mech > 7) return bridge::fail(ApduError::bad_value);
+        aarq.mechanism = static_cast<Mechanism>(*mech);
+        break;
+      }
+      case 0xAC: {
+        std::size_t inner_off = 0;
+        auto inner = ber::read(t->value, inner_off);
+        if (!inner) return bridge::fail(inner.error());
+        if (inner->tag != 0x80 && inner->tag != 0x81) return bridge::fail(ApduError::unexpected_tag);
+        aarq.password = Bytes(inner->value.begin(), inner->value.end());
+        break;
+      }
+      case 0xBE: {
+        std::size_t inner_off = 0;
+        auto inner = ber::read(t->value, inner_off);
+        if (!inner) return bridge::fail(inner.error());
+        if (inner->tag != 0x04) return bridge::fail(ApduError::unexpected_tag);
+        auto init = decode_initiate_request(inner->value);
+        if (!init) return bridge::fail(init.error());
+        aarq.initiate = *init;
+        have_user = true;
+        break;
+      }
+      default: break;  // protocol-version, AP titles, acse-requirements: not needed
+    }
+  }
+  if (!have_context || !have_user) return bridge::fail(ApduError::truncated);
+  return aarq;
+}
+
+Bytes encode_aare(const Aare& aare) {
+  Bytes body;
+  ber::put(body, 0xA1, oid(kContextPrefix, static_cast<std::uint8_t>(aare.context)));
+  body.insert(body.end(), {0xA2, 0x03, 0x02, 0x01, static_cast<std::uint8_t>(aare.result)});
+  const std::uint8_t source_tag = aare.diagnostic_source == DiagnosticSource::user ? 0xA1 : 0xA2;
+  body.insert(body.end(), {0xA3, 0x05, source_tag, 0x03, 0x02, 0x01, aare.diagnostic});
+  if (aare.mechanism) {
+    body.insert(body.end(), {0x88, 0x02, 0x07, 0x80});
+    const Bytes mech = oid(kMechanismPrefix, static_cast<std::uint8_t>(*aare.mechanism));
+    ber::put(body, 0x89, ByteSpan(mech).subspan(2));
+  }
+  if (aare.initiate || aare.initiate_error) {
+    Bytes user;
+    ber::put(user, 0x04,
+             aare.initiate ? encode_initiate_response(*aare.initiate) : encode_confirmed_service_error(*aare.initiate_error));
+    ber::put(body, 0xBE, user);
+  }
+  return wrap(tag::kAare, body);
+}
+
+bridge::Result<Aare, ApduError> decode_aare(ByteSpan apdu) {
+  auto body = outer(apdu, tag::kAare);
+  if (!body) return bridge::fail(body.error());
+  Aare aare;
+  bool have_result = false;
+  std::size_t off = 0;
+  while (off < body->size()) {
+    auto t = ber::read(*body, off);
+    if (!t) return bridge::fail(t.error());
+    switch (t->tag) {
+      case 0xA1: {
+        auto ctx = read_oid(t->value, kContextPrefix);
+        if (!ctx) return bridge::fail(ctx.error());
+        if (*ctx < 1 || *ctx > 4) return bridge::fail(ApduError::bad_value);
+        aare.context = static_cast<ApplicationContext>(*ctx);
+        break;
+      }
+      case 0xA2: {
+        auto r = read_explicit_integer(t->value);
+        if (!r) return bridge::fail(r.error());
+        if (*r > 2) return bridge::fail(ApduError::bad_value);
+        aare.result = static_cast<AssociationResult>(*r);
+        have_result = true;
+        break;
+      }
+      case 0xA3: {
+        std::size_t inner_off = 0;
+        auto choice = ber::read(t->value, inner_off);
+        if (!choice) return bridge::fail(choice.error());
+        if (choice->tag != 0xA1 && choice->tag != 0xA2) return bridge::fail(ApduError::bad_value);
+        auto d = read_explicit_integer(choice->value);
+        if (!d) return bridge::fail(d.error());
+        aare.diagnostic_source = choice->tag == 0xA1 ? DiagnosticSource::user : DiagnosticSource::provider;
+        aare.diagnostic = *d;
+        break;
+      }
+      case 0x89: {
+        auto mech = read_oid(t->value, kMechanismPrefix);
+        if (!mech) return bridge::fail(mech.error());
+        if (*mech > 7) return bridge::fail(ApduError::bad_value);
+        aare.mechanism = static_cast<Mechanism>(*mech);
+        break;
+      }
+      case 0xBE: {
+        std::size_t inner_off = 0;
+        auto inner = ber::read(t->value, inner_off);
+        if (!inner) return bridge::fail(inner.error());
+        if (inner->tag != 0x04) return bridge::fail(ApduError::unexpected_tag);
+        if (inner->value.empty()) return bridge::fail(ApduError::truncated);
+        if (inner->value[0] == tag::kConfirmedServiceError) {
+          auto e = decode_confirmed_service_error(inner->value);
+          if (!e) return bridge::fail(e.error());
+          aare.initiate_error = *e;
+        } else {
+          auto init = decode_initiate_response(inner->value);
+          if (!init) return bridge::fail(init.error());
+          aare.initiate = *init;
+        }
+        break;
+      }
+      default: break;  // responding AP title, acse-requirements, ...: not needed
+    }
+  }
+  if (!have_result) return bridge::fail(ApduError::truncated);
+  return aare;
+}
+
+namespace {
+Bytes encode_release(std::uint8_t tag, const std::optional<std::uint8_t>& reason) {
+  Bytes body;
+  if (reason) body.insert(body.end(), {0x80, 0x01, *reason});
+  return wrap(tag, body);
+}
+
+bridge::Result<std::optional<std::uint8_t>, ApduError> decode_release(ByteSpan apdu, std::uint8_t tag) {
+  auto body = outer(apdu, tag);
+  if (!body) return bridge::fail(body.error());
+  std::optional<std::uint8_t> reason;
+  std::size_t off = 0;
+  while (off < body->size()) {
+    auto t = ber::read(*body, off);
+    if (!t) return bridge::fail(t.error());
+    if (t->tag == 0x80) {
+      if (t->value.size() != 1) return bridge::fail(ApduError::bad_value);
+      reason = t->value[0];
+    }
+  }
+  return reason;
+}
+}  // namespace
+
+Bytes encode_rlrq(const ReleaseRequest& r) { return encode_release(tag::kRlrq, r.reason); }
+bridge::Result<ReleaseRequest, ApduError> decode_rlrq(ByteSpan apdu) {
+  auto r = decode_release(apdu, tag::kRlrq);
+  if (!r) return bridge::fail(r.error());
+  return ReleaseRequest{*r};
+}
+Bytes encode_rlre(const ReleaseResponse& r) { return encode_release(tag::kRlre, r.reason); }
+bridge::Result<ReleaseResponse, ApduError> decode_rlre(ByteSpan apdu) {
+  auto r = decode_release(apdu, tag::kRlre);
+  if (!r) return bridge::fail(r.error());
+  return ReleaseResponse{*r};
+}
+
+}  // namespace dlms::cosem
