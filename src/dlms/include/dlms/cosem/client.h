@@ -1,0 +1,139 @@
+#pragma once
+// COSEM client (application layer, client role), sans-I/O with the hdlc::Link's shape but on
+// APDUs: hand every APDU it emits (poll_transmit) to Link::send() (or wrap it for the 62056-47
+// transport), and every APDU the link delivers to handle_apdu().
+//
+//   associate(now)         -> AARQ (public or LLS, lengths computed)          -> Associated | Failed
+//   get(descriptors, now)  -> GET-Normal per attribute, or GET-With-List when the negotiated
+//                             conformance has multiple-references (and use_get_with_list);
+//                             block transfer (GET-Next) is handled inside    -> one GetResult each
+//   release(now)           -> RLRQ                                          -> Released | Failed
+//
+// GetResult carries the invoke-id used, the descriptor, and either the Value or the named
+// DataAccessResult (a per-attribute error, not a session failure). Invoke-ids cycle 1..15, 0, 1..
+// (4 bits, 0xC0 | id; responses are matched on the low 4 bits). Failed is sticky: AARE rejected
+// (association_rejected, with the diagnostic, e.g. 13 authentication failure), exception-response
+// or confirmed-service-error (exception), malformed/unexpected APDUs, invoke-id or block-number
+// mismatches (protocol), no answer within response_timeout (timeout).
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "bridge/labels.h"
+#include "bridge/result.h"
+#include "dlms/bytes.h"
+#include "dlms/cosem/association.h"
+#include "dlms/cosem/get.h"
+
+namespace dlms::cosem {
+
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+
+struct ClientConfig {
+  Mechanism mechanism = Mechanism::none;  // none (public client) or lls
+  std::optional<Bytes> password;          // LLS password, 1..64 bytes
+  std::uint32_t proposed_conformance = conformance::kProductionProposal;
+  std::uint16_t max_receive_pdu = 1200;
+  // APDU-level deadline per request; nullopt leaves timeouts to the transport (HDLC Link).
+  std::optional<std::chrono::milliseconds> response_timeout = std::chrono::milliseconds(7000);
+  std::uint8_t invoke_flags = kPriorityHigh | kServiceConfirmed;
+  bool use_get_with_list = true;  // only when multiple-references was negotiated
+};
+
+enum class ClientState : std::uint8_t { idle, associating, associated, releasing, released, failed };
+std::string_view to_label(ClientState s);
+
+enum class FailReason : std::uint8_t {
+  association_rejected,  // AARE result != accepted, or xDLMS initiate refused
+  exception,             // exception-response (D8) or confirmed-service-error (0E)
+  protocol,              // malformed or unexpected APDU, invoke-id/block mismatch
+  timeout,               // no answer within response_timeout
+};
+std::string_view to_label(FailReason r);
+bridge::labels::PollFailure to_poll_failure(FailReason r);
+
+struct Associated {
+  std::uint32_t conformance = 0;
+  std::uint16_t server_max_pdu = 0;
+  InitiateResponse initiate;
+};
+struct GetResult {
+  std::uint8_t invoke_id = 0;  // low 4 bits
+  AttributeDescriptor attribute;
+  GetDataResult result;  // Value or DataAccessResult
+};
+struct Released {};
+struct ClientFailed {
+  FailReason reason = FailReason::protocol;
+  std::string message;
+  std::optional<std::uint8_t> diagnostic;  // AARE result-source-diagnostic when rejected
+};
+using ClientEvent = std::variant<Associated, GetResult, Released, ClientFailed>;
+
+enum class ClientError : std::uint8_t { wrong_state, busy, failed, bad_request };
+std::string_view to_label(ClientError e);
+
+class Client {
+ public:
+  explicit Client(ClientConfig config);
+
+  // Inputs.
+  void handle_apdu(ByteSpan apdu, TimePoint now);
+  void handle_timeout(TimePoint now);
+
+  // Commands.
+  bridge::Result<void, ClientError> associate(TimePoint now);
+  bridge::Result<void, ClientError> get(std::span<const AttributeDescriptor> attributes, TimePoint now);
+  bridge::Result<void, ClientError> get(const AttributeDescriptor& attribute, TimePoint now) {
+    return get(std::span<const AttributeDescriptor>(&attribute, 1), now);
+  }
+  bridge::Result<void, ClientError> release(TimePoint now);
+
+  // Outputs.
+  std::optional<Bytes> poll_transmit();
+  std::optional<TimePoint> poll_timeout() const { return deadline_; }
+  std::optional<ClientEvent> poll_event();
+
+  // Getters.
+  ClientState state() const { return state_; }
+  std::uint32_t conformance() const { return conformance_; }
+  std::uint16_t server_max_pdu() const { return server_max_pdu_; }
+  bool busy() const { return in_flight_.has_value() || !queue_.empty(); }
+
+ private:
+  struct InFlight {
+    std::uint8_t invoke = 0;
+    std::vector<AttributeDescriptor> attributes;  // 1 = normal, more = with-list
+    bool list = false;
+    std::uint32_t next_block = 1;
+    Bytes blocks;
+  };
+
+  void start_next(TimePoint now);
+  void transmit(Bytes apdu, TimePoint now);
+  void fail(FailReason reason, std::string message, std::optional<std::uint8_t> diagnostic = std::nullopt);
+  void on_aare(ByteSpan apdu);
+  void on_get_response(ByteSpan apdu, TimePoint now);
+  void finish(std::vector<GetDataResult> results);
+  std::uint8_t next_invoke();
+
+  ClientConfig config_;
+  ClientState state_ = ClientState::idle;
+  std::uint32_t conformance_ = 0;
+  std::uint16_t server_max_pdu_ = 0;
+  std::uint8_t next_id_ = 1;
+  std::deque<AttributeDescriptor> queue_;
+  std::optional<InFlight> in_flight_;
+  std::optional<TimePoint> deadline_;
+  std::deque<Bytes> transmit_;
+  std::deque<ClientEvent> events_;
+};
+
+}  // namespace dlms::cosem
