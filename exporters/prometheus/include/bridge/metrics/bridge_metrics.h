@@ -1,0 +1,117 @@
+#pragma once
+// The bridge's own QoS metrics (DESIGN.md section 3). Fleet-wide families live in a
+// prometheus-cpp Registry; per-meter series are prometheus::Counter/Gauge objects owned here
+// and written by collect() straight into exposition text (10,000 meters x 41 series would take
+// over a second through Family::Collect + TextSerializer; see bench/results/scrape.md).
+//
+// Thread model: increments/sets on the returned references are lock-free (prometheus-cpp
+// atomics) and may happen on any thread. add_meter/remove_meter/meter and collect() take an
+// internal lock. A Meter reference stays valid until remove_meter(id) for that id.
+#include <array>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "bridge/labels.h"
+#include "bridge/metrics/collector.h"
+
+namespace bridge::metrics {
+
+// Labels of dlms_bridge_build_info.
+struct BuildInfo {
+  std::string version;
+  std::string revision;
+  std::string branch;
+  // From bridge/version.h (configure-time values).
+  static BuildInfo current();
+};
+
+// Buckets of dlms_bridge_poll_duration_seconds: 50 ms ... 30 s.
+inline constexpr std::array kPollDurationBuckets = {0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0};
+
+class BridgeMetrics : public Collector {
+ public:
+  // Every label value of a bounded enum is created here (or in add_meter), at zero, so that
+  // rate() is defined from the first scrape.
+  class Meter {
+   public:
+    explicit Meter(std::string_view id);
+    Meter(const Meter&) = delete;
+    Meter& operator=(const Meter&) = delete;
+
+    prometheus::Gauge up;                               // 1 if the last poll succeeded
+    prometheus::Gauge connected;                        // 1 while an association is open
+    prometheus::Gauge paused;                           // 1 while paused by an operator
+    prometheus::Gauge last_success_timestamp_seconds;   // Unix time of the last good poll
+    prometheus::Gauge circuit_breaker_open;             // 1 while the breaker is open
+    prometheus::Counter polls_total;                    // poll cycles attempted
+    prometheus::Counter circuit_breaker_trips_total;    // closed -> open transitions
+    prometheus::Counter readings_published_total;       // readings handed to the outbox
+
+    prometheus::Counter& poll_failure(labels::PollFailure reason);
+    prometheus::Counter& reconnect(labels::ReconnectCause cause);
+    prometheus::Counter& hdlc_error(labels::HdlcError kind);
+    prometheus::Counter& watchdog_trip(labels::Watchdog watchdog);
+
+    const std::string& id() const { return id_; }
+
+   private:
+    friend class BridgeMetrics;
+    std::string id_;
+    std::string label_body_;  // meter="<escaped id>"
+    std::array<prometheus::Counter, labels::kPollFailures.size()> poll_failures_;
+    std::array<prometheus::Counter, labels::kReconnectCauses.size()> reconnects_;
+    std::array<prometheus::Counter, labels::kHdlcErrors.size()> hdlc_errors_;
+    std::array<prometheus::Counter, labels::kWatchdogs.size()> watchdog_trips_;
+  };
+
+  explicit BridgeMetrics(const BuildInfo& build = BuildInfo::current());
+  BridgeMetrics(const BridgeMetrics&) = delete;
+  BridgeMetrics& operator=(const BridgeMetrics&) = delete;
+
+  // Fleet-wide families (and anything else a component wants to register).
+  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+
+  Meter& add_meter(const std::string& id);     // idempotent: returns the existing meter
+  void remove_meter(const std::string& id);    // its series disappear from the next scrape
+  Meter* meter(const std::string& id);         // nullptr when unknown
+  std::vector<std::string> meter_ids() const;  // sorted
+
+  // Fleet-wide, no meter label.
+  prometheus::Histogram& poll_duration_seconds() { return poll_duration_seconds_; }
+  prometheus::Gauge& mqtt_connected() { return mqtt_connected_; }
+  prometheus::Counter& mqtt_messages_acked_total() { return mqtt_messages_acked_total_; }
+  prometheus::Counter& mqtt_publish_failure(labels::PublishFailure reason);
+  prometheus::Counter& mqtt_reconnects_total() { return mqtt_reconnects_total_; }
+  prometheus::Gauge& outbox_messages() { return outbox_messages_; }
+  prometheus::Gauge& outbox_oldest_timestamp_seconds() { return outbox_oldest_timestamp_seconds_; }
+  prometheus::Counter& outbox_dropped(labels::OutboxDrop reason);
+
+  // Writes the per-meter families (the registry is served separately, see Exposition).
+  void collect(TextWriter& out) const override;
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Histogram& poll_duration_seconds_;
+  prometheus::Gauge& mqtt_connected_;
+  prometheus::Counter& mqtt_messages_acked_total_;
+  std::vector<prometheus::Counter*> mqtt_publish_failures_;
+  prometheus::Counter& mqtt_reconnects_total_;
+  prometheus::Gauge& outbox_messages_;
+  prometheus::Gauge& outbox_oldest_timestamp_seconds_;
+  std::vector<prometheus::Counter*> outbox_dropped_;
+
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, std::unique_ptr<Meter>, std::less<>> meters_;
+};
+
+}  // namespace bridge::metrics

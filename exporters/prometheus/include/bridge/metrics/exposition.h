@@ -1,0 +1,32 @@
+#pragma once
+// Everything /metrics serves: prometheus-cpp collectables (BridgeMetrics::registry(), serialized
+// with TextSerializer) followed by our direct-text Collectors (per-meter series, readings,
+// process). Family names must not repeat across sources.
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <prometheus/collectable.h>
+
+#include "bridge/metrics/collector.h"
+
+namespace bridge::metrics {
+
+// The Content-Type of the text format.
+inline constexpr const char* kTextContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+class Exposition {
+ public:
+  void add(std::shared_ptr<prometheus::Collectable> collectable);
+  void add(std::shared_ptr<const Collector> collector);
+  // Whole /metrics body. Thread-safe; sources may be added while serving.
+  std::string render() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
+  std::vector<std::shared_ptr<const Collector>> collectors_;
+};
+
+}  // namespace bridge::metrics

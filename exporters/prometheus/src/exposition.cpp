@@ -1,0 +1,43 @@
+#include "bridge/metrics/exposition.h"
+
+#include <sstream>
+
+#include <prometheus/text_serializer.h>
+
+namespace bridge::metrics {
+
+void Exposition::add(std::shared_ptr<prometheus::Collectable> collectable) {
+  std::lock_guard lock(mutex_);
+  collectables_.push_back(std::move(collectable));
+}
+
+void Exposition::add(std::shared_ptr<const Collector> collector) {
+  std::lock_guard lock(mutex_);
+  collectors_.push_back(std::move(collector));
+}
+
+std::string Exposition::render() const {
+  decltype(collectables_) collectables;
+  decltype(collectors_) collectors;
+  {
+    std::lock_guard lock(mutex_);
+    collectables = collectables_;
+    collectors = collectors_;
+  }
+  std::string body;
+  TextWriter out(body);
+  if (!collectables.empty()) {
+    std::vector<prometheus::MetricFamily> families;
+    for (const auto& c : collectables) {
+      auto f = c->Collect();
+      families.insert(families.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
+    }
+    std::ostringstream text;
+    prometheus::TextSerializer().Serialize(text, families);
+    out.raw(text.str());
+  }
+  for (const auto& c : collectors) c->collect(out);
+  return body;
+}
+
+}  // namespace bridge::metrics
