@@ -1,0 +1,86 @@
+#pragma once
+// The one HTTP server of the bridge (DESIGN.md section 3): /metrics, /-/healthy, /-/ready,
+// POST /-/reload, and whatever routes other components register (REST API, status page).
+// Owns a CivetServer; TLS, basic auth, bearer token and gzip apply to every route.
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "bridge/api/basic_auth.h"
+#include "bridge/api/http_options.h"
+#include "bridge/api/http_types.h"
+#include "bridge/api/readiness.h"
+#include "bridge/result.h"
+
+class CivetServer;
+
+namespace bridge::metrics {
+class Exposition;
+}
+
+namespace bridge::api {
+
+// Called by POST /-/reload (and by the app on SIGHUP); an error string becomes a 500.
+using ReloadHook = std::function<Result<void, std::string>()>;
+
+class HttpServer {
+ public:
+  // Validates the options, binds and starts the worker threads.
+  static Result<std::unique_ptr<HttpServer>, HttpError> start(const HttpOptions& options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Registers a route. `pattern` is a path whose segments may be `{name}` placeholders
+  // ("/api/v1/meters/{id}/{action}"); HEAD is served by the GET handler without a body; a path
+  // that matches with another method gets 405 and an Allow header; none matches: 404.
+  // A later registration of the same method + pattern replaces the earlier one.
+  void handle(Method method, const std::string& pattern, Handler handler);
+  // GET /metrics (or `path`) from an exposition, gzip when the scraper accepts it.
+  void serve_metrics(std::shared_ptr<const metrics::Exposition> exposition, const std::string& path = "/metrics");
+
+  Readiness& readiness() { return readiness_; }
+  void set_reload_hook(ReloadHook hook);
+
+  int port() const { return port_; }     // the bound port (listen "127.0.0.1:0" works)
+  bool tls() const { return tls_; }
+  std::string url() const;               // http(s)://127.0.0.1:<port> style base URL
+
+  // Stops accepting and joins the worker threads (also done by the destructor).
+  void stop();
+
+  // Runs the whole pipeline (auth, routing, gzip decision) for one request; the CivetWeb glue
+  // calls this, tests may too.
+  Response dispatch(Request request, bool accepts_gzip);
+
+ private:
+  struct Route {
+    Method method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  class Glue;
+
+  explicit HttpServer(const HttpOptions& options);
+  void add_builtin_routes();
+  Response route(Request& request);
+  std::optional<Response> authenticate(Request& request);
+
+  HttpOptions options_;
+  BasicAuth basic_auth_;
+  Readiness readiness_;
+  std::mutex reload_mutex_;
+  ReloadHook reload_hook_;
+  mutable std::shared_mutex routes_mutex_;
+  std::vector<Route> routes_;
+  int port_ = 0;
+  bool tls_ = false;
+  std::string host_;
+  std::unique_ptr<Glue> glue_;
+  std::unique_ptr<CivetServer> server_;  // last: stopped first, before routes go away
+};
+
+}  // namespace bridge::api
