@@ -1,0 +1,33 @@
+#pragma once
+// Everything needed to reach one meter, and the deadline of each protocol step.
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace bridge::transport {
+
+struct MeterEndpoint {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 4059;
+  enum class Kind { hdlc, wrapper } kind = Kind::hdlc;  // raw HDLC on TCP, or the IEC 62056-47 wrapper
+  std::uint8_t client_sap = 1;                          // 1 = Microstar LLS client, 16 = public client
+  std::uint16_t server_logical = 0;                     // Microstar field profile: 0 / 1, 1-byte address 0x03
+  std::uint16_t server_physical = 1;
+  int address_size = 1;                                 // HDLC server address bytes: 1, 2 or 4
+  enum class Auth { none, low } auth = Auth::low;
+  std::string password = "22222222";                    // LLS secret (Microstar SAP 1 label default)
+  std::uint16_t wrapper_client_wport = 1;               // wrapper only: source wPort (= client SAP normally)
+  std::uint16_t wrapper_server_wport = 1;               // wrapper only: destination wPort (server logical)
+};
+
+struct Timeouts {
+  std::chrono::milliseconds connect{7000};           // TCP connect (field value 7 s)
+  std::chrono::milliseconds request{7000};           // each request/response: SNRM, AARQ, every GET
+  std::chrono::milliseconds disc{2000};              // DISC -> UA wait at close
+  std::chrono::milliseconds drain_on_connect{200};   // discard unsolicited bytes after connect
+};
+
+std::string_view to_label(MeterEndpoint::Kind kind);
+std::string_view to_label(MeterEndpoint::Auth auth);
+
+}  // namespace bridge::transport

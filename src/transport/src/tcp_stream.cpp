@@ -1,0 +1,140 @@
+#include "bridge/transport/tcp_stream.h"
+
+#include <boost/asio/connect.hpp>
+
+#include <cmath>
+#include <cstdio>
+
+namespace bridge::transport {
+
+namespace {
+using asio::redirect_error;
+using asio::use_awaitable;
+}  // namespace
+
+std::string format_duration(std::chrono::steady_clock::duration d) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  char buf[32];
+  if (ms % 1000 == 0) {
+    std::snprintf(buf, sizeof buf, "%llds", static_cast<long long>(ms / 1000));
+  } else if (ms < 1000) {
+    std::snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(ms));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.3gs", static_cast<double>(ms) / 1000.0);
+  }
+  return buf;
+}
+
+TcpStream::TcpStream(asio::any_io_executor ex)
+    : socket_(ex), watchdog_(ex, [this] {
+        boost::system::error_code ignored;
+        socket_.cancel(ignored);
+      }) {}
+
+void TcpStream::cancel() {
+  cancelled_ = true;
+  boost::system::error_code ignored;
+  socket_.cancel(ignored);
+}
+
+void TcpStream::close() {
+  watchdog_.disarm();
+  boost::system::error_code ignored;
+  if (socket_.is_open()) {
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+}
+
+Error TcpStream::io_error(const boost::system::error_code& ec, Step step, std::chrono::steady_clock::duration timeout,
+                          std::string_view what) const {
+  Error e;
+  e.step = step;
+  if (watchdog_.fired() && ec == asio::error::operation_aborted) {
+    e.kind = ErrorKind::timeout;
+    e.message = std::string(what) + " timed out after " + format_duration(timeout) + " (" + peer_ + ")";
+    return e;
+  }
+  if (cancelled_ || ec == asio::error::operation_aborted) {
+    e.kind = ErrorKind::cancelled;
+    e.message = std::string(what) + " cancelled";
+    return e;
+  }
+  e.kind = step == Step::connect ? classify_connect_error(ec) : classify_io_error(ec);
+  switch (e.kind) {
+    case ErrorKind::refused: e.message = "connection refused by " + peer_; break;
+    case ErrorKind::unreachable: e.message = "host unreachable: " + peer_ + " (" + ec.message() + ")"; break;
+    case ErrorKind::closed:
+      e.message = ec == asio::error::eof ? "peer closed the connection (" + peer_ + ")"
+                                         : "connection lost: " + ec.message() + " (" + peer_ + ")";
+      break;
+    case ErrorKind::timeout: e.message = std::string(what) + " timed out (" + ec.message() + ", " + peer_ + ")"; break;
+    default: e.message = std::string(what) + " failed: " + ec.message() + " (" + peer_ + ")"; break;
+  }
+  return e;
+}
+
+awaitable<Result<void, Error>> TcpStream::connect(std::string host, std::uint16_t port,
+                                                  std::chrono::steady_clock::duration timeout) {
+  cancelled_ = false;
+  peer_ = host + ":" + std::to_string(port);
+  close();
+  boost::system::error_code ec;
+  watchdog_.arm(timeout);
+  const auto address = asio::ip::make_address(host, ec);
+  if (!ec) {
+    tcp::endpoint endpoint(address, port);
+    socket_.open(endpoint.protocol(), ec);
+    if (!ec) co_await socket_.async_connect(endpoint, redirect_error(use_awaitable, ec));
+  } else {
+    tcp::resolver resolver(co_await asio::this_coro::executor);
+    ec.clear();
+    auto results = co_await resolver.async_resolve(host, std::to_string(port), redirect_error(use_awaitable, ec));
+    if (ec) {
+      watchdog_.disarm();
+      co_return fail(make_error(ErrorKind::unreachable, Step::connect,
+                                "cannot resolve host '" + host + "': " + ec.message()));
+    }
+    co_await asio::async_connect(socket_, results, redirect_error(use_awaitable, ec));
+  }
+  if (ec) {
+    Error e = io_error(ec, Step::connect, timeout, "connect");
+    watchdog_.disarm();
+    close();
+    co_return fail(std::move(e));
+  }
+  watchdog_.disarm();
+  socket_.set_option(tcp::no_delay(true), ec);  // request/response frames: never wait for Nagle
+  co_return Result<void, Error>{};
+}
+
+awaitable<Result<void, Error>> TcpStream::write(std::span<const std::uint8_t> data,
+                                                std::chrono::steady_clock::duration timeout, Step step) {
+  boost::system::error_code ec;
+  watchdog_.arm(timeout);
+  co_await asio::async_write(socket_, asio::buffer(data.data(), data.size()), redirect_error(use_awaitable, ec));
+  if (ec) {
+    Error e = io_error(ec, step, timeout, "write");
+    watchdog_.disarm();
+    co_return fail(std::move(e));
+  }
+  watchdog_.disarm();
+  co_return Result<void, Error>{};
+}
+
+awaitable<Result<std::size_t, Error>> TcpStream::read_some(std::span<std::uint8_t> buffer,
+                                                           std::chrono::steady_clock::duration timeout, Step step) {
+  boost::system::error_code ec;
+  watchdog_.arm(timeout);
+  const std::size_t n =
+      co_await socket_.async_read_some(asio::buffer(buffer.data(), buffer.size()), redirect_error(use_awaitable, ec));
+  if (ec) {
+    Error e = io_error(ec, step, timeout, "read");
+    watchdog_.disarm();
+    co_return fail(std::move(e));
+  }
+  watchdog_.disarm();
+  co_return n;
+}
+
+}  // namespace bridge::transport
