@@ -1,0 +1,32 @@
+#pragma once
+// What a connection reports besides results: every frame (for --verbose and diagnostics), every
+// recovered framing error, and counters of its life.
+#include <cstdint>
+#include <functional>
+#include <span>
+
+#include "bridge/labels.h"
+
+namespace bridge::transport {
+
+// Observer for --verbose hex dumps and counters: every frame in/out (HDLC frames, or whole
+// wrapper PDUs) and every framing error the codec reports, even those recovered from.
+struct FrameObserver {
+  std::function<void(bool tx, std::span<const std::uint8_t> frame)> on_frame;
+  std::function<void(labels::HdlcError kind, std::span<const std::uint8_t> raw)> on_hdlc_error;
+};
+
+// Counters of one connection's life (reset by open()).
+struct ConnectionStats {
+  std::uint64_t frames_tx = 0;
+  std::uint64_t frames_rx = 0;
+  std::uint64_t bytes_tx = 0;
+  std::uint64_t bytes_rx = 0;
+  std::uint64_t drained_bytes = 0;     // unsolicited bytes discarded right after connect
+  std::uint64_t hdlc_errors = 0;       // frames the decoder rejected (then resynced)
+  std::uint64_t stale_discarded = 0;   // replies to an older request (wrong invoke id / N(S)) dropped
+  std::uint64_t watchdog_trips = 0;    // steps ended by the per-step deadline
+  std::uint64_t requests = 0;          // GET requests sent (each block counts)
+};
+
+}  // namespace bridge::transport

@@ -1,0 +1,49 @@
+#pragma once
+// Moves whole APDUs (no LLC) between the COSEM layer and the socket: HDLC (dlms::hdlc::Link +
+// FrameDecoder) or the IEC 62056-47 wrapper. Private to the transport library.
+#include <chrono>
+#include <string>
+
+#include "bridge/result.h"
+#include "bridge/transport/endpoint.h"
+#include "bridge/transport/observer.h"
+#include "bridge/transport/error.h"
+#include "bridge/transport/tcp_stream.h"
+#include "dlms/bytes.h"
+
+namespace bridge::transport::detail {
+
+using Clock = std::chrono::steady_clock;
+
+class ApduChannel {
+ public:
+  virtual ~ApduChannel() = default;
+  // Link establishment after TCP connect (SNRM/UA); nothing for the wrapper.
+  virtual awaitable<Result<void, Error>> open(std::chrono::milliseconds timeout) = 0;
+  // Queues and writes one APDU.
+  virtual awaitable<Result<void, Error>> send(dlms::ByteSpan apdu, Step step, std::chrono::milliseconds timeout) = 0;
+  // The next APDU from the meter, by `deadline`; `what` names the awaited reply in messages
+  // ("reply to GET 1-1:32.7.0/3/2").
+  virtual awaitable<Result<dlms::Bytes, Error>> receive(Step step, Clock::time_point deadline,
+                                                        std::chrono::milliseconds timeout, std::string what) = 0;
+  // Releases the link (DISC) within `timeout`; errors are ignored.
+  virtual awaitable<void> close(std::chrono::milliseconds timeout) = 0;
+  // Bytes of an incomplete frame/PDU held by the decoder (to tell "closed mid-frame").
+  virtual std::size_t buffered() const = 0;
+};
+
+// Shared plumbing: observer + stats + socket.
+struct ChannelContext {
+  TcpStream& stream;
+  const FrameObserver& observer;
+  ConnectionStats& stats;
+  Clock::time_point& last_activity;
+};
+
+// Error for a socket failure while waiting for `what`, turning "closed" into "closed mid-frame"
+// when a partial frame was buffered.
+Error receive_error(Error e, std::size_t buffered, const std::string& what);
+// Error for a passed step deadline.
+Error step_timeout(Step step, std::chrono::milliseconds timeout, const std::string& what, std::string peer);
+
+}  // namespace bridge::transport::detail
