@@ -83,8 +83,8 @@ const std::vector<RegisterConfig>& default_registers() {
       return r;
     };
     return std::vector<RegisterConfig>{
-        make("voltage_l1", {1, 1, 32, 7, 0, 255}),  make("current_l1", {1, 1, 31, 7, 0, 255}),
-        make("frequency", {1, 1, 14, 7, 0, 255}),   make("active_power", {1, 1, 1, 7, 0, 255}),
+        make("voltage_l1", {1, 1, 32, 7, 0, 255}),   make("current_l1", {1, 1, 31, 7, 0, 255}),
+        make("frequency", {1, 1, 14, 7, 0, 255}),    make("active_power", {1, 1, 1, 7, 0, 255}),
         make("active_energy", {1, 1, 1, 8, 0, 255}),
     };
   }();

@@ -12,9 +12,13 @@ bool same_connection(const MeterConfig& a, const MeterConfig& b) {
          a.credential_alternatives == b.credential_alternatives;
 }
 
-bool same_registers(const MeterConfig& a, const MeterConfig& b) { return a.registers == b.registers; }
+bool same_registers(const MeterConfig& a, const MeterConfig& b) {
+  return a.registers == b.registers;
+}
 
-bool same_qos(const MeterConfig& a, const MeterConfig& b) { return a.qos == b.qos; }
+bool same_qos(const MeterConfig& a, const MeterConfig& b) {
+  return a.qos == b.qos;
+}
 
 bool same_meter(const MeterConfig& a, const MeterConfig& b) {
   return a.id == b.id && same_connection(a, b) && same_registers(a, b) && same_qos(a, b) && a.enabled == b.enabled &&

@@ -17,9 +17,13 @@ constexpr std::array<Unit, 5> kUnits{{{"d", 86'400'000}, {"h", 3'600'000}, {"m",
 // Ten years: far beyond any sensible knob, far below int64 overflow.
 constexpr std::int64_t kMaxMs = 10LL * 365 * 86'400'000;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
-std::string quoted(std::string_view t) { return "\"" + std::string(t) + "\""; }
+std::string quoted(std::string_view t) {
+  return "\"" + std::string(t) + "\"";
+}
 
 }  // namespace
 

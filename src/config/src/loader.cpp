@@ -20,13 +20,16 @@ using detail::TableReader;
 constexpr std::size_t kMaxLlsPassword = 16;  // AARQ calling-authentication-value, Microstar limit
 
 bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-         c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
-bool is_name(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_name_char); }
+bool is_name(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_name_char);
+}
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 // Names usable in URLs (/api/v1/meters/{id}), MQTT topics and metric labels without escaping.
 bool check_name(TableReader& r, std::string_view key, const std::string& value) {
@@ -98,8 +101,8 @@ std::optional<RegisterConfig> read_register(const toml::node& node, const std::s
                                             const std::filesystem::path& base_dir) {
   const toml::table* t = node.as_table();
   if (t == nullptr) {
-    diag.add(node.source(), label + ": expected a table {key, obis, class, attribute}, got " +
-                                std::string(detail::type_name(node)));
+    diag.add(node.source(),
+             label + ": expected a table {key, obis, class, attribute}, got " + std::string(detail::type_name(node)));
     return std::nullopt;
   }
   TableReader r(*t, label, diag, base_dir);
@@ -170,8 +173,8 @@ void read_register_sets(TableReader& root, Config& config) {
     const std::string name(name_key.str());
     const std::string label = "[register_sets." + name + "]";
     if (!is_name(name)) {
-      root.diag().add(name_key.source(), "register set name " + in_quotes(name) +
-                                             " may only contain letters, digits, '.', '_' and '-'");
+      root.diag().add(name_key.source(),
+                      "register set name " + in_quotes(name) + " may only contain letters, digits, '.', '_' and '-'");
       continue;
     }
     // Either `name = [ {key=..., obis=...}, ... ]` / `[[register_sets.name]]`, or a table
@@ -186,8 +189,8 @@ void read_register_sets(TableReader& root, Config& config) {
       }
       table_reader->finish();
     } else if (list == nullptr) {
-      root.diag().add(value.source(), label + ": expected a list of registers, got " +
-                                          std::string(detail::type_name(value)));
+      root.diag().add(value.source(),
+                      label + ": expected a list of registers, got " + std::string(detail::type_name(value)));
     }
     std::vector<RegisterConfig> regs;
     std::map<std::string, int> seen;
@@ -249,18 +252,20 @@ void read_http(TableReader& r, HttpConfig& h) {
     for (auto&& [user_key, value] : *t) {
       const std::string user(user_key.str());
       if (user.empty() || user.find(':') != std::string::npos) {
-        r.diag().add(user_key.source(), "user name " + in_quotes(user) +
-                                            " in [http.basic_auth_users] must be non-empty and without ':'");
+        r.diag().add(user_key.source(),
+                     "user name " + in_quotes(user) + " in [http.basic_auth_users] must be non-empty and without ':'");
         continue;
       }
       const auto* s = value.as_string();
-      const bool bcrypt = s != nullptr && s->get().size() > 4 && s->get()[0] == '$' && s->get()[1] == '2' &&
-                          s->get()[3] == '$';
+      const bool bcrypt =
+          s != nullptr && s->get().size() > 4 && s->get()[0] == '$' && s->get()[1] == '2' && s->get()[3] == '$';
       if (!bcrypt) {
         // Never echo the value: it may be a clear-text password pasted by mistake.
-        r.diag().add(value.source(), in_quotes(user) + " in [http.basic_auth_users]: expected a bcrypt hash "
-                                                    "(\"$2y$...\", e.g. from htpasswd -nbB), not " +
-                                         (s != nullptr ? std::string("a plain string") : std::string(detail::type_name(value))));
+        r.diag().add(value.source(),
+                     in_quotes(user) +
+                         " in [http.basic_auth_users]: expected a bcrypt hash "
+                         "(\"$2y$...\", e.g. from htpasswd -nbB), not " +
+                         (s != nullptr ? std::string("a plain string") : std::string(detail::type_name(value))));
         continue;
       }
       h.basic_auth_users.emplace(user, Secret(s->get()));
@@ -343,8 +348,8 @@ void read_credentials(TableReader& r, MeterConfig& m) {
     const std::string label = "credential_alternatives #" + std::to_string(i + 1) + " of " + r.label();
     const toml::table* t = node.as_table();
     if (t == nullptr) {
-      r.diag().add(node.source(), label + ": expected a table {client_sap, password}, got " +
-                                      std::string(detail::type_name(node)));
+      r.diag().add(node.source(),
+                   label + ": expected a table {client_sap, password}, got " + std::string(detail::type_name(node)));
       continue;
     }
     TableReader cr(*t, label, r.diag(), r.base_dir());
@@ -393,8 +398,8 @@ bool read_meter_registers(TableReader& r, const Config& config, MeterConfig& m) 
       if (!reg) continue;
       const auto [it, inserted] = seen_inline.emplace(reg->key, static_cast<int>(node.source().begin.line));
       if (!inserted) {
-        const std::string first =
-            it->second == 0 ? "already in register set " + in_quotes(m.register_set) : "first at line " + std::to_string(it->second);
+        const std::string first = it->second == 0 ? "already in register set " + in_quotes(m.register_set)
+                                                  : "first at line " + std::to_string(it->second);
         r.diag().add(node.as_table()->get("key")->source(),
                      "duplicate register key " + in_quotes(reg->key) + " in " + r.label() + " (" + first + ")");
         continue;
@@ -410,18 +415,19 @@ void check_address(TableReader& r, const MeterConfig& m) {
   const unsigned max = m.address_size == 4 ? 16383 : 127;
   const std::string size = "address_size " + std::to_string(m.address_size);
   if (m.server_logical > max) {
-    r.problem("server_logical", std::to_string(m.server_logical) + " is out of range for " + size + " (0.." +
-                                    std::to_string(max) + ")");
+    r.problem("server_logical",
+              std::to_string(m.server_logical) + " is out of range for " + size + " (0.." + std::to_string(max) + ")");
   }
   if (m.server_physical > max) {
-    r.problem("server_physical", std::to_string(m.server_physical) + " is out of range for " + size + " (0.." +
-                                     std::to_string(max) + ")");
+    r.problem("server_physical",
+              std::to_string(m.server_physical) + " is out of range for " + size + " (0.." + std::to_string(max) + ")");
   }
   if (m.address_size == 1 && m.server_logical != 0 && m.server_physical != 0 && m.server_logical <= max &&
       m.server_physical <= max) {
     r.problem(r.has("server_physical") ? "server_physical" : "server_logical",
               "address_size 1 carries a single 7-bit value: set server_logical or server_physical to 0 "
-              "(logical " + std::to_string(m.server_logical) + ", physical " + std::to_string(m.server_physical) + ")");
+              "(logical " +
+                  std::to_string(m.server_logical) + ", physical " + std::to_string(m.server_physical) + ")");
   }
 }
 
@@ -534,8 +540,8 @@ Config build(const toml::table& root, const std::string& source_name, const std:
   if (const toml::node* meters = r.node("meter")) {
     const toml::array* list = meters->as_array();
     if (list == nullptr) {
-      diag.add(meters->source(), "\"meter\" must be an array of tables ([[meter]]), got " +
-                                     std::string(detail::type_name(*meters)));
+      diag.add(meters->source(),
+               "\"meter\" must be an array of tables ([[meter]]), got " + std::string(detail::type_name(*meters)));
     } else {
       std::map<std::string, int> ids;
       for (std::size_t i = 0; i < list->size(); ++i) {
@@ -548,8 +554,8 @@ Config build(const toml::table& root, const std::string& source_name, const std:
   if (config.mqtt.enabled && config.mqtt.mode == MqttMode::device) {
     for (const auto& m : config.meters) {
       if (m.enabled && m.device_token.empty()) {
-        diag.add(m.line, 1, "[[meter]] " + in_quotes(m.id) +
-                                ": mqtt mode \"device\" needs device_token or device_token_file");
+        diag.add(m.line, 1,
+                 "[[meter]] " + in_quotes(m.id) + ": mqtt mode \"device\" needs device_token or device_token_file");
       }
     }
   }

@@ -13,9 +13,13 @@ std::string plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-json secret(const Secret& s) { return s.to_string(); }
+json secret(const Secret& s) {
+  return s.to_string();
+}
 
-json optional_duration(const std::optional<Duration>& d) { return d ? json(format_duration(*d)) : json("off"); }
+json optional_duration(const std::optional<Duration>& d) {
+  return d ? json(format_duration(*d)) : json("off");
+}
 
 json qos_json(const QosConfig& q) {
   return json{

@@ -36,13 +36,14 @@ TEST_P(DurationBadTest, is_rejected_with_a_reason) {
   EXPECT_NE(r.error().find(GetParam().second), std::string::npos) << r.error();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Forms, DurationBadTest,
-    ::testing::Values(std::pair{"", "empty"}, std::pair{"7", "missing unit"}, std::pair{"-5s", "negative"},
-                      std::pair{"5 s", "unknown unit"}, std::pair{"5sec", "unknown unit"}, std::pair{"s", "expected a number"},
-                      std::pair{"1.s", "digit expected"}, std::pair{"0.0001s", "finer than 1ms"},
-                      std::pair{"30m1h", "largest to smallest"}, std::pair{"1s1s", "largest to smallest"},
-                      std::pair{"99999999999d", "too large"}));
+INSTANTIATE_TEST_SUITE_P(Forms, DurationBadTest,
+                         ::testing::Values(std::pair{"", "empty"}, std::pair{"7", "missing unit"},
+                                           std::pair{"-5s", "negative"}, std::pair{"5 s", "unknown unit"},
+                                           std::pair{"5sec", "unknown unit"}, std::pair{"s", "expected a number"},
+                                           std::pair{"1.s", "digit expected"}, std::pair{"0.0001s", "finer than 1ms"},
+                                           std::pair{"30m1h", "largest to smallest"},
+                                           std::pair{"1s1s", "largest to smallest"},
+                                           std::pair{"99999999999d", "too large"}));
 
 TEST(DurationFormatTest, prints_the_shortest_exact_text_and_round_trips) {
   EXPECT_EQ(format_duration(Duration{7000}), "7s");

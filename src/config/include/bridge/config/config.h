@@ -122,7 +122,7 @@ struct MqttConfig {
   Duration keepalive = 60s;
   bool clean_session = true;
   MqttProtocol protocol = MqttProtocol::v311;
-  std::optional<MqttTls> tls;  // [mqtt.tls]
+  std::optional<MqttTls> tls;   // [mqtt.tls]
   Duration reconnect_min = 1s;  // broker reconnect backoff, doubling up to reconnect_max
   Duration reconnect_max = 60s;
   // Outbox bound (SQLite rows). A reading is stored before it is published and deleted on
@@ -186,7 +186,7 @@ struct QosConfig {
   Duration breaker_window = 1h;
   Duration breaker_open = 5min;
   // Watchdogs.
-  Duration silence_timeout = 10min;             // no successful cycle -> reconnect + alert
+  Duration silence_timeout = 10min;  // no successful cycle -> reconnect + alert
   std::uint32_t max_consecutive_hdlc_errors = 15;
   std::uint32_t max_consecutive_failed_cycles = 10;
   // Optional preventive reconnect: by connection age (nullopt = off) and every N reads (0 = off).
@@ -257,12 +257,12 @@ struct MeterConfig {
   Auth auth = Auth::none;
   Secret password;  // LLS password (1..16 bytes), inline or from password_file
   std::vector<Credential> credential_alternatives;
-  std::string register_set;                // name it was built from ("" when inline only)
-  std::vector<RegisterConfig> registers;   // resolved: register set + inline [[meter.register]]
+  std::string register_set;               // name it was built from ("" when inline only)
+  std::vector<RegisterConfig> registers;  // resolved: register set + inline [[meter.register]]
   bool enabled = true;
-  Secret device_token;                     // device mode: this meter's ThingsBoard token
-  QosConfig qos;                           // resolved: [qos] merged with this meter's overrides
-  int line = 0;                            // where the [[meter]] entry starts (for messages)
+  Secret device_token;  // device mode: this meter's ThingsBoard token
+  QosConfig qos;        // resolved: [qos] merged with this meter's overrides
+  int line = 0;         // where the [[meter]] entry starts (for messages)
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -300,7 +300,6 @@ LoadResult load_file(const std::filesystem::path& path);
 
 // Same for text in memory; `source_name` appears in messages, `base_dir` resolves *_file paths
 // (default: the current directory).
-LoadResult load_string(std::string_view text, std::string_view source_name,
-                       const std::filesystem::path& base_dir = {});
+LoadResult load_string(std::string_view text, std::string_view source_name, const std::filesystem::path& base_dir = {});
 
 }  // namespace bridge::config
