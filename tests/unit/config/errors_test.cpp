@@ -48,7 +48,7 @@ const BadCase kCases[] = {
     {"bad_obis", meter("m1", "[[meter.register]]\nkey = \"v\"\nobis = \"1-1:32.7\"\n"), 6, 8,
      "bad OBIS code \"1-1:32.7\""},
     {"bad_obis_value", "[register_sets.s]\nregisters = [ { key = \"v\", obis = \"1.1.32.7.0.256\" } ]\n", 2, 35,
-     "value out of range 0..255"},
+     "a group is out of range 0..255"},
     {"bad_host_port", "[http]\nlisten = \"127.0.0.1\"\n", 2, 10, "bad host:port \"127.0.0.1\""},
     {"bad_listen_port", "[http]\nlisten = \"127.0.0.1:99999\"\n", 2, 10, "port 99999 is out of range 0..65535"},
     {"address_size_not_1_2_4", meter("m1", "address_size = 3\n"), 4, 16,

@@ -1,7 +1,7 @@
 #pragma once
 // OBIS code as written in the config: "A-B:C.D.E", "A-B:C.D.E*F" or dotted "A.B.C.D.E.F".
-// F defaults to 255. This is a validator/normalizer for the config only; the protocol codec in
-// src/dlms has its own OBIS type and takes the six bytes from `bytes`.
+// F defaults to 255. Parsing and printing are delegated to dlms::cosem (src/dlms), so the config
+// accepts exactly what the codec does; build a dlms::cosem::Obis from `bytes`.
 #include <array>
 #include <cstdint>
 #include <string>
