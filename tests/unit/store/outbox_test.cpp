@@ -246,6 +246,13 @@ TEST(OutboxDurability, EveryCommittedRowSurvivesKill9) {
   ASSERT_EQ(::pipe(fds), 0);
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
+  // Whatever happens in the parent (a failed ASSERT returns early), the child does not outlive it.
+  struct Reaper {
+    pid_t pid;
+    ~Reaper() {
+      if (pid > 0 && ::kill(pid, SIGKILL) == 0) ::waitpid(pid, nullptr, 0);
+    }
+  } reaper{pid};
   if (pid == 0) {
     ::close(fds[0]);
     auto store = Store::open(db, test::fast_options());
@@ -270,6 +277,7 @@ TEST(OutboxDurability, EveryCommittedRowSurvivesKill9) {
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  reaper.pid = -1;
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
   // Drain ids the child reported between our last read and the kill.
   for (;;) {

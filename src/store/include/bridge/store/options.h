@@ -28,9 +28,10 @@ struct StoreOptions {
   std::size_t writer_batch_max = 512;
   // diagnostics keeps the newest N rows per meter (older ones are deleted on insert).
   std::size_t diagnostics_per_meter = 500;
-  // Take an exclusive advisory lock (flock) on the database file for the life of the Store, so a
-  // second bridge on the same file fails at open with kind locked instead of double-publishing
-  // the outbox. Other SQLite clients (sqlite3 CLI, tests) are not affected by it.
+  // Hold an exclusive flock on "<path>.lock" for the life of the Store, so a second bridge on
+  // the same database fails at open with kind locked instead of double-publishing the outbox.
+  // A separate file, because closing any descriptor of the database file itself would drop
+  // SQLite's POSIX locks. Other SQLite clients (sqlite3 CLI, tests) are not affected by it.
   bool exclusive_instance = true;
   // Run PRAGMA quick_check at open (O(database size); catches corruption beyond page 1).
   bool quick_check = false;
