@@ -59,6 +59,13 @@ TEST(AssociationTest, aarq_length_is_computed_for_every_password_length) {
   EXPECT_EQ(encode_aarq(hls).error(), ApduError::unsupported);
 }
 
+// Regression (fuzz_aare): calling-authentication-value without a mechanism name.
+TEST(AssociationTest, password_without_mechanism_is_rejected) {
+  Bytes bad = apdu("production_aarq_lls_22222222");
+  bad[17] = 0x38;  // 8B (mechanism-name) becomes an unknown tag
+  EXPECT_EQ(decode_aarq(bad).error(), ApduError::bad_value);
+}
+
 TEST(AssociationTest, pdf_aare_decodes_and_re_encodes) {
   auto aare = decode_aare(apdu("pdf_aare_accepted"));
   ASSERT_TRUE(aare);

@@ -277,6 +277,8 @@ bridge::Result<Aarq, ApduError> decode_aarq(ByteSpan apdu) {
     }
   }
   if (!have_context || !have_user) return bridge::fail(ApduError::truncated);
+  // An authentication value needs a mechanism name (found by fuzz_aare).
+  if (aarq.password && aarq.mechanism == Mechanism::none) return bridge::fail(ApduError::bad_value);
   return aarq;
 }
 
