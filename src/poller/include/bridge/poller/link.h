@@ -1,0 +1,70 @@
+#pragma once
+// MeterLink: what a MeterSession needs from one DLMS connection (TCP + HDLC link + association).
+//
+// The production implementation wraps bridge::transport::DlmsConnection (dlms_link.h); tests
+// substitute scripted links to drive the session through failures on cue. One operation at a
+// time, all on the io_context thread; cancel() makes the pending one end with `cancelled`.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bridge/config/config.h"
+#include "bridge/labels.h"
+#include "bridge/poller/asio.h"
+#include "bridge/poller/clock.h"
+#include "bridge/result.h"
+
+namespace bridge::poller {
+
+struct LinkError {
+  labels::PollFailure reason = labels::PollFailure::timeout;
+  bool cancelled = false;       // ended by cancel() (stop/pause): not a meter failure
+  bool fatal = true;            // false: the association is still usable (e.g. access denied)
+  bool tcp_connected = false;   // the TCP connection had been established when it failed
+  std::optional<labels::HdlcError> hdlc;
+  int diagnostic = -1;          // AARE result-source-diagnostic
+  std::string message;          // precise human text from the transport
+  std::string frame_hex;        // offending frame, when any
+};
+
+struct LinkValue {
+  bool numeric = true;
+  double value = 0;
+  std::int64_t raw = 0;
+  int scaler = 0;
+  int unit = 0;
+};
+
+// The client SAP / password pair an association is opened with.
+struct LinkCredential {
+  std::uint8_t client_sap = 1;
+  config::Auth auth = config::Auth::none;
+  std::string password;
+  bool alternative = false;  // one of credential_alternatives, not the meter's primary pair
+};
+
+// Called for every HDLC error the codec reports, even those it recovered from.
+struct LinkObserver {
+  std::function<void(labels::HdlcError kind, const std::string& frame_hex)> on_hdlc_error;
+};
+
+class MeterLink {
+ public:
+  virtual ~MeterLink() = default;
+  virtual awaitable<Result<void, LinkError>> open() = 0;
+  virtual awaitable<Result<LinkValue, LinkError>> read(const config::RegisterConfig& reg) = 0;
+  // Release (DISC) within the disconnect timeout, then close. Never fails.
+  virtual awaitable<void> close() = 0;
+  virtual void cancel() = 0;
+  virtual bool is_open() const = 0;
+  virtual TimePoint last_activity() const = 0;
+};
+
+using LinkFactory = std::function<std::unique_ptr<MeterLink>(asio::any_io_executor executor,
+                                                             const config::MeterConfig& meter,
+                                                             const LinkCredential& credential,
+                                                             LinkObserver observer)>;
+
+}  // namespace bridge::poller

@@ -1,0 +1,142 @@
+#pragma once
+// MeterSession: one meter's polling loop, as one coroutine that reads as the script.
+//
+//   loop:
+//     paused?            release the association (DISC), sleep until resumed
+//     not associated?    breaker open -> sleep until it half-opens
+//                        backoff      -> sleep until the next attempt
+//                        connect: rate limit, concurrency slot, TCP/SNRM/AARQ
+//                          failure -> diagnose, back off (2, 4, 8 s ... capped, forever)
+//     associated:        sleep until the next fixed-rate slot (keep-alive read before the
+//                        meter's inactivity timeout when the interval is longer)
+//                        cycle: every register, one retry after read_retry_delay
+//                          reading -> sink; all failed -> reconnect; watchdogs -> reconnect
+//
+// A wake timer parked at max() is the session's condition variable: pause, resume, test,
+// reconfigure and stop set a flag and cancel it; the loop re-reads the flags after every
+// co_await. Everything runs on the io_context thread; the public methods must be called there
+// (the Fleet posts to it).
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bridge/config/config.h"
+#include "bridge/poller/asio.h"
+#include "bridge/poller/backoff.h"
+#include "bridge/poller/circuit_breaker.h"
+#include "bridge/poller/diagnosis.h"
+#include "bridge/poller/link.h"
+#include "bridge/poller/schedule.h"
+#include "bridge/poller/session_context.h"
+#include "bridge/poller/status.h"
+#include "bridge/poller/watchdogs.h"
+
+namespace bridge::metrics {
+class BridgeMetrics;
+}
+
+namespace bridge::poller {
+
+class MeterSession : public std::enable_shared_from_this<MeterSession> {
+ public:
+  // `first_slot`: when slot 0 starts (the Fleet spreads meters over the interval).
+  MeterSession(SessionContext& ctx, config::MeterConfig meter, bool paused, TimePoint first_slot);
+  ~MeterSession();
+  MeterSession(const MeterSession&) = delete;
+  MeterSession& operator=(const MeterSession&) = delete;
+
+  void start();
+  // Graceful: stop scheduling, end the pending step, DISC, then `done` (on the io thread).
+  void stop(std::function<void()> done);
+  // Past the shutdown deadline: cancel whatever is still pending (the DISC wait included).
+  void abort();
+  void pause();
+  void resume();
+  // One immediate cycle outside the schedule (connects first if needed, even when paused or
+  // backing off); the result goes to `done` on the io thread.
+  void test(std::function<void(TestResult)> done);
+  // Reload: new registers/QoS apply from the next cycle; `connection_changed` re-associates
+  // (reconnect cause config_reload).
+  void reconfigure(config::MeterConfig meter, bool connection_changed);
+
+  MeterStatus status() const;
+  const std::string& id() const { return meter_.id; }
+  const config::MeterConfig& meter() const { return meter_; }
+  bool finished() const { return finished_; }
+
+ private:
+  struct CycleOutcome {
+    Reading reading;
+    std::vector<RegisterFailure> failures;
+    std::optional<LinkError> first_error;
+    bool link_broken = false;
+    bool cancelled = false;
+  };
+
+  awaitable<void> run();
+  awaitable<bool> sleep_until(TimePoint t);
+  awaitable<bool> acquire_slot();
+  void release_slot();
+  awaitable<bool> connect(bool manual);
+  void on_connect_failure(const LinkError& error, TimePoint now);
+  awaitable<CycleOutcome> read_all();
+  awaitable<void> cycle();
+  void finish_cycle(const CycleOutcome& outcome, TimePoint start, TimePoint end);
+  awaitable<void> keepalive();
+  awaitable<void> reconnect(labels::ReconnectCause cause, const std::string& why);
+  awaitable<void> release_link();
+  awaitable<void> handle_watchdogs(TimePoint now);
+  awaitable<void> run_tests();
+  awaitable<void> apply_pending_config();
+  void on_hdlc_error(labels::HdlcError kind, const std::string& frame_hex);
+  void record_diagnosis(const LinkError& error, Step step);
+  void note_skipped(std::uint64_t slots, std::string_view why);
+  void set_state(MeterState s);
+  void publish_status();
+  void emit(Severity severity, std::string category, std::string message, std::string details = {},
+            bool always = false);
+  LinkCredential credential() const;
+  TimePoint keepalive_due() const;
+  void poke();
+
+  SessionContext& ctx_;
+  config::MeterConfig meter_;
+  asio::steady_timer wake_;
+  std::unique_ptr<MeterLink> link_;
+  bool in_link_op_ = false;  // open() or read() pending: stop() cancels it
+  bool closing_ = false;     // close() pending: a graceful stop lets the DISC finish
+
+  Backoff backoff_;
+  CircuitBreaker breaker_;
+  Watchdogs watchdogs_;
+  FixedRateSchedule schedule_;
+
+  MeterState state_ = MeterState::starting;
+  bool paused_ = false;
+  bool stopping_ = false;
+  bool aborted_ = false;
+  bool finished_ = false;
+  bool down_ = false;  // reported down (connect_attempts failures in a row)
+  TimePoint next_connect_at_{};
+  std::size_t credential_index_ = 0;  // 0 = primary, i = credential_alternatives[i - 1]
+  std::uint8_t client_sap_ = 0;
+  std::int64_t last_success_ms_ = 0;
+  std::int64_t last_attempt_ms_ = 0;
+  std::int64_t last_status_write_ms_ = 0;
+  MeterState written_state_ = MeterState::stopped;
+  std::int64_t written_success_ms_ = 0;
+  std::string written_error_;
+  Duration max_lateness_{};
+  std::string last_error_;
+  std::optional<DiagnosisRecord> diagnosis_;
+  MeterCounters counters_;
+
+  std::deque<std::function<void(TestResult)>> tests_;
+  std::optional<std::pair<config::MeterConfig, bool>> pending_config_;
+  std::function<void()> on_stopped_;
+};
+
+}  // namespace bridge::poller

@@ -1,0 +1,61 @@
+#pragma once
+// What every MeterSession of a Fleet shares: the executor, the outputs, the fleet-wide admission
+// limits and the event throttle. Owned by the Fleet; lives longer than every session.
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "bridge/event.h"
+#include "bridge/poller/asio.h"
+#include "bridge/poller/link.h"
+#include "bridge/poller/rate_limiter.h"
+#include "bridge/poller/status.h"
+#include "bridge/reading.h"
+#include "bridge/store/event_throttle.h"
+
+namespace bridge::metrics {
+class BridgeMetrics;
+}
+namespace bridge::store {
+class Store;
+}
+
+namespace bridge::poller {
+
+// UTC milliseconds since the Unix epoch.
+std::int64_t wall_ms();
+// A steady time point as UTC ms (for status snapshots).
+std::int64_t to_wall_ms(TimePoint t);
+
+struct SessionContext {
+  SessionContext(asio::any_io_executor ex, LinkFactory factory) : executor(std::move(ex)), links(std::move(factory)) {}
+
+  asio::any_io_executor executor;
+  LinkFactory links;
+  ReadingSink* readings = nullptr;
+  EventSink* events = nullptr;
+  metrics::BridgeMetrics* metrics = nullptr;
+  store::Store* store = nullptr;
+  ConnectionRateLimiter rate;
+  ConcurrencyLimiter concurrency;
+  store::EventThrottle throttle;
+
+  // Event out: throttled per (meter, category) unless `always` (state transitions such as
+  // breaker open/close and pause/resume, which are rare by construction), logged, then given
+  // to the store (with the repeat count) and to the extra listener.
+  void emit(Event event, bool always = false);
+
+  // Latest status of every session, readable from any thread (REST API, status page).
+  void publish(const MeterStatus& status);
+  void forget(const std::string& id);
+  std::optional<MeterStatus> snapshot(const std::string& id) const;
+  std::vector<MeterStatus> snapshots() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, MeterStatus, std::less<>> statuses_;
+};
+
+}  // namespace bridge::poller
