@@ -1,6 +1,7 @@
 #include "bridge/metrics/readings_collectable.h"
 
-#include <array>
+#include <map>
+#include <string_view>
 
 namespace bridge::metrics {
 
@@ -17,10 +18,10 @@ void ReadingsCollectable::on_reading(const Reading& reading) {
     if (!unit) continue;
     auto e = cache.by_obis.find(v.obis);
     if (e == cache.by_obis.end()) {
-      e = cache.by_obis.emplace(v.obis, Entry{TextWriter::label("obis", normalize_obis(v.obis)), unit->family, 0})
+      e = cache.by_obis.emplace(v.obis, Entry{TextWriter::label("obis", normalize_obis(v.obis)), unit->suffix, 0})
               .first;
     }
-    e->second.family = unit->family;
+    e->second.suffix = unit->suffix;
     e->second.value = v.value * unit->factor;
   }
 }
@@ -47,22 +48,25 @@ std::size_t ReadingsCollectable::series() const {
 
 void ReadingsCollectable::collect(TextWriter& out) const {
   // One pass over the cache, one buffer per family (a family's samples must be contiguous).
-  std::array<std::string, kReadingFamilyCount> bodies;
+  struct Family {
+    std::string name;
+    std::string body;
+  };
+  std::map<std::string_view, Family> families;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, cache] : meters_) {
       for (const auto& [obis, e] : cache.by_obis) {
-        auto& body = bodies[static_cast<std::size_t>(e.family)];
-        TextWriter w(body);
-        w.sample(metric_name(e.family), cache.label_body, e.obis_label, e.value);
+        auto& f = families[e.suffix];
+        if (f.name.empty()) f.name = metric_name(e.suffix);
+        TextWriter w(f.body);
+        w.sample(f.name, cache.label_body, e.obis_label, e.value);
       }
     }
   }
-  for (std::size_t f = 0; f < kReadingFamilyCount; ++f) {
-    if (bodies[f].empty()) continue;
-    auto family = static_cast<ReadingFamily>(f);
-    out.family(metric_name(family), help_text(family), "gauge");
-    out.raw(bodies[f]);
+  for (const auto& [suffix, f] : families) {
+    out.family(f.name, help_text(suffix), "gauge");
+    out.raw(f.body);
   }
 }
 

@@ -9,7 +9,6 @@ namespace {
 
 using bridge::Reading;
 using bridge::RegisterValue;
-using bridge::metrics::ReadingFamily;
 using bridge::metrics::ReadingsCollectable;
 using bridge::metrics::TextWriter;
 
@@ -33,26 +32,26 @@ TEST(ReadingUnitsTest, dlms_units_map_to_base_units) {
   using bridge::metrics::to_base_unit;
   struct Case {
     int unit;
-    ReadingFamily family;
+    std::string_view suffix;
     double factor;
   };
-  for (auto c : {Case{35, ReadingFamily::volts, 1}, Case{33, ReadingFamily::amperes, 1},
-                 Case{27, ReadingFamily::watts, 1}, Case{28, ReadingFamily::volt_amperes, 1},
-                 Case{29, ReadingFamily::volt_amperes_reactive, 1}, Case{30, ReadingFamily::joules, 3600},
-                 Case{31, ReadingFamily::volt_ampere_seconds, 3600},
-                 Case{32, ReadingFamily::volt_ampere_reactive_seconds, 3600}, Case{44, ReadingFamily::hertz, 1},
-                 Case{56, ReadingFamily::ratio, 0.01}, Case{9, ReadingFamily::celsius, 1}}) {
+  for (auto c : {Case{35, "volts", 1}, Case{33, "amperes", 1}, Case{27, "watts", 1}, Case{28, "voltamperes", 1},
+                 Case{29, "vars", 1}, Case{30, "joules", 3600}, Case{31, "voltampere_seconds", 3600},
+                 Case{32, "var_seconds", 3600}, Case{44, "hertz", 1}, Case{56, "ratio", 0.01},
+                 Case{9, "celsius", 1}}) {
     auto u = to_base_unit(c.unit, "1-0:1.8.0");
     ASSERT_TRUE(u) << c.unit;
-    EXPECT_EQ(u->family, c.family) << c.unit;
+    EXPECT_EQ(u->suffix, c.suffix) << c.unit;
     EXPECT_EQ(u->factor, c.factor) << c.unit;
   }
-  EXPECT_FALSE(to_base_unit(0, "1-0:1.8.0"));
-  EXPECT_FALSE(to_base_unit(7, "1-0:1.8.0"));
+  EXPECT_FALSE(to_base_unit(0, "1-0:1.8.0"));    // not set
+  EXPECT_FALSE(to_base_unit(10, "1-0:1.8.0"));   // currency: no base unit
+  EXPECT_FALSE(to_base_unit(300, "1-0:1.8.0"));  // out of range
   // Unitless: a power factor (C = 13/33/53/73, D = 7) is a ratio, anything else a plain value.
-  EXPECT_EQ(to_base_unit(255, "1-0:13.7.0")->family, ReadingFamily::ratio);
-  EXPECT_EQ(to_base_unit(255, "1-1:33.7.0.255")->family, ReadingFamily::ratio);
-  EXPECT_EQ(to_base_unit(255, "0-0:96.7.21")->family, ReadingFamily::value);
+  EXPECT_EQ(to_base_unit(255, "1-0:13.7.0")->suffix, "ratio");
+  EXPECT_EQ(to_base_unit(255, "1-1:33.7.0.255")->suffix, "ratio");
+  EXPECT_EQ(to_base_unit(255, "0-0:96.7.21")->suffix, "value");
+  EXPECT_EQ(bridge::metrics::metric_name("volts"), "dlms_bridge_reading_volts");
 }
 
 TEST(ReadingUnitsTest, normalize_obis_drops_f_255_only) {
@@ -60,8 +59,9 @@ TEST(ReadingUnitsTest, normalize_obis_drops_f_255_only) {
   EXPECT_EQ(normalize_obis("1-1:32.7.0.255"), "1-1:32.7.0");
   EXPECT_EQ(normalize_obis("1-1:32.7.0*255"), "1-1:32.7.0");
   EXPECT_EQ(normalize_obis("1-1:32.7.0"), "1-1:32.7.0");
-  EXPECT_EQ(normalize_obis("1-1:32.7.0.101"), "1-1:32.7.0.101");
-  EXPECT_EQ(normalize_obis("1-1:32.255"), "1-1:32.255");
+  EXPECT_EQ(normalize_obis("1.1.32.7.0.255"), "1-1:32.7.0");
+  EXPECT_EQ(normalize_obis("0-0:96.51.4*2"), "0-0:96.51.4*2");
+  EXPECT_EQ(normalize_obis("not-obis"), "not-obis");
 }
 
 TEST(ReadingsCollectableTest, values_are_converted_to_base_units_with_meter_and_obis_labels) {

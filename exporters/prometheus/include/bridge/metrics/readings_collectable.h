@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "bridge/metrics/collector.h"
 #include "bridge/metrics/reading_units.h"
@@ -32,7 +33,7 @@ class ReadingsCollectable : public Collector, public ReadingSink {
  private:
   struct Entry {
     std::string obis_label;  // obis="1-1:32.7.0"
-    ReadingFamily family = ReadingFamily::value;
+    std::string_view suffix;  // points into the static unit table (or a literal)
     double value = 0;
   };
   struct MeterCache {
