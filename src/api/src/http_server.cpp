@@ -118,6 +118,14 @@ void poke(const std::string& host, int port) {
   ::close(fd);
 }
 
+}  // namespace
+}  // namespace bridge::api
+
+extern "C" int dlms_bridge_civetweb_ssl_shim(void);  // ssl_compat/civetweb_ssl_shim.c
+
+namespace bridge::api {
+namespace {
+
 int log_civetweb(const mg_connection* /*conn*/, const char* message) {
   log::warn("http server", {{"detail", message ? message : ""}});
   return 1;
@@ -140,20 +148,18 @@ class HttpServer::Glue : public CivetHandler {
   bool handlePatch(CivetServer*, mg_connection* conn) override { return serve(conn, Method::patch); }
   bool handleDelete(CivetServer*, mg_connection* conn) override { return serve(conn, Method::del); }
 
-  // CivetWeb asks once at start (*ctx == nullptr) and once at shutdown (*ctx != nullptr).
-  static int external_ssl_ctx(void** ctx, void* user_data) {
-    auto* glue = static_cast<Glue*>(const_cast<void*>(static_cast<CivetServer*>(user_data)->getUserContext()));
-    if (glue == nullptr || glue->ssl_ctx == nullptr) return 0;
-    if (*ctx == nullptr) {
-      *ctx = glue->ssl_ctx;
-      return 1;
-    }
-    if (*ctx == glue->ssl_ctx) {
-      detail::free_server_context(glue->ssl_ctx);
-      glue->ssl_ctx = nullptr;
-    }
+  // CivetWeb asks at start (*ctx == nullptr), on the thread that constructs the CivetServer,
+  // before the CivetServer's user context is readable; hence the thread_local. Ownership moves
+  // to CivetWeb, which frees the context at shutdown (we return 0 then).
+  static int external_ssl_ctx(void** ctx, void* /*user_data*/) {
+    if (*ctx != nullptr) return 0;
+    Glue* glue = starting_;
+    if (glue == nullptr || glue->ssl_ctx == nullptr) return -1;
+    *ctx = glue->ssl_ctx;
+    glue->ssl_ctx = nullptr;
     return 1;
   }
+  static thread_local Glue* starting_;
 
   SSL_CTX* ssl_ctx = nullptr;
 
@@ -205,6 +211,8 @@ class HttpServer::Glue : public CivetHandler {
   HttpServer& server_;
 };
 
+thread_local HttpServer::Glue* HttpServer::Glue::starting_ = nullptr;
+
 HttpServer::HttpServer(const HttpOptions& options)
     : options_(options), basic_auth_(options.basic_auth_users), tls_(options.tls_server_config.has_value()) {
   add_builtin_routes();
@@ -215,6 +223,7 @@ Result<std::unique_ptr<HttpServer>, HttpError> HttpServer::start(const HttpOptio
   std::unique_ptr<HttpServer> server(new HttpServer(options));
   server->glue_ = std::make_unique<Glue>(*server);
   if (options.tls_server_config) {
+    if (dlms_bridge_civetweb_ssl_shim() != 1) return fail(HttpError{HttpError::Code::tls, "libssl shim missing"});
     auto ctx = detail::make_server_context(*options.tls_server_config);
     if (!ctx) return fail(HttpError{HttpError::Code::tls, ctx.error()});
     server->glue_->ssl_ctx = *ctx;
@@ -230,11 +239,14 @@ Result<std::unique_ptr<HttpServer>, HttpError> HttpServer::start(const HttpOptio
   CivetCallbacks callbacks;
   callbacks.log_message = log_civetweb;
   callbacks.external_ssl_ctx = &Glue::external_ssl_ctx;
+  Glue::starting_ = server->glue_.get();
   try {
     server->server_ = std::make_unique<CivetServer>(civet_options, &callbacks, server->glue_.get());
   } catch (const CivetException& e) {
+    Glue::starting_ = nullptr;
     return fail(HttpError{HttpError::Code::listen, "cannot listen on " + options.listen + ": " + e.what()});
   }
+  Glue::starting_ = nullptr;
   server->server_->addHandler("/", server->glue_.get());
   auto ports = server->server_->getListeningPorts();
   server->port_ = ports.empty() ? 0 : ports.front();
