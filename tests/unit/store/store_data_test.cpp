@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "bridge/store/store.h"
+#include "bridge/store/throttled_event_sink.h"
 #include "store_test_util.h"
 #include "testing/process.h"
 
@@ -347,6 +348,54 @@ TEST(StoreQueue, DestructorDrainsAcceptedJobs) {
   }
   RawDb raw(db);
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM events"), 1000);
+}
+
+}  // namespace
+}  // namespace bridge::store
+
+namespace bridge::store {
+namespace {
+
+TEST(StoreEvents, ThrottledSinkStoresOneEventPerWindowWithTheRepeatCount) {
+  testing_support::TempDir dir;
+  auto store = test::open_ok(dir / "b.db");
+  ASSERT_TRUE(store);
+  std::int64_t now = 0;
+  ThrottledEventSink sink([&](const Event& e, std::int64_t repeats) { store->submit_event(e, repeats); },
+                          [&] { return now; }, std::chrono::minutes(5));
+  for (int i = 0; i < 10; ++i) {
+    now = i * 10'000;  // 10 events within 100 s
+    sink.on_event(Event{now, "m1", Severity::warning, "hdlc", "FCS mismatch", ""});
+  }
+  now = 6 * 60'000;
+  sink.on_event(Event{now, "m1", Severity::warning, "hdlc", "FCS mismatch", ""});
+  ASSERT_TRUE(test::get(store->flush()));
+  auto events = store->events();
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].repeat_count, 9);
+  EXPECT_EQ((*events)[0].event.ts_ms, 6 * 60'000);
+  EXPECT_EQ((*events)[1].repeat_count, 0);
+}
+
+TEST(StoreDurability, FullSynchronousModeWorksEndToEnd) {
+  testing_support::TempDir dir;
+  StoreOptions o = test::fast_options();
+  o.durability = Durability::full;
+  const fs::path db = dir / "b.db";
+  {
+    auto store = test::open_ok(db, o);
+    ASSERT_TRUE(store);
+    std::vector<OutboxMessage> msgs{{"m1", "t", "p", 1, 0}, {"m2", "t", "q", 2, 0}};
+    auto ids = store->outbox_insert_batch(msgs);
+    ASSERT_TRUE(ids);
+    store->submit_event(Event{1, "m1", Severity::info, "startup", "x", ""});
+    ASSERT_TRUE(test::get(store->flush()));
+  }
+  auto store = test::open_ok(db);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->outbox_count(), 2);
+  EXPECT_EQ(store->events()->size(), 1u);
 }
 
 }  // namespace
