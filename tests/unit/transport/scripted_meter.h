@@ -10,11 +10,7 @@
 #include "bridge/transport/asio.h"
 #include "dlms/hdlc/frame_decoder.h"
 #include "dlms/hdlc/link.h"
-
-// GCC 12 reports a false -Wmismatched-new-delete on Asio coroutine frames defined in a header
-// (awaitable_frame_base's sized operator delete); the frames are allocated and freed by Asio.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#include "dlms/wrapper.h"
 
 namespace bridge::transport::test {
 
@@ -25,6 +21,7 @@ struct Reply {
   bool stale_copy_before = false;   // the previous reply frame again first (old N(S)/N(R))
   bool silent = false;              // never answer
   bool close_mid_frame = false;     // write half the frame, then close the socket
+  std::vector<dlms::Bytes> wrapper_apdus_before;  // wrapper mode: extra messages sent first (stale replies)
 };
 
 inline Reply answer(dlms::Bytes apdu) {
@@ -37,11 +34,15 @@ class ScriptedMeter {
  public:
   using Responder = std::function<Reply(const dlms::Bytes& request_apdu)>;
 
-  ScriptedMeter(asio::io_context& io, dlms::hdlc::ServerAddress address, Responder responder)
+  ScriptedMeter(asio::io_context& io, dlms::hdlc::ServerAddress address, Responder responder, bool wrapper = false)
       : acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
         address_(address),
         responder_(std::move(responder)) {
-    asio::co_spawn(io, serve(), [](std::exception_ptr) {});
+    if (wrapper) {
+      asio::co_spawn(io, serve_wrapper(), [](std::exception_ptr) {});
+    } else {
+      asio::co_spawn(io, serve(), [](std::exception_ptr) {});
+    }
   }
 
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
@@ -118,11 +119,49 @@ class ScriptedMeter {
     }
   }
 
+  // IEC 62056-47: answers from wPort 1 to the client's wPort.
+  asio::awaitable<void> serve_wrapper() {
+    auto socket = co_await acceptor_.async_accept(asio::use_awaitable);
+    socket.set_option(tcp::no_delay(true));
+    if (!greeting.empty()) co_await asio::async_write(socket, asio::buffer(greeting), asio::use_awaitable);
+    dlms::wrapper::WrapperDecoder decoder;
+    std::array<std::uint8_t, 2048> buf{};
+    for (;;) {
+      boost::system::error_code ec;
+      const auto n = co_await socket.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;
+      decoder.feed({buf.data(), n});
+      for (;;) {
+        auto r = decoder.next();
+        auto* m = std::get_if<dlms::wrapper::Message>(&r);
+        if (!m) {
+          if (std::holds_alternative<dlms::wrapper::WrapperError>(r)) continue;
+          break;
+        }
+        ++requests;
+        Reply reply = responder_(m->apdu);
+        if (reply.silent) continue;
+        dlms::Bytes wire = reply.garbage_before;
+        for (const auto& extra : reply.wrapper_apdus_before) {
+          auto b = dlms::wrapper::encode({m->destination, m->source, extra}).value();
+          wire.insert(wire.end(), b.begin(), b.end());
+        }
+        auto b = dlms::wrapper::encode({m->destination, m->source, reply.apdu}).value();
+        if (reply.close_mid_frame) {
+          wire.insert(wire.end(), b.begin(), b.begin() + static_cast<std::ptrdiff_t>(b.size() / 2));
+          co_await asio::async_write(socket, asio::buffer(wire), asio::use_awaitable);
+          socket.close();
+          co_return;
+        }
+        wire.insert(wire.end(), b.begin(), b.end());
+        co_await asio::async_write(socket, asio::buffer(wire), asio::use_awaitable);
+      }
+    }
+  }
+
   tcp::acceptor acceptor_;
   dlms::hdlc::ServerAddress address_;
   Responder responder_;
 };
 
 }  // namespace bridge::transport::test
-
-#pragma GCC diagnostic pop

@@ -1,0 +1,377 @@
+#include "bridge/transport/connection.h"
+
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "apdu_channel.h"
+#include "dlms/cosem/client.h"
+#include "dlms/cosem/register.h"
+#include "dlms/hdlc/address.h"
+#include "hdlc_channel.h"
+#include "wrapper_channel.h"
+
+namespace bridge::transport {
+
+namespace cosem = dlms::cosem;
+using detail::Clock;
+
+namespace {
+
+constexpr std::size_t kDrainLimit = 64 * 1024;  // give up draining a peer that never stops talking
+
+bool has_scaler_unit(int class_id) { return class_id == 3 || class_id == 4 || class_id == 5; }
+
+std::string describe_attribute(const LogicalName& ln, int class_id, int attribute) {
+  return obis_text(ln) + " class " + std::to_string(class_id) + " attribute " + std::to_string(attribute);
+}
+
+std::string spaced(std::string_view label) {
+  std::string s(label);
+  for (auto& c : s) {
+    if (c == '_') c = ' ';
+  }
+  return s;
+}
+
+// "association rejected: authentication failure (diagnostic 13)"
+Error client_failed(const cosem::ClientFailed& f, Step step, const std::string& what) {
+  Error e = make_error(ErrorKind::protocol, step, {});
+  switch (f.reason) {
+    case cosem::FailReason::association_rejected:
+      e.kind = ErrorKind::association_rejected;
+      if (f.diagnostic) {
+        e.diagnostic = *f.diagnostic;
+        e.message = "association rejected: " +
+                    spaced(cosem::diagnostic_label(cosem::DiagnosticSource::user, *f.diagnostic)) + " (diagnostic " +
+                    std::to_string(*f.diagnostic) + ")";
+      } else {
+        e.message = "association rejected: " + f.message;
+      }
+      return e;
+    case cosem::FailReason::timeout:
+      e.kind = ErrorKind::timeout;
+      e.message = "timeout: no " + what + " (" + f.message + ")";
+      return e;
+    case cosem::FailReason::exception:
+      e.message = "protocol error: meter answered " + what + " with an exception: " + f.message;
+      return e;
+    case cosem::FailReason::protocol:
+      e.message = "protocol error in " + what + ": " + f.message;
+      return e;
+  }
+  return e;
+}
+
+}  // namespace
+
+struct DlmsConnection::Impl {
+  Impl(asio::any_io_executor ex, MeterEndpoint ep, Timeouts t, FrameObserver obs)
+      : endpoint(std::move(ep)), timeouts(t), observer(std::move(obs)), stream(std::move(ex)) {}
+
+  awaitable<Result<void, Error>> open();
+  awaitable<Result<void, Error>> drain();
+  awaitable<Result<cosem::ClientEvent, Error>> drive(Step step, const std::string& what);
+  awaitable<Result<cosem::Value, Error>> get(const LogicalName& ln, int class_id, int attribute);
+  awaitable<Result<RegisterRead, Error>> read_register(const LogicalName& ln, int class_id, int attribute);
+  awaitable<Result<std::vector<ObjectListEntry>, Error>> object_list();
+  awaitable<void> close();
+  std::optional<Error> validate() const;
+  bool stale(const dlms::Bytes& apdu) const;
+
+  MeterEndpoint endpoint;
+  Timeouts timeouts;
+  FrameObserver observer;
+  TcpStream stream;
+  ConnectionStats stats;
+  Clock::time_point opened_at{};
+  Clock::time_point last_activity{};
+  std::unique_ptr<detail::ApduChannel> channel;
+  std::optional<cosem::Client> client;
+  std::optional<std::uint8_t> pending_invoke;  // low 4 bits of the GET in flight
+  std::map<std::pair<int, LogicalName>, cosem::ScalerUnit> scalers;  // per association
+  bool open_ = false;
+};
+
+std::optional<Error> DlmsConnection::Impl::validate() const {
+  if (endpoint.kind == MeterEndpoint::Kind::hdlc) {
+    if (!dlms::hdlc::encode_server_address({endpoint.server_logical, endpoint.server_physical,
+                                            static_cast<std::uint8_t>(endpoint.address_size)})) {
+      return make_error(ErrorKind::invalid_argument, Step::connect,
+                        "server address logical " + std::to_string(endpoint.server_logical) + " / physical " +
+                            std::to_string(endpoint.server_physical) + " does not fit " +
+                            std::to_string(endpoint.address_size) + " byte(s)");
+    }
+    if (!dlms::hdlc::encode_client_address(endpoint.client_sap)) {
+      return make_error(ErrorKind::invalid_argument, Step::connect,
+                        "client SAP " + std::to_string(endpoint.client_sap) + " is out of range 0..127");
+    }
+  }
+  if (endpoint.auth == MeterEndpoint::Auth::low && (endpoint.password.empty() || endpoint.password.size() > 64)) {
+    return make_error(ErrorKind::invalid_argument, Step::connect, "LLS needs a password of 1..64 bytes");
+  }
+  return std::nullopt;
+}
+
+awaitable<Result<void, Error>> DlmsConnection::Impl::drain() {
+  // Bytes that arrive unasked right after connect (a previous session's late replies, a modem
+  // banner) would otherwise be mistaken for answers: read and drop them until the line is quiet.
+  std::array<std::uint8_t, 1024> buf{};
+  while (stats.drained_bytes < kDrainLimit) {
+    auto n = co_await stream.read_some(buf, timeouts.drain_on_connect, Step::drain);
+    if (!n) {
+      if (n.error().kind == ErrorKind::timeout) break;  // quiet: done
+      co_return fail(n.error());
+    }
+    stats.drained_bytes += *n;
+    if (observer.on_hdlc_error) observer.on_hdlc_error(labels::HdlcError::format, std::span(buf.data(), *n));
+  }
+  co_return Result<void, Error>{};
+}
+
+awaitable<Result<void, Error>> DlmsConnection::Impl::open() {
+  co_await close();
+  stats = {};
+  scalers.clear();
+  pending_invoke.reset();
+  if (auto bad = validate()) co_return fail(*bad);
+
+  if (auto c = co_await stream.connect(endpoint.host, endpoint.port, timeouts.connect); !c) co_return fail(c.error());
+  last_activity = Clock::now();
+  if (timeouts.drain_on_connect.count() > 0) {
+    if (auto d = co_await drain(); !d) {
+      stream.close();
+      co_return fail(d.error());
+    }
+  }
+
+  detail::ChannelContext ctx{stream, observer, stats, last_activity};
+  if (endpoint.kind == MeterEndpoint::Kind::hdlc) {
+    channel = std::make_unique<detail::HdlcChannel>(ctx, endpoint, timeouts);
+  } else {
+    channel = std::make_unique<detail::WrapperChannel>(ctx, endpoint);
+  }
+  if (auto l = co_await channel->open(timeouts.request); !l) {
+    co_await close();
+    co_return fail(l.error());
+  }
+
+  cosem::ClientConfig cfg;
+  if (endpoint.auth == MeterEndpoint::Auth::low) {
+    cfg.mechanism = cosem::Mechanism::lls;
+    cfg.password = dlms::Bytes(endpoint.password.begin(), endpoint.password.end());
+  }
+  cfg.response_timeout = std::nullopt;  // deadlines are ours (per step), not the client's
+  cfg.use_get_with_list = false;        // one attribute per request; the Microstar has no multiple-references
+  client.emplace(cfg);
+  if (auto a = client->associate(Clock::now()); !a) {
+    co_await close();
+    co_return fail(make_error(ErrorKind::protocol, Step::associate,
+                              "cannot start the association: " + std::string(cosem::to_label(a.error()))));
+  }
+  auto ev = co_await drive(Step::associate, "AARE to AARQ");
+  if (!ev) {
+    co_await close();
+    co_return fail(ev.error());
+  }
+  if (!std::holds_alternative<cosem::Associated>(*ev)) {
+    co_await close();
+    co_return fail(make_error(ErrorKind::protocol, Step::associate, "unexpected event while associating"));
+  }
+  open_ = true;
+  opened_at = Clock::now();
+  co_return Result<void, Error>{};
+}
+
+bool DlmsConnection::Impl::stale(const dlms::Bytes& apdu) const {
+  // A GET response whose invoke-id is not the one in flight answers an older request (late reply
+  // after a timeout, duplicate). cosem::Client would fail the session on it; it is only stale.
+  constexpr std::uint8_t kGetResponse = 0xC4;
+  return pending_invoke && apdu.size() >= 3 && apdu[0] == kGetResponse &&
+         cosem::invoke_id(apdu[2]) != *pending_invoke;
+}
+
+awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step step, const std::string& what) {
+  auto deadline = Clock::now() + timeouts.request;
+  for (;;) {
+    while (auto apdu = client->poll_transmit()) {
+      constexpr std::uint8_t kGetRequest = 0xC0;
+      if (apdu->size() >= 3 && (*apdu)[0] == kGetRequest) {
+        pending_invoke = cosem::invoke_id((*apdu)[2]);
+        ++stats.requests;
+      }
+      if (auto s = co_await channel->send(*apdu, step, timeouts.request); !s) {
+        open_ = false;
+        co_return fail(s.error());
+      }
+      deadline = Clock::now() + timeouts.request;  // each request (each block) gets the full deadline
+    }
+    if (auto ev = client->poll_event()) {
+      if (auto* f = std::get_if<cosem::ClientFailed>(&*ev)) {
+        open_ = false;
+        co_return fail(client_failed(*f, step, what));
+      }
+      co_return std::move(*ev);
+    }
+    auto apdu = co_await channel->receive(step, deadline, timeouts.request, what);
+    if (!apdu) {
+      open_ = false;
+      co_return fail(apdu.error());
+    }
+    if (stale(*apdu)) {
+      ++stats.stale_discarded;
+      continue;
+    }
+    client->handle_apdu(*apdu, Clock::now());
+  }
+}
+
+awaitable<Result<cosem::Value, Error>> DlmsConnection::Impl::get(const LogicalName& ln, int class_id, int attribute) {
+  const auto what = "reply to GET " + describe_attribute(ln, class_id, attribute);
+  if (!open_ || !client) {
+    co_return fail(make_error(ErrorKind::closed, Step::request, "not connected (" + what + " not sent)"));
+  }
+  if (class_id < 0 || class_id > 0xFFFF || attribute < -128 || attribute > 127) {
+    co_return fail(make_error(ErrorKind::invalid_argument, Step::request, "bad attribute " + what));
+  }
+  cosem::AttributeDescriptor d;
+  d.class_id = static_cast<std::uint16_t>(class_id);
+  d.obis.bytes = ln;
+  d.attribute = static_cast<std::int8_t>(attribute);
+  if (auto g = client->get(d, Clock::now()); !g) {
+    co_return fail(make_error(ErrorKind::protocol, Step::request,
+                              "cannot send GET: " + std::string(cosem::to_label(g.error()))));
+  }
+  auto ev = co_await drive(Step::request, what);
+  pending_invoke.reset();
+  if (!ev) co_return fail(ev.error());
+  auto* result = std::get_if<cosem::GetResult>(&*ev);
+  if (!result) co_return fail(make_error(ErrorKind::protocol, Step::request, "unexpected event for " + what));
+  if (auto* dar = std::get_if<cosem::DataAccessResult>(&result->result)) {
+    Error e = make_error(ErrorKind::access_denied, Step::request,
+                         "access error: " + spaced(cosem::to_label(*dar)) + " (" + std::to_string(static_cast<int>(*dar)) +
+                             ") reading " + describe_attribute(ln, class_id, attribute));
+    e.access_result = static_cast<int>(*dar);
+    co_return fail(std::move(e));
+  }
+  co_return std::move(std::get<cosem::Value>(result->result));
+}
+
+awaitable<Result<RegisterRead, Error>> DlmsConnection::Impl::read_register(const LogicalName& ln, int class_id,
+                                                                           int attribute) {
+  RegisterRead r;
+  r.ln = ln;
+  r.obis = obis_text(ln);
+  r.class_id = class_id;
+  r.attribute = attribute;
+  const bool scaled = has_scaler_unit(class_id) && attribute == 2;
+  cosem::ScalerUnit su{0, 0};
+  if (scaled) {
+    const auto key = std::make_pair(class_id, ln);
+    auto it = scalers.find(key);
+    if (it == scalers.end()) {
+      auto v = co_await get(ln, class_id, 3);
+      if (!v) co_return fail(v.error());
+      auto decoded = cosem::decode_scaler_unit(*v);
+      if (!decoded) {
+        co_return fail(make_error(ErrorKind::protocol, Step::request,
+                                  "protocol error: scaler_unit of " + r.obis + " is not structure{integer, enum} (" +
+                                      std::string(cosem::to_label(decoded.error())) + ")"));
+      }
+      it = scalers.emplace(key, *decoded).first;
+    }
+    su = it->second;
+  }
+  auto v = co_await get(ln, class_id, attribute);
+  if (!v) co_return fail(v.error());
+  r.data = std::move(*v);
+  if (auto number = cosem::to_number(r.data)) {
+    r.numeric = true;
+    r.raw = cosem::to_integer(r.data).value_or(0);
+    r.scaler = su.scaler;
+    r.unit = scaled ? su.unit : 0;
+    r.value = scaled ? cosem::scale(*number, su.scaler) : *number;
+  }
+  co_return r;
+}
+
+awaitable<Result<std::vector<ObjectListEntry>, Error>> DlmsConnection::Impl::object_list() {
+  constexpr LogicalName kCurrentAssociation{0, 0, 40, 0, 0, 255};
+  auto v = co_await get(kCurrentAssociation, 15, 2);
+  if (!v) co_return fail(v.error());
+  auto bad = [](const std::string& why) {
+    return make_error(ErrorKind::protocol, Step::request, "protocol error: malformed object_list (" + why + ")");
+  };
+  const auto* items = v->get_if<cosem::Array>();
+  if (!items) co_return fail(bad("not an array"));
+  std::vector<ObjectListEntry> out;
+  out.reserve(items->items.size());
+  for (const auto& item : items->items) {
+    // object_list_element ::= structure{class_id long-unsigned, version unsigned,
+    //                                   logical_name octet-string(6), access_rights structure}
+    const auto* s = item.get_if<cosem::Structure>();
+    if (!s || s->items.size() < 3) co_return fail(bad("element is not a structure of 4"));
+    const auto class_id = cosem::to_integer(s->items[0]);
+    const auto version = cosem::to_integer(s->items[1]);
+    const auto* name = s->items[2].get_if<cosem::OctetString>();
+    if (!class_id || !version || !name || name->bytes.size() != 6) co_return fail(bad("bad element fields"));
+    ObjectListEntry e;
+    e.class_id = static_cast<int>(*class_id);
+    e.version = static_cast<int>(*version);
+    std::copy(name->bytes.begin(), name->bytes.end(), e.ln.begin());
+    out.push_back(e);
+  }
+  co_return out;
+}
+
+awaitable<void> DlmsConnection::Impl::close() {
+  open_ = false;
+  if (channel && stream.is_open()) co_await channel->close(timeouts.disc);
+  stream.close();
+  channel.reset();
+  client.reset();
+  pending_invoke.reset();
+  scalers.clear();  // scaler_unit is cached per association
+}
+
+// ---- public face: each coroutine keeps the Impl alive while it runs ----
+
+DlmsConnection::DlmsConnection(asio::any_io_executor ex, MeterEndpoint endpoint, Timeouts timeouts,
+                               FrameObserver observer)
+    : impl_(std::make_shared<Impl>(std::move(ex), std::move(endpoint), timeouts, std::move(observer))) {}
+
+DlmsConnection::~DlmsConnection() { impl_->stream.close(); }
+
+awaitable<Result<void, Error>> DlmsConnection::open() {
+  auto self = impl_;
+  co_return co_await self->open();
+}
+
+awaitable<Result<RegisterRead, Error>> DlmsConnection::read_register(LogicalName ln, int class_id, int attribute) {
+  auto self = impl_;
+  co_return co_await self->read_register(ln, class_id, attribute);
+}
+
+awaitable<Result<cosem::Value, Error>> DlmsConnection::get(LogicalName ln, int class_id, int attribute) {
+  auto self = impl_;
+  co_return co_await self->get(ln, class_id, attribute);
+}
+
+awaitable<Result<std::vector<ObjectListEntry>, Error>> DlmsConnection::object_list() {
+  auto self = impl_;
+  co_return co_await self->object_list();
+}
+
+awaitable<void> DlmsConnection::close() {
+  auto self = impl_;
+  co_await self->close();
+}
+
+void DlmsConnection::cancel() { impl_->stream.cancel(); }
+bool DlmsConnection::is_open() const { return impl_->open_; }
+std::chrono::steady_clock::time_point DlmsConnection::opened_at() const { return impl_->opened_at; }
+std::chrono::steady_clock::time_point DlmsConnection::last_activity() const { return impl_->last_activity; }
+const ConnectionStats& DlmsConnection::stats() const { return impl_->stats; }
+const MeterEndpoint& DlmsConnection::endpoint() const { return impl_->endpoint; }
+
+}  // namespace bridge::transport
