@@ -8,6 +8,7 @@
 #include "bridge/log.h"
 #include "bridge/version.h"
 #include "check_config.h"
+#include "read_command.h"
 
 namespace {
 
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
   check->add_option("file", check_path, "Configuration file (TOML)")->required();
 
   auto* read = app.add_subcommand("read", "One-shot probe of one meter");
-  read->allow_extras();
+  bridge::app::ReadCommand read_command(*read);
   auto* ctl = app.add_subcommand("ctl", "Operator CLI over the REST API");
   ctl->allow_extras();
 
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
 
   if (*run) return not_yet("run", "issue #5, poller engine");
   if (*check) return bridge::app::check_config(check_path, std::cout, std::cerr);
-  if (*read) return not_yet("read", "issue #3, DLMS client stack");
+  if (*read) return read_command.run();
   if (*ctl) return not_yet("ctl", "REST API, not filed yet");
   return kExitUsage;
 }

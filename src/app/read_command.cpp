@@ -1,0 +1,490 @@
+#include "read_command.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <iostream>
+#include <optional>
+#include <type_traits>
+#include <variant>
+
+#include "bridge/config/duration.h"
+#include "bridge/config/obis.h"
+#include "bridge/transport/asio.h"
+#include "bridge/transport/connection.h"
+#include "bridge/transport/object_names.h"
+#include "dlms/cosem/units.h"
+#include "dlms/cosem/value.h"
+#include "dlms/hdlc/address.h"
+
+namespace bridge::app {
+namespace {
+
+namespace asio = transport::asio;
+using transport::DlmsConnection;
+using transport::Error;
+using transport::ErrorKind;
+using transport::LogicalName;
+using transport::MeterEndpoint;
+using transport::RegisterRead;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+struct RegisterSpec {
+  LogicalName ln{};
+  int class_id = 3;
+  int attribute = 2;
+};
+
+// The five registers of the Microstar field profile (dlms.md 1.16), read when no --obis is given,
+// and the telemetry keys the previous system used for them (the greppable line prefix).
+struct KnownRegister {
+  LogicalName ln;
+  const char* key;
+};
+constexpr KnownRegister kKnown[] = {
+    {{1, 1, 32, 7, 0, 255}, "voltage_l1"},   {{1, 1, 31, 7, 0, 255}, "current_l1"},
+    {{1, 1, 14, 7, 0, 255}, "frequency"},    {{1, 1, 1, 7, 0, 255}, "active_power"},
+    {{1, 1, 1, 8, 0, 255}, "active_energy"}, {{1, 1, 52, 7, 0, 255}, "voltage_l2"},
+    {{1, 1, 51, 7, 0, 255}, "current_l2"},   {{1, 1, 72, 7, 0, 255}, "voltage_l3"},
+    {{1, 1, 71, 7, 0, 255}, "current_l3"},
+};
+constexpr std::size_t kDefaultRegisters = 5;
+
+std::string key_of(const LogicalName& ln) {
+  for (const auto& k : kKnown) {
+    if (k.ln == ln) return k.key;
+  }
+  return {};
+}
+
+std::optional<int> parse_int(std::string_view text) {
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// "A-B:C.D.E[*F][/class[/attr]]"
+Result<RegisterSpec, std::string> parse_register(std::string_view text) {
+  RegisterSpec spec;
+  const auto slash = text.find('/');
+  auto obis = config::parse_obis(text.substr(0, slash));
+  if (!obis) return fail(obis.error());
+  spec.ln = obis->bytes;
+  if (slash == std::string_view::npos) return spec;
+  std::string_view rest = text.substr(slash + 1);
+  const auto slash2 = rest.find('/');
+  auto class_id = parse_int(rest.substr(0, slash2));
+  if (!class_id || *class_id < 1 || *class_id > 0xFFFF) {
+    return fail("bad class id in \"" + std::string(text) + "\" (expected 1..65535)");
+  }
+  spec.class_id = *class_id;
+  if (slash2 != std::string_view::npos) {
+    auto attr = parse_int(rest.substr(slash2 + 1));
+    if (!attr || *attr < 1 || *attr > 127) {
+      return fail("bad attribute in \"" + std::string(text) + "\" (expected 1..127)");
+    }
+    spec.attribute = *attr;
+  }
+  return spec;
+}
+
+// --timeout accepts config durations ("7s", "500ms") and a bare number of seconds ("7", "0.5").
+Result<std::chrono::milliseconds, std::string> parse_timeout(const std::string& text) {
+  const bool bare = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos;
+  auto d = config::parse_duration(bare ? text + "s" : text);
+  if (!d) return fail(d.error());
+  if (d->count() <= 0) return fail("--timeout must be positive");
+  return *d;
+}
+
+std::string timestamp_now() {
+  const auto now = std::chrono::system_clock::now();
+  const auto secs = std::chrono::system_clock::to_time_t(now);
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  const auto n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%06lldZ", static_cast<long long>(micros));
+  return buf;
+}
+
+// Decimal text with exactly as many decimals as the scaler implies: 13519, -2 -> "135.19".
+std::string format_scaled(const RegisterRead& r) {
+  char buf[64];
+  if (!dlms::cosem::to_integer(r.data)) {  // float data: no scaler arithmetic to mirror
+    std::snprintf(buf, sizeof buf, "%g", r.value);
+    return buf;
+  }
+  const int decimals = r.scaler < 0 ? -r.scaler : 0;
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, r.value);
+  return buf;
+}
+
+std::string unit_symbol(int unit) {
+  if (unit <= 0 || unit > 255) return {};
+  auto info = dlms::cosem::unit_info(static_cast<std::uint8_t>(unit));
+  return info ? std::string(info->symbol) : std::string();
+}
+
+std::string two(int v) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d", v);
+  return buf;
+}
+
+std::string date_text(const dlms::cosem::Date& d) {
+  auto field = [](int v, int unset, int width) {
+    if (v == unset) return std::string(static_cast<std::size_t>(width), '*');
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%0*d", width, v);
+    return std::string(buf);
+  };
+  return field(d.year, 0xFFFF, 4) + "-" + field(d.month, 0xFF, 2) + "-" + field(d.day, 0xFF, 2);
+}
+
+std::string time_text(const dlms::cosem::Time& t) {
+  auto field = [](int v) { return v == 0xFF ? std::string("**") : two(v); };
+  return field(t.hour) + ":" + field(t.minute) + ":" + field(t.second);
+}
+
+// Display text of a non-register value: strings quoted, octet-strings as text when printable
+// (serial numbers) else hex, date-times ISO-like, structures and arrays bracketed.
+std::string value_text(const dlms::cosem::Value& value) {
+  namespace cosem = dlms::cosem;
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, cosem::Null>) {
+          return "null";
+        } else if constexpr (std::is_same_v<T, cosem::Array> || std::is_same_v<T, cosem::Structure>) {
+          std::string out = std::is_same_v<T, cosem::Array> ? "[" : "{";
+          for (std::size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + value_text(v.items[i]);
+          return out + (std::is_same_v<T, cosem::Array> ? "]" : "}");
+        } else if constexpr (std::is_same_v<T, cosem::CompactArray>) {
+          std::string out = "[";
+          for (std::size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + value_text(v.items[i]);
+          return out + "]";
+        } else if constexpr (std::is_same_v<T, cosem::OctetString>) {
+          if (v.bytes.size() == 12) {
+            if (auto dt = cosem::decode_date_time(v.bytes)) return date_text(dt->date) + "T" + time_text(dt->time);
+          }
+          const bool printable = !v.bytes.empty() && std::all_of(v.bytes.begin(), v.bytes.end(), [](std::uint8_t c) {
+            return c >= 0x20 && c < 0x7F;
+          });
+          if (printable) return "\"" + std::string(v.bytes.begin(), v.bytes.end()) + "\"";
+          return "0x" + dlms::to_hex(v.bytes);
+        } else if constexpr (std::is_same_v<T, cosem::VisibleString> || std::is_same_v<T, cosem::Utf8String>) {
+          return "\"" + v.text + "\"";
+        } else if constexpr (std::is_same_v<T, cosem::BitString>) {
+          std::string out;
+          for (std::size_t i = 0; i < v.bit_count; ++i) out += ((v.bytes[i / 8] >> (7 - i % 8)) & 1) ? '1' : '0';
+          return "b" + out;
+        } else if constexpr (std::is_same_v<T, cosem::DateTime>) {
+          return date_text(v.date) + "T" + time_text(v.time);
+        } else if constexpr (std::is_same_v<T, cosem::Date>) {
+          return date_text(v);
+        } else if constexpr (std::is_same_v<T, cosem::Time>) {
+          return time_text(v);
+        } else if constexpr (std::is_same_v<T, bool>) {
+          return v ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, cosem::Enum> || std::is_same_v<T, cosem::Bcd>) {
+          return std::to_string(v.value);
+        } else if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+          char buf[64];
+          std::snprintf(buf, sizeof buf, "%g", static_cast<double>(v));
+          return buf;
+        } else {
+          return std::to_string(v);  // integers
+        }
+      },
+      value.v);
+}
+
+std::string describe_value(const RegisterRead& r) {
+  if (r.numeric) return format_scaled(r);
+  return value_text(r.data);
+}
+
+// voltage_l1 1-1:32.7.0 = 135.19 V (raw 13519, scaler -2)
+std::string register_line(const RegisterRead& r) {
+  std::string line;
+  const auto key = key_of(r.ln);
+  if (!key.empty()) line = key + " ";
+  line += r.obis;
+  if (r.class_id != 3 || r.attribute != 2) {
+    line += "/" + std::to_string(r.class_id) + "/" + std::to_string(r.attribute);
+  }
+  line += " = " + describe_value(r);
+  const auto unit = unit_symbol(r.unit);
+  if (r.numeric && !unit.empty()) line += " " + unit;
+  if (r.numeric) {
+    line += " (raw " + std::to_string(r.raw) + ", scaler " + std::to_string(r.scaler) + ")";
+  }
+  return line;
+}
+
+nlohmann::json register_json(const RegisterRead& r) {
+  nlohmann::json j;
+  const auto key = key_of(r.ln);
+  if (!key.empty()) j["key"] = key;
+  j["obis"] = r.obis;
+  j["class"] = r.class_id;
+  j["attribute"] = r.attribute;
+  if (r.numeric) {
+    j["value"] = r.value;
+    j["raw"] = r.raw;
+    j["scaler"] = r.scaler;
+    j["unit_code"] = r.unit;
+    j["unit"] = unit_symbol(r.unit);
+  } else {
+    j["value"] = value_text(r.data);
+  }
+  return j;
+}
+
+nlohmann::json error_json(const Error& e) {
+  nlohmann::json j;
+  j["kind"] = std::string(to_label(e.kind));
+  j["step"] = std::string(to_label(e.step));
+  j["message"] = e.message;
+  if (e.hdlc) j["hdlc"] = std::string(labels::to_label(*e.hdlc));
+  if (e.diagnostic >= 0) j["diagnostic"] = e.diagnostic;
+  if (e.access_result >= 0) j["access_result"] = e.access_result;
+  if (!e.frame_hex.empty()) j["frame"] = e.frame_hex;
+  return j;
+}
+
+struct Outcome {
+  int exit_code = kExitOk;
+  nlohmann::json json = nlohmann::json::object();
+};
+
+}  // namespace
+
+ReadCommand::ReadCommand(CLI::App& read) {
+  read.add_option("--host", host_, "Meter IP address or host name")->capture_default_str();
+  read.add_option("--port", port_, "TCP port (4059 = IANA DLMS port; the Microstar field installation uses 3333)")
+      ->check(CLI::Range(1, 65535))
+      ->capture_default_str();
+  read.add_option("--transport", transport_, "hdlc (HDLC frames on TCP) or wrapper (IEC 62056-47)")
+      ->check(CLI::IsMember({"hdlc", "wrapper"}))
+      ->capture_default_str();
+  read.add_option("--client-sap", client_sap_, "Client SAP (1 = Microstar LLS client, 16 = public client)")
+      ->check(CLI::Range(0, 127))
+      ->capture_default_str();
+  read.add_option("--server-logical", server_logical_, "Server logical address (upper HDLC address)")
+      ->check(CLI::Range(0, 16383))
+      ->capture_default_str();
+  read.add_option("--server-physical", server_physical_, "Server physical address (lower HDLC address)")
+      ->check(CLI::Range(0, 16383))
+      ->capture_default_str();
+  read.add_option("--address-size", address_size_, "HDLC server address size in bytes: 1, 2 or 4")
+      ->check(CLI::IsMember({1, 2, 4}))
+      ->capture_default_str();
+  read.add_option("--auth", auth_, "none (public client) or low (LLS password)")
+      ->check(CLI::IsMember({"none", "low"}))
+      ->capture_default_str();
+  read.add_option("--password", password_, "LLS password (default: the Microstar SAP 1 label default)");
+  read.add_option("--obis", obis_,
+                  "Register A-B:C.D.E[*F][/class[/attr]] (repeatable; class 3, attribute 2 by default; "
+                  "default: the five Microstar registers)");
+  read.add_option("--timeout", timeout_, "Deadline of each step (connect, each request): 7s, 500ms, 7")
+      ->capture_default_str();
+  read.add_flag("--verbose,-v", verbose_, "Print every TX/RX frame in hex with a timestamp on stderr");
+  read.add_flag("--json", json_, "Machine-readable result on stdout");
+  read.add_flag("--list", list_, "Read and print the object list of the association (0-0:40.0.0 attribute 2)");
+  read.add_option("--wrapper-client-wport", wrapper_client_wport_, "Wrapper source wPort (default: the client SAP)")
+      ->check(CLI::Range(0, 65535));
+  read.add_option("--wrapper-server-wport", wrapper_server_wport_, "Wrapper destination wPort")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  // Benchmark aid (bench/client): repeat the register reads N times on one association.
+  read.add_option("--repeat", repeat_)->check(CLI::Range(1, 100000000))->group("");
+}
+
+int ReadCommand::run() {
+  // ---- usage checks (exit 2): everything that can be wrong before touching the network ----
+  auto usage = [](const std::string& message) {
+    std::cerr << "dlms-bridge read: " << message << "\n";
+    return kExitUsage;
+  };
+  std::vector<RegisterSpec> registers;
+  for (const auto& text : obis_) {
+    auto spec = parse_register(text);
+    if (!spec) return usage(spec.error());
+    registers.push_back(*spec);
+  }
+  if (registers.empty() && !list_) {
+    for (std::size_t i = 0; i < kDefaultRegisters; ++i) registers.push_back({kKnown[i].ln, 3, 2});
+  }
+  auto timeout = parse_timeout(timeout_);
+  if (!timeout) return usage("bad --timeout: " + timeout.error());
+  const dlms::hdlc::ServerAddress server{static_cast<std::uint16_t>(server_logical_),
+                                         static_cast<std::uint16_t>(server_physical_),
+                                         static_cast<std::uint8_t>(address_size_)};
+  if (transport_ == "hdlc" && !dlms::hdlc::encode_server_address(server)) {
+    return usage("server address logical " + std::to_string(server_logical_) + " / physical " +
+                 std::to_string(server_physical_) + " does not fit --address-size " + std::to_string(address_size_) +
+                 " (1 byte: one value 0..127; 2 bytes: 0..127 each; 4 bytes: 0..16383 each)");
+  }
+  if (auth_ == "low" && (password_.empty() || password_.size() > 16)) {
+    return usage("--auth low needs a --password of 1..16 characters");
+  }
+
+  MeterEndpoint ep;
+  ep.host = host_;
+  ep.port = static_cast<std::uint16_t>(port_);
+  ep.kind = transport_ == "wrapper" ? MeterEndpoint::Kind::wrapper : MeterEndpoint::Kind::hdlc;
+  ep.client_sap = static_cast<std::uint8_t>(client_sap_);
+  ep.server_logical = static_cast<std::uint16_t>(server_logical_);
+  ep.server_physical = static_cast<std::uint16_t>(server_physical_);
+  ep.address_size = address_size_;
+  ep.auth = auth_ == "low" ? MeterEndpoint::Auth::low : MeterEndpoint::Auth::none;
+  ep.password = ep.auth == MeterEndpoint::Auth::low ? password_ : std::string();
+  ep.wrapper_client_wport = static_cast<std::uint16_t>(wrapper_client_wport_ >= 0 ? wrapper_client_wport_ : client_sap_);
+  ep.wrapper_server_wport = static_cast<std::uint16_t>(wrapper_server_wport_);
+  transport::Timeouts timeouts;
+  timeouts.connect = *timeout;
+  timeouts.request = *timeout;
+
+  transport::FrameObserver observer;
+  if (verbose_) {
+    observer.on_frame = [](bool tx, std::span<const std::uint8_t> frame) {
+      std::cerr << timestamp_now() << (tx ? " TX " : " RX ") << transport::to_hex(frame.data(), frame.size())
+                << "\n";
+    };
+    observer.on_hdlc_error = [](labels::HdlcError kind, std::span<const std::uint8_t> raw) {
+      std::cerr << timestamp_now() << " ERR " << labels::to_label(kind) << " (resynced) "
+                << transport::to_hex(raw.data(), raw.size()) << "\n";
+    };
+  }
+
+  // ---- the probe: open, read, always close ----
+  asio::io_context io(1);
+  DlmsConnection connection(io.get_executor(), ep, timeouts, observer);
+  Outcome outcome;
+  auto& doc = outcome.json;
+  doc["meter"] = {{"host", ep.host},
+                  {"port", ep.port},
+                  {"transport", std::string(to_label(ep.kind))},
+                  {"client_sap", client_sap_},
+                  {"server_logical", server_logical_},
+                  {"server_physical", server_physical_},
+                  {"address_size", address_size_},
+                  {"auth", std::string(to_label(ep.auth))}};
+  const bool json = json_;
+  const bool list = list_;
+  const int repeat = repeat_;
+
+  auto report_failure = [&](const Error& e) {
+    outcome.exit_code = kExitFailure;
+    doc["error"] = error_json(e);
+    if (!json) std::cerr << "dlms-bridge read: " << e.message << "\n";
+  };
+
+  auto probe = [&]() -> asio::awaitable<void> {
+    auto opened = co_await connection.open();
+    if (!opened) {
+      report_failure(opened.error());
+      co_await connection.close();
+      co_return;
+    }
+    if (list) {
+      auto objects = co_await connection.object_list();
+      if (!objects) {
+        report_failure(objects.error());
+      } else {
+        auto& arr = doc["objects"] = nlohmann::json::array();
+        for (const auto& o : *objects) {
+          const auto text = transport::obis_text(o.ln);
+          const auto description = transport::describe_object(o.ln);
+          const auto cls = transport::class_name(o.class_id);
+          arr.push_back({{"class", o.class_id},
+                         {"version", o.version},
+                         {"obis", text},
+                         {"class_name", std::string(cls)},
+                         {"description", description}});
+          if (!json) {
+            char head[96];
+            std::snprintf(head, sizeof head, "class %3d v%d  %-18s", o.class_id, o.version, text.c_str());
+            std::string line = head;
+            if (!cls.empty()) line += std::string(" ") + std::string(cls);
+            if (!description.empty()) line += (cls.empty() ? " " : ": ") + description;
+            std::cout << line << "\n";
+          }
+        }
+      }
+    }
+    auto& regs = doc["registers"] = nlohmann::json::array();
+    const auto started = std::chrono::steady_clock::now();
+    std::uint64_t reads = 0;
+    for (int round = 0; round < repeat && outcome.exit_code == kExitOk; ++round) {
+      const bool last = round + 1 == repeat;
+      for (const auto& spec : registers) {
+        auto r = co_await connection.read_register(spec.ln, spec.class_id, spec.attribute);
+        ++reads;
+        if (!r) {
+          auto e = r.error();
+          if (last || e.fatal()) {
+            nlohmann::json j{{"obis", transport::obis_text(spec.ln)},
+                             {"class", spec.class_id},
+                             {"attribute", spec.attribute},
+                             {"error", error_json(e)}};
+            regs.push_back(j);
+          }
+          outcome.exit_code = kExitFailure;
+          if (!e.fatal()) {
+            if (!json) std::cerr << "dlms-bridge read: " << e.message << "\n";
+            if (last) continue;
+            break;
+          }
+          report_failure(e);
+          break;
+        }
+        if (last) {
+          regs.push_back(register_json(*r));
+          if (!json) std::cout << register_line(*r) << "\n";
+        }
+      }
+      if (outcome.exit_code != kExitOk && !connection.is_open()) break;
+    }
+    if (repeat > 1) {
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      doc["repeat"] = {{"rounds", repeat}, {"reads", reads}, {"seconds", secs}};
+      if (!json) {
+        std::fprintf(stderr, "repeat: %llu reads in %.3f s (%.0f reads/s)\n", static_cast<unsigned long long>(reads),
+                     secs, secs > 0 ? static_cast<double>(reads) / secs : 0.0);
+      }
+    }
+    co_await connection.close();
+  };
+
+  std::exception_ptr crashed;
+  asio::co_spawn(io, probe(), [&](std::exception_ptr e) { crashed = e; });
+  io.run();
+  if (crashed) {
+    try {
+      std::rethrow_exception(crashed);
+    } catch (const std::exception& e) {
+      std::cerr << "dlms-bridge read: internal error: " << e.what() << "\n";
+    }
+    return kExitFailure;
+  }
+  doc["ok"] = outcome.exit_code == kExitOk;
+  if (json) std::cout << doc.dump(2) << "\n";
+  return outcome.exit_code;
+}
+
+}  // namespace bridge::app

@@ -1,0 +1,39 @@
+#pragma once
+// `dlms-bridge read`: one-shot probe of one meter (DESIGN.md section 3). Connects, associates,
+// reads the requested registers (or the object list), prints them, always releases the link
+// (DISC), and exits 0, 1 with the precise reason, or 2 on a usage error.
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace bridge::app {
+
+class ReadCommand {
+ public:
+  // Adds the options to the `read` subcommand.
+  explicit ReadCommand(CLI::App& read);
+  // Runs the probe after a successful parse; returns the process exit code.
+  int run();
+
+ private:
+  std::string host_ = "127.0.0.1";
+  int port_ = 4059;
+  std::string transport_ = "hdlc";
+  int client_sap_ = 1;
+  int server_logical_ = 0;
+  int server_physical_ = 1;
+  int address_size_ = 1;
+  std::string auth_ = "low";
+  std::string password_ = "22222222";
+  std::vector<std::string> obis_;
+  std::string timeout_ = "7s";
+  bool verbose_ = false;
+  bool json_ = false;
+  bool list_ = false;
+  int repeat_ = 1;
+  int wrapper_client_wport_ = -1;  // default: client SAP
+  int wrapper_server_wport_ = 1;
+};
+
+}  // namespace bridge::app
