@@ -16,8 +16,6 @@ std::string_view to_string(ClientAuthType v) {
 
 std::string_view to_string(TlsVersion v) {
   switch (v) {
-    case TlsVersion::TLS10: return "TLS10";
-    case TlsVersion::TLS11: return "TLS11";
     case TlsVersion::TLS12: return "TLS12";
     case TlsVersion::TLS13: return "TLS13";
   }

@@ -66,8 +66,8 @@ void read_qos(TableReader& r, QosConfig& q, bool per_meter) {
   r.duration("breaker_window", q.breaker_window, kPos);
   r.duration("breaker_open", q.breaker_open, kPos);
   r.duration("silence_timeout", q.silence_timeout, kPos);
-  r.integer_as("max_consecutive_hdlc_errors", q.max_consecutive_hdlc_errors, 1, 1'000'000);
-  r.integer_as("max_consecutive_failed_cycles", q.max_consecutive_failed_cycles, 1, 1'000'000);
+  r.integer_as("max_consecutive_hdlc_errors", q.max_consecutive_hdlc_errors, 0, 1'000'000);
+  r.integer_as("max_consecutive_failed_cycles", q.max_consecutive_failed_cycles, 0, 1'000'000);
   r.optional_duration("reconnect_max_age", q.reconnect_max_age, kPos);
   r.integer_as("reconnect_every_reads", q.reconnect_every_reads, 0, 1'000'000'000);
   r.duration("event_throttle", q.event_throttle, kNonNeg);
@@ -240,11 +240,7 @@ void read_http(TableReader& r, HttpConfig& h) {
     if (verifies && !tr.has("client_ca_file")) {
       tr.problem("client_auth_type", std::string(to_string(tls.client_auth_type)) + " needs client_ca_file");
     }
-    tr.enumeration("min_version", tls.min_version,
-                   {{"TLS10", TlsVersion::TLS10},
-                    {"TLS11", TlsVersion::TLS11},
-                    {"TLS12", TlsVersion::TLS12},
-                    {"TLS13", TlsVersion::TLS13}});
+    tr.enumeration("min_version", tls.min_version, {{"TLS12", TlsVersion::TLS12}, {"TLS13", TlsVersion::TLS13}});
     tr.finish();
     h.tls_server_config = tls;
   }

@@ -94,6 +94,23 @@ const BadCase kCases[] = {
      "topic mode needs \"{meter}\""},
     {"mqtt_qos_not_1", "[mqtt]\nqos = 0\n", 2, 7, "0 is out of range 1..1"},
     {"toml_syntax_error", "[qos]\npoll_interval = \n", 2, 17, "TOML syntax error"},
+    {"tls_min_version_too_old",
+     "[http.tls_server_config]\ncert_file = \"/etc/hostname\"\nkey_file = \"/etc/hostname\"\n"
+     "min_version = \"TLS10\"\n",
+     4, 15, "unknown value \"TLS10\" (expected TLS12 | TLS13)"},
+    {"tls_without_key_file", "[http.tls_server_config]\ncert_file = \"/etc/hostname\"\n", 1, 1,
+     "\"key_file\" in [http.tls_server_config]: is required for TLS"},
+    {"tls_cert_file_unreadable",
+     "[http.tls_server_config]\ncert_file = \"/nonexistent/c.pem\"\nkey_file = \"/etc/hostname\"\n", 2, 13,
+     "cannot read \"/nonexistent/c.pem\""},
+    {"tls_verify_without_ca",
+     "[http.tls_server_config]\ncert_file = \"/etc/hostname\"\nkey_file = \"/etc/hostname\"\n"
+     "client_auth_type = \"RequireAndVerifyClientCert\"\n",
+     4, 20, "RequireAndVerifyClientCert needs client_ca_file"},
+    {"mqtt_username_and_token", "[mqtt]\nusername = \"u\"\ntoken = \"t\"\n", 3, 9, "set either username or token"},
+    {"mqtt_reconnect_max_below_min", "[mqtt]\nreconnect_min = \"10s\"\nreconnect_max = \"5s\"\n", 3, 17,
+     "reconnect_max (5s) is below reconnect_min (10s)"},
+    {"mqtt_keepalive_fraction", "[mqtt]\nkeepalive = \"1.5s\"\n", 2, 13, "whole number of seconds"},
     {"jitter_out_of_range", "[qos]\nbackoff_jitter = 1.5\n", 2, 18, "1.5 is out of range [0, 1]"},
 };
 

@@ -60,8 +60,9 @@ enum class ClientAuthType {
 };
 std::string_view to_string(ClientAuthType v);
 
-// exporter-toolkit min_version values: "TLS10" .. "TLS13".
-enum class TlsVersion { TLS10, TLS11, TLS12, TLS13 };
+// exporter-toolkit min_version values. TLS10/TLS11 are refused (the HTTP server does not offer
+// them), so check-config rejects them rather than the server failing at start-up.
+enum class TlsVersion { TLS12, TLS13 };
 std::string_view to_string(TlsVersion v);
 
 struct TlsServerConfig {
@@ -186,9 +187,9 @@ struct QosConfig {
   Duration breaker_window = 1h;
   Duration breaker_open = 5min;
   // Watchdogs.
-  Duration silence_timeout = 10min;  // no successful cycle -> reconnect + alert
-  std::uint32_t max_consecutive_hdlc_errors = 15;
-  std::uint32_t max_consecutive_failed_cycles = 10;
+  Duration silence_timeout = 10min;                  // no successful cycle -> reconnect + alert
+  std::uint32_t max_consecutive_hdlc_errors = 15;    // 0 = off
+  std::uint32_t max_consecutive_failed_cycles = 10;  // 0 = off
   // Optional preventive reconnect: by connection age (nullopt = off) and every N reads (0 = off).
   std::optional<Duration> reconnect_max_age;
   std::uint32_t reconnect_every_reads = 0;
