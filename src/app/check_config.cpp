@@ -10,8 +10,8 @@ namespace bridge::app {
 int check_config(const std::string& path, std::ostream& out, std::ostream& err) {
   auto loaded = config::load_file(path);
   if (!loaded) {
+    // Only problem lines, so editors and CI annotators can parse stderr line by line.
     for (const auto& e : loaded.error()) err << e.to_string() << '\n';
-    err << path << ": " << loaded.error().size() << (loaded.error().size() == 1 ? " problem" : " problems") << '\n';
     return 1;
   }
   out << config::summary_line(*loaded) << '\n';
