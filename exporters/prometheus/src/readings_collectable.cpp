@@ -5,12 +5,17 @@
 
 namespace bridge::metrics {
 
+ReadingsCollectable::Shard& ReadingsCollectable::shard_for(std::string_view meter) {
+  return shards_[std::hash<std::string_view>{}(meter) % kShards];
+}
+
 void ReadingsCollectable::on_reading(const Reading& reading) {
   if (!enabled()) return;
-  std::lock_guard lock(mutex_);
-  auto it = meters_.find(reading.meter);
-  if (it == meters_.end()) {
-    it = meters_.emplace(reading.meter, MeterCache{TextWriter::label("meter", reading.meter), {}}).first;
+  auto& shard = shard_for(reading.meter);
+  std::lock_guard lock(shard.mutex);
+  auto it = shard.meters.find(reading.meter);
+  if (it == shard.meters.end()) {
+    it = shard.meters.emplace(reading.meter, MeterCache{TextWriter::label("meter", reading.meter), {}}).first;
   }
   auto& cache = it->second;
   for (const auto& v : reading.values) {
@@ -27,22 +32,27 @@ void ReadingsCollectable::on_reading(const Reading& reading) {
 }
 
 void ReadingsCollectable::remove_meter(const std::string& meter) {
-  std::lock_guard lock(mutex_);
-  meters_.erase(meter);
+  auto& shard = shard_for(meter);
+  std::lock_guard lock(shard.mutex);
+  shard.meters.erase(meter);
 }
 
 void ReadingsCollectable::set_enabled(bool enabled) {
   enabled_.store(enabled, std::memory_order_relaxed);
   if (!enabled) {
-    std::lock_guard lock(mutex_);
-    meters_.clear();
+    for (auto& shard : shards_) {
+      std::lock_guard lock(shard.mutex);
+      shard.meters.clear();
+    }
   }
 }
 
 std::size_t ReadingsCollectable::series() const {
-  std::lock_guard lock(mutex_);
   std::size_t n = 0;
-  for (const auto& [id, cache] : meters_) n += cache.by_obis.size();
+  for (const auto& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    for (const auto& [id, cache] : shard.meters) n += cache.by_obis.size();
+  }
   return n;
 }
 
@@ -53,9 +63,9 @@ void ReadingsCollectable::collect(TextWriter& out) const {
     std::string body;
   };
   std::map<std::string_view, Family> families;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [id, cache] : meters_) {
+  for (const auto& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    for (const auto& [id, cache] : shard.meters) {
       for (const auto& [obis, e] : cache.by_obis) {
         auto& f = families[e.suffix];
         if (f.name.empty()) f.name = metric_name(e.suffix);

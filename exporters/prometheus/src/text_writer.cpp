@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace bridge::metrics {
 
@@ -29,25 +30,46 @@ void TextWriter::family(std::string_view name, std::string_view help, std::strin
 }
 
 void TextWriter::sample(std::string_view name, std::string_view label_body, double value) {
-  out_.append(name);
-  if (!label_body.empty()) out_.append("{").append(label_body).push_back('}');
-  out_.push_back(' ');
-  append_value(out_, value);
-  out_.push_back('\n');
+  sample(name, label_body, {}, value);
 }
 
+// One resize and a few memcpy per line: this runs ~470,000 times per scrape at 10,000 meters.
 void TextWriter::sample(std::string_view name, std::string_view label_body, std::string_view extra,
                         double value) {
-  out_.append(name);
-  if (!label_body.empty() || !extra.empty()) {
-    out_.push_back('{');
-    out_.append(label_body);
-    if (!label_body.empty() && !extra.empty()) out_.push_back(',');
-    out_.append(extra).push_back('}');
+  char num[32];
+  std::size_t num_len = 0;
+  if (std::isnan(value)) {
+    std::memcpy(num, "NaN", num_len = 3);
+  } else if (std::isinf(value)) {
+    std::memcpy(num, value > 0 ? "+Inf" : "-Inf", num_len = 4);
+  } else {
+    auto [end, ec] = std::to_chars(num, num + sizeof num, value);
+    (void)ec;  // 32 bytes always hold the shortest form of a double
+    num_len = static_cast<std::size_t>(end - num);
   }
-  out_.push_back(' ');
-  append_value(out_, value);
-  out_.push_back('\n');
+  const bool braces = !label_body.empty() || !extra.empty();
+  const bool comma = !label_body.empty() && !extra.empty();
+  const std::size_t add =
+      name.size() + (braces ? 2 : 0) + label_body.size() + (comma ? 1 : 0) + extra.size() + 1 + num_len + 1;
+  const std::size_t old = out_.size();
+  out_.resize(old + add);
+  char* p = out_.data() + old;
+  auto put = [&p](std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  };
+  put(name);
+  if (braces) {
+    *p++ = '{';
+    put(label_body);
+    if (comma) *p++ = ',';
+    put(extra);
+    *p++ = '}';
+  }
+  *p++ = ' ';
+  std::memcpy(p, num, num_len);
+  p += num_len;
+  *p = '\n';
 }
 
 std::string TextWriter::label(std::string_view name, std::string_view value) {

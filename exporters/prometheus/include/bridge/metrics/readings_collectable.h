@@ -2,6 +2,7 @@
 // Latest reading per (meter, OBIS) as base-unit gauges (dlms_bridge_reading_volts{meter,obis},
 // _amperes, _watts, _joules, ...). Readings update a cache; a scrape formats the cache. No
 // prometheus-cpp registry is touched per reading, so the poller never pays for series creation.
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <map>
@@ -41,9 +42,17 @@ class ReadingsCollectable : public Collector, public ReadingSink {
     std::map<std::string, Entry, std::less<>> by_obis;  // key: OBIS as the poller sent it
   };
 
+  // Sharded by meter id so that a scrape formats one shard at a time: the poller's on_reading
+  // waits for at most one shard (~1/64 of the cache), not the whole scrape.
+  static constexpr std::size_t kShards = 64;
+  struct Shard {
+    mutable std::mutex mutex;
+    std::map<std::string, MeterCache, std::less<>> meters;
+  };
+  Shard& shard_for(std::string_view meter);
+
   std::atomic<bool> enabled_{true};
-  mutable std::mutex mutex_;
-  std::map<std::string, MeterCache, std::less<>> meters_;
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace bridge::metrics
