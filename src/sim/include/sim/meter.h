@@ -1,0 +1,82 @@
+#pragma once
+// One simulated meter: identity, profile, measurements, fault settings, counters and the state
+// that outlives a TCP connection (the single association slot, the silence latch). Owned by the
+// Fleet; touched only on the simulator's io_context thread.
+#include <cstdint>
+#include <string>
+
+#include "sim/faults.h"
+#include "sim/measurements.h"
+#include "sim/profile.h"
+#include "sim/random.h"
+
+namespace sim {
+
+// What the meter did, independent of faults (the control endpoint reports these next to the
+// fault counts so tests can compare both with what the bridge saw).
+struct MeterStats {
+  std::uint64_t connections = 0;          // TCP connections bound to this meter
+  std::uint64_t frames_received = 0;      // valid frames addressed to this meter
+  std::uint64_t frames_sent = 0;
+  std::uint64_t bad_frames = 0;           // malformed frames (bad HCS/FCS/length) received
+  std::uint64_t frmr_sent = 0;
+  std::uint64_t dm_sent = 0;
+  std::uint64_t associations = 0;         // AARQ accepted
+  std::uint64_t rejected_password = 0;    // AARQ rejected: wrong or missing password, unknown client
+  std::uint64_t rejected_busy = 0;        // AARQ rejected: another association open (real, not injected)
+  std::uint64_t releases = 0;             // RLRQ or DISC that ended an association
+  std::uint64_t get_requests = 0;         // GET.request (normal, next, with-list)
+  std::uint64_t idle_timeouts = 0;        // links dropped after the inactivity timeout
+};
+
+class Meter {
+ public:
+  Meter(std::uint32_t id, Profile profile, std::uint64_t seed);
+
+  std::uint32_t id() const { return id_; }
+  // Fleet mode on one port: meter k answers server physical address k.
+  std::uint16_t physical_address() const { return static_cast<std::uint16_t>(id_); }
+  const Profile& profile() const { return profile_; }
+  Profile& profile() { return profile_; }
+  const Measurements& measurements() const { return measurements_; }
+  std::string serial_number() const;  // 12 digits; last 4 = physical address for k < 10000 (dlms.md 1.17)
+
+  FaultSettings& faults() { return faults_; }
+  const FaultSettings& faults() const { return faults_; }
+  FaultCounters& counts() { return counts_; }
+  const FaultCounters& counts() const { return counts_; }
+  MeterStats& stats() { return stats_; }
+  const MeterStats& stats() const { return stats_; }
+  Random& random() { return random_; }
+
+  // Silence: set by `silent`, or latched when `silent_after` requests were served; reset()
+  // (control endpoint) clears both.
+  bool is_silent() const { return faults_.silent || silenced_; }
+  // Called for every request frame addressed to the meter; returns true if the meter is (now)
+  // silent and must not answer it. Counts silent / silent_after.
+  bool swallow_request();
+  // Clears all faults and the silence latch (counters are kept).
+  void reset();
+  // `silent_after` counts from the moment it is set.
+  void restart_request_count() { requests_ = 0; }
+
+  // Single-association meters: which connection holds the association (nullptr = free).
+  const void* association_owner() const { return association_owner_; }
+  void set_association_owner(const void* owner) { association_owner_ = owner; }
+
+  std::uint32_t open_connections = 0;
+
+ private:
+  std::uint32_t id_;
+  Profile profile_;
+  Measurements measurements_;
+  FaultSettings faults_;
+  FaultCounters counts_;
+  MeterStats stats_;
+  Random random_;
+  std::uint64_t requests_ = 0;
+  bool silenced_ = false;
+  const void* association_owner_ = nullptr;
+};
+
+}  // namespace sim

@@ -1,0 +1,10 @@
+#include "sim/fleet.h"
+
+namespace sim {
+
+Fleet::Fleet(std::uint32_t count, const Profile& profile, std::uint64_t seed) : seed_(seed) {
+  meters_.reserve(count);
+  for (std::uint32_t id = 1; id <= count; ++id) meters_.push_back(std::make_unique<Meter>(id, profile, seed));
+}
+
+}  // namespace sim

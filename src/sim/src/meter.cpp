@@ -1,0 +1,38 @@
+#include "sim/meter.h"
+
+#include <cstdio>
+
+namespace sim {
+
+Meter::Meter(std::uint32_t id, Profile profile, std::uint64_t seed)
+    : id_(id),
+      profile_(std::move(profile)),
+      measurements_(seed, id, profile_),
+      random_(hash_combine(hash_combine(seed, id), 0xFA17)) {}
+
+std::string Meter::serial_number() const {
+  char text[24];
+  std::snprintf(text, sizeof text, "%012u", 19'000'000U + id_);
+  return text;
+}
+
+bool Meter::swallow_request() {
+  ++requests_;
+  if (!silenced_ && faults_.silent_after > 0 && requests_ > static_cast<std::uint64_t>(faults_.silent_after)) {
+    silenced_ = true;
+    counts_.add(FaultKind::silent_after);
+  }
+  if (is_silent()) {
+    counts_.add(FaultKind::silent);
+    return true;
+  }
+  return false;
+}
+
+void Meter::reset() {
+  faults_ = FaultSettings{};
+  silenced_ = false;
+  requests_ = 0;
+}
+
+}  // namespace sim
