@@ -1,0 +1,128 @@
+// dlms-meter-sim: simulated DLMS/COSEM meters for tests, benchmarks and demos.
+// Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure, 2 usage error.
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+#include "../src/asio.h"
+#include "bridge/log.h"
+#include "bridge/version.h"
+#include "sim/simulator.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "dlms-meter-sim: one DLMS/COSEM meter or a fleet (HDLC or IEC 62056-47 wrapper over TCP) with fault injection.\n"
+      "Prints 'listening meters=N ports=MODE transport=T profile=P port=P last_port=P control=P' on stdout once ready.",
+      "dlms-meter-sim"};
+  app.set_version_flag("--version", bridge::version_line("dlms-meter-sim"));
+
+  sim::SimulatorOptions options;
+  std::string listen = "127.0.0.1:4059";
+  std::string control;
+  std::string ports;
+  std::string profile = "microstar";
+  std::string transport = "hdlc";
+  std::string scenario;
+  std::string log_level = "info";
+  bool verbose = false;
+
+  app.add_option("--listen", listen, "HOST:PORT of the meter port (port 0: ephemeral, see the listening line)")
+      ->capture_default_str();
+  app.add_option("--meters", options.meters, "Number of meters (meter k answers server physical address k)")
+      ->check(CLI::Range(1U, sim::kMaxMeters))
+      ->capture_default_str();
+  app.add_option("--ports", ports, "consecutive (meter k on port+k-1) or shared (one port; default for N>1)")
+      ->check(CLI::IsMember({"consecutive", "shared"}));
+  app.add_option("--profile", profile, "Meter profile")->check(CLI::IsMember({"microstar", "generic"}))->capture_default_str();
+  app.add_option("--transport", transport, "hdlc (IEC 62056-46) or wrapper (IEC 62056-47)")
+      ->check(CLI::IsMember({"hdlc", "wrapper"}))
+      ->capture_default_str();
+  app.add_option("--scenario", scenario, "TOML scenario file (faults and passwords per meter)")->check(CLI::ExistingFile);
+  app.add_option("--control", control, "HOST:PORT of the HTTP+JSON control endpoint (loopback; port 0: ephemeral)");
+  app.add_option("--seed", options.seed, "Seed of values and fault coin flips")->capture_default_str();
+  app.add_option("--fault", options.faults, "KEY=VALUE fault for every meter (or --fault-meters), e.g. corrupt_fcs=0.1")
+      ->take_all();
+  app.add_option("--fault-meters", options.fault_meters, "Meter ids the --fault options apply to (default all)")
+      ->delimiter(',');
+  app.add_flag("--verbose", verbose, "Debug logging, including every frame in hex");
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+
+  bridge::log::Level level;
+  if (!bridge::log::parse_level(log_level, level)) {
+    std::cerr << "dlms-meter-sim: unknown --log-level '" << log_level << "'\n";
+    return kExitUsage;
+  }
+  bridge::log::set_level(verbose ? bridge::log::Level::debug : level);
+
+  auto listen_address = sim::parse_host_port(listen);
+  if (!listen_address) {
+    std::cerr << "dlms-meter-sim: --listen: " << listen_address.error() << "\n";
+    return kExitUsage;
+  }
+  options.listen = *listen_address;
+  if (!control.empty()) {
+    auto control_address = sim::parse_host_port(control);
+    if (!control_address) {
+      std::cerr << "dlms-meter-sim: --control: " << control_address.error() << "\n";
+      return kExitUsage;
+    }
+    options.control = *control_address;
+  }
+  options.ports = ports == "consecutive" ? sim::PortMode::consecutive : sim::PortMode::shared;
+  options.profile = profile == "generic" ? sim::ProfileKind::generic : sim::ProfileKind::microstar;
+  options.transport = transport == "wrapper" ? sim::Transport::wrapper : sim::Transport::hdlc;
+  if (!scenario.empty()) options.scenario = scenario;
+
+  auto fd_limit = sim::raise_fd_limit();
+  if (fd_limit < 2ULL * options.meters + 64) {
+    bridge::log::warn("file descriptor limit is low for this fleet", {{"limit", fd_limit}, {"meters", options.meters}});
+  }
+
+  boost::asio::io_context io(1);
+  sim::Simulator simulator(io, options);
+  if (auto r = simulator.start(); !r) {
+    std::cerr << "dlms-meter-sim: " << r.error() << "\n";
+    return kExitFailure;
+  }
+  std::cout << simulator.listening_line() << std::endl;
+
+  auto guard = boost::asio::make_work_guard(io);
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    bridge::log::info("stopping", {{"signal", signal}});
+    simulator.stop();
+    guard.reset();
+  });
+  io.run();
+
+  // CivetWeb handlers post to the io_context: keep it turning while the control server stops.
+  std::atomic<bool> control_stopped{false};
+  std::thread stopper([&] {
+    simulator.stop_control();
+    control_stopped = true;
+  });
+  while (!control_stopped) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(20));
+  }
+  stopper.join();
+  bridge::log::info("stopped");
+  return kExitOk;
+}
