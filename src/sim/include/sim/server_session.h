@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "dlms/bytes.h"
+#include "dlms/hdlc/address.h"
 #include "sim/fleet.h"
 
 namespace sim {
@@ -68,10 +69,10 @@ class ServerSession {
   friend class SessionLink;
 
   bool bind(Meter& meter);
+  bool intercept_request();
   void handle_hdlc(SteadyTime now, WallTime wall);
   void handle_wrapper(SteadyTime now, WallTime wall);
-  void handle_apdu(dlms::ByteSpan apdu, SteadyTime now, WallTime wall);
-  void drain_link(SteadyTime now);
+  void drain_link(SteadyTime now, WallTime wall);
   void end_association();
   void emit(dlms::Bytes bytes, bool hdlc_frame, bool response);
 
@@ -79,7 +80,9 @@ class ServerSession {
   Transport transport_;
   Meter* meter_;
   bool shared_;
+  bool bound_ = false;  // counted in the meter's open connections
   Close close_ = Close::no;
+  dlms::hdlc::Address local_;  // the server address the HDLC link answers as
   std::unique_ptr<SessionLink> link_;
   std::unique_ptr<CosemServer> cosem_;
   std::deque<Output> out_;
