@@ -3,7 +3,9 @@
 #include <civetweb.h>
 
 #include <chrono>
+#include <atomic>
 #include <future>
+#include <thread>
 #include <memory>
 
 #include "asio.h"
@@ -60,14 +62,29 @@ bridge::Result<void, std::string> ControlServer::start(const std::string& host, 
     return bridge::fail(std::string("control endpoint: cannot read the bound port"));
   }
   port_ = static_cast<std::uint16_t>(ports[0].port);
+  host_ = host;
   return {};
 }
 
 void ControlServer::stop() {
-  if (ctx_) {
+  if (!ctx_) return;
+  // CivetWeb's master thread polls its listener with a 2 s quantum, so mg_stop() alone takes up
+  // to 2 s; a connection to our own port wakes it at once.
+  std::atomic<bool> stopped{false};
+  std::thread stopper([this, &stopped] {
     mg_stop(ctx_);
-    ctx_ = nullptr;
+    stopped = true;
+  });
+  boost::asio::io_context poke_io;
+  while (!stopped) {
+    boost::asio::ip::tcp::socket poke(poke_io);
+    boost::system::error_code ignored;
+    poke.connect({boost::asio::ip::make_address(host_, ignored), port_}, ignored);
+    poke.close(ignored);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  stopper.join();
+  ctx_ = nullptr;
 }
 
 int ControlServer::on_request(mg_connection* conn, void* self) { return static_cast<ControlServer*>(self)->serve(conn); }

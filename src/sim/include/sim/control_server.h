@@ -37,6 +37,7 @@ class ControlServer {
   ControlApi& api_;
   mg_context* ctx_ = nullptr;
   std::uint16_t port_ = 0;
+  std::string host_;
 };
 
 }  // namespace sim
