@@ -4,6 +4,7 @@
 // Protocol-level faults applied here: forced association rejection (reject_auth, reject_busy)
 // and 0x7E values (value_7e, via the object table).
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "dlms/bytes.h"
@@ -33,6 +34,7 @@ class CosemServer {
   std::optional<dlms::Bytes> on_aarq(dlms::ByteSpan apdu);
   std::optional<dlms::Bytes> on_rlrq(dlms::ByteSpan apdu);
   std::optional<dlms::Bytes> on_get(dlms::ByteSpan apdu, double elapsed_s, WallTime wall);
+  dlms::Bytes next_block();
 
   Meter& meter_;
   std::uint16_t client_sap_;

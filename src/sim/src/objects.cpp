@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "dlms/cosem/register.h"
+
 namespace sim {
 
 namespace cosem = dlms::cosem;

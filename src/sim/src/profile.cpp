@@ -12,6 +12,7 @@ Profile make_profile(ProfileKind kind) {
     p.window = 1;
     p.single_association = false;
     p.accept_one_byte_address = false;
+    p.tolerate_stale_nr = false;
     p.idle_timeout = std::chrono::seconds(120);
     p.conformance = 0x00321D;  // Microstar's set plus multiple-references (GET-with-list)
     p.max_pdu = 0x0400;

@@ -6,10 +6,7 @@
 #include "cosem_server.h"
 #include "dlms/hdlc/frame_decoder.h"
 #include "dlms/hdlc/link.h"
-#if __has_include("dlms/wrapper.h")
 #include "dlms/wrapper.h"
-#define SIM_HAS_WRAPPER 1
-#endif
 
 namespace sim {
 
@@ -20,9 +17,7 @@ class SessionLink {
  public:
   hdlc::FrameDecoder frames;
   std::optional<hdlc::Link> link;
-#ifdef SIM_HAS_WRAPPER
   dlms::wrapper::WrapperDecoder messages;
-#endif
   std::uint16_t wrapper_client = 0;   // source wPort of the association's client
   std::uint16_t wrapper_server = 0;   // destination wPort the client used
   std::optional<SteadyTime> wrapper_deadline;
@@ -147,9 +142,7 @@ void ServerSession::handle_bytes(dlms::ByteSpan bytes, SteadyTime now, WallTime 
     link_->frames.feed(bytes);
     handle_hdlc(now, wall);
   } else {
-#ifdef SIM_HAS_WRAPPER
     link_->messages.feed(bytes);
-#endif
     handle_wrapper(now, wall);
   }
 }
@@ -218,7 +211,15 @@ void ServerSession::handle_hdlc(SteadyTime now, WallTime wall) {
       link_->link.emplace(config);
       local_ = frame->destination;
     }
-    link_->link->handle_frame(*frame, now);
+    auto& link = *link_->link;
+    if (meter_->profile().tolerate_stale_nr && frame->type() == hdlc::FrameType::i &&
+        link.state() == hdlc::LinkState::connected &&
+        hdlc::control::recv_seq(frame->control) == ((link.send_sequence() + 7) & 7)) {
+      // Firmware tolerance: treat the stale N(R) as acknowledging our last frame.
+      frame->control = hdlc::control::i_frame(hdlc::control::send_seq(frame->control), link.send_sequence(),
+                                              hdlc::control::poll_final(frame->control));
+    }
+    link.handle_frame(*frame, now);
     drain_link(now, wall);
   }
 }
@@ -262,9 +263,6 @@ void ServerSession::end_association() {
 }
 
 void ServerSession::handle_wrapper(SteadyTime now, WallTime wall) {
-#ifndef SIM_HAS_WRAPPER
-  (void)now; (void)wall;
-#else
   namespace wrapper = dlms::wrapper;
   while (close_ == Close::no) {
     auto result = link_->messages.next();
@@ -298,7 +296,6 @@ void ServerSession::handle_wrapper(SteadyTime now, WallTime wall) {
     wrapper::Message reply{message->destination, message->source, std::move(*response)};
     if (auto encoded = wrapper::encode(reply)) emit(std::move(*encoded), false, true);
   }
-#endif
 }
 
 }  // namespace sim

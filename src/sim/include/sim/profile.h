@@ -26,6 +26,9 @@ struct Profile {
   std::uint8_t window = 1;                 // HDLC window (tx = rx)
   bool single_association = true;          // a second AARQ while one is open is rejected as busy
   bool accept_one_byte_address = true;     // server address `03` (logical 0, physical 1 in the field's form)
+  // The Microstar accepts I-frames whose N(R) still acknowledges one frame too few (the
+  // previous system's V(R) = N(S) [BUG], dlms.md 1.5); other meters answer FRMR.
+  bool tolerate_stale_nr = true;
   std::chrono::seconds idle_timeout{180};  // association + link dropped after this long without a valid frame
   std::uint32_t conformance = 0x00301D;    // negotiated xDLMS conformance offered by the meter
   std::uint16_t max_pdu = 0x1900;          // server-max-receive-pdu-size in the AARE
