@@ -51,16 +51,23 @@ std::optional<std::string> gzip(std::string_view data, int level) {
   z_stream zs{};
   // windowBits 15 + 16: gzip wrapper instead of zlib.
   if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
-  std::string out;
-  out.resize(deflateBound(&zs, static_cast<uLong>(data.size())));
+  // Start small and grow: /metrics text compresses ~20x, and deflateBound() would allocate more
+  // than the whole input (35 MB at 10,000 meters) for every scrape.
+  std::string out(data.size() / 8 + 4096, '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&zs, Z_FINISH);
+  int rc = Z_OK;
+  while (rc == Z_OK || rc == Z_BUF_ERROR) {
+    if (zs.total_out == out.size()) out.resize(out.size() * 2);
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + zs.total_out);
+    zs.avail_out = static_cast<uInt>(out.size() - zs.total_out);
+    rc = deflate(&zs, Z_FINISH);
+    if (rc == Z_BUF_ERROR && zs.avail_out != 0) break;  // no progress possible: give up
+  }
   deflateEnd(&zs);
   if (rc != Z_STREAM_END) return std::nullopt;
   out.resize(zs.total_out);
+  out.shrink_to_fit();
   return out;
 }
 

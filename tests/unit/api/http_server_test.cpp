@@ -207,6 +207,22 @@ TEST(HttpServerTest, large_bodies_are_gzipped_when_accepted) {
   EXPECT_TRUE(http("GET", s->port(), "/big", {}, {{"Accept-Encoding", "br"}}).body == big);
 }
 
+TEST(HttpServerTest, incompressible_bodies_survive_gzip) {
+  auto s = start();
+  std::string noise(300000, '\0');
+  std::uint32_t x = 2463534242u;  // xorshift32: deterministic, incompressible enough
+  for (auto& c : noise) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    c = static_cast<char>(x & 0xFF);
+  }
+  s->handle(Method::get, "/noise", [&](const Request&) { return Response::text(200, noise); });
+  auto z = http("GET", s->port(), "/noise", {}, {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(z.headers["content-encoding"], "gzip");
+  EXPECT_TRUE(gunzip(z.body) == noise);
+}
+
 TEST(HttpServerTest, oversized_request_bodies_get_413) {
   HttpOptions o;
   o.max_body_bytes = 100;
