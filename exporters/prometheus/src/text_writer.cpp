@@ -55,6 +55,7 @@ void TextWriter::sample(std::string_view name, std::string_view label_body, std:
   out_.resize(old + add);
   char* p = out_.data() + old;
   auto put = [&p](std::string_view s) {
+    if (s.empty()) return;  // an empty view may have a null data(): memcpy(…, nullptr, 0) is UB
     std::memcpy(p, s.data(), s.size());
     p += s.size();
   };

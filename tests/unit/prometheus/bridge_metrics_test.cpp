@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
+#include <thread>
 
 #include "bridge/metrics/exposition.h"
+#include "bridge/metrics/readings_collectable.h"
 #include "exposition_parser.h"
 
 namespace {
@@ -202,6 +205,50 @@ TEST_F(Fixture, every_family_name_appears_once) {
     auto first = text.find(needle);
     EXPECT_EQ(text.find(needle, first + 1), std::string::npos) << name;
   }
+}
+
+}  // namespace
+
+// Poller-like writers, reload-like add/remove and scrapes at the same time (run under
+// DLMS_SANITIZE to catch races on the containers).
+namespace {
+
+TEST(ConcurrencyTest, scrapes_while_meters_change_and_readings_arrive) {
+  auto metrics = std::make_shared<BridgeMetrics>(BuildInfo{"v", "r", "b"});
+  auto readings = std::make_shared<bridge::metrics::ReadingsCollectable>();
+  Exposition exposition;
+  exposition.add(metrics->registry());
+  exposition.add(std::static_pointer_cast<const bridge::metrics::Collector>(metrics));
+  exposition.add(std::static_pointer_cast<const bridge::metrics::Collector>(readings));
+  for (int k = 0; k < 50; ++k) metrics->add_meter("m" + std::to_string(k));
+  std::atomic<bool> stop{false};
+  std::thread poller([&] {
+    for (int i = 0; !stop; ++i) {
+      std::string id = "m" + std::to_string(i % 50);
+      if (auto* m = metrics->meter(id)) m->polls_total.Increment();
+      bridge::Reading r;
+      r.meter = id;
+      r.values.push_back(bridge::RegisterValue{"v", "1-1:32.7.0", 230.0 + i % 7, 0, 0, 35});
+      readings->on_reading(r);
+    }
+  });
+  std::thread reloader([&] {
+    for (int i = 0; !stop; ++i) {
+      std::string id = "x" + std::to_string(i % 20);
+      metrics->add_meter(id);
+      metrics->remove_meter(id);
+      readings->remove_meter("m" + std::to_string(i % 50));
+    }
+  });
+  std::size_t scrapes = 0;
+  for (; scrapes < 10; ++scrapes) {
+    auto p = test_exposition::parse(exposition.render());
+    ASSERT_GE(p.find("dlms_bridge_meter_up").size(), 50u);
+  }
+  stop = true;
+  poller.join();
+  reloader.join();
+  EXPECT_EQ(metrics->meter_ids().size(), 50u);
 }
 
 }  // namespace
