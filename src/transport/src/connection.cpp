@@ -35,11 +35,20 @@ std::string spaced(std::string_view label) {
 }
 
 // "association rejected: authentication failure (diagnostic 13)"
-Error client_failed(const cosem::ClientFailed& f, Step step, const std::string& what) {
+Error client_failed(const cosem::ClientFailed& f, Step step, const std::string& what,
+                    std::optional<cosem::AssociationResult> aare_result) {
   Error e = make_error(ErrorKind::protocol, step, {});
   switch (f.reason) {
     case cosem::FailReason::association_rejected:
       e.kind = ErrorKind::association_rejected;
+      if (aare_result == cosem::AssociationResult::rejected_transient) {
+        // Transient rejection: the meter serves one association at a time and another client has it.
+        e.kind = ErrorKind::busy;
+        e.diagnostic = f.diagnostic.value_or(-1);
+        e.message = "association rejected (transient): meter busy, another association is open" +
+                    (f.diagnostic ? " (diagnostic " + std::to_string(*f.diagnostic) + ")" : std::string());
+        return e;
+      }
       if (f.diagnostic) {
         e.diagnostic = *f.diagnostic;
         e.message = "association rejected: " +
@@ -89,6 +98,7 @@ struct DlmsConnection::Impl {
   std::unique_ptr<detail::ApduChannel> channel;
   std::optional<cosem::Client> client;
   std::optional<std::uint8_t> pending_invoke;  // low 4 bits of the GET in flight
+  std::optional<cosem::AssociationResult> aare_result;
   std::map<std::pair<int, LogicalName>, cosem::ScalerUnit> scalers;  // per association
   bool open_ = false;
 };
@@ -134,6 +144,7 @@ awaitable<Result<void, Error>> DlmsConnection::Impl::open() {
   stats = {};
   scalers.clear();
   pending_invoke.reset();
+  aare_result.reset();
   if (auto bad = validate()) co_return fail(*bad);
 
   if (auto c = co_await stream.connect(endpoint.host, endpoint.port, timeouts.connect); !c) co_return fail(c.error());
@@ -209,7 +220,7 @@ awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step st
     if (auto ev = client->poll_event()) {
       if (auto* f = std::get_if<cosem::ClientFailed>(&*ev)) {
         open_ = false;
-        co_return fail(client_failed(*f, step, what));
+        co_return fail(client_failed(*f, step, what, aare_result));
       }
       co_return std::move(*ev);
     }
@@ -221,6 +232,11 @@ awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step st
     if (stale(*apdu)) {
       ++stats.stale_discarded;
       continue;
+    }
+    constexpr std::uint8_t kAare = 0x61;
+    if (!apdu->empty() && (*apdu)[0] == kAare) {
+      // Kept to tell a transient rejection (busy) from a permanent one; Client reports both alike.
+      if (auto aare = cosem::decode_aare(*apdu)) aare_result = aare->result;
     }
     client->handle_apdu(*apdu, Clock::now());
   }

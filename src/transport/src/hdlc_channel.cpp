@@ -56,7 +56,7 @@ Error HdlcChannel::link_failed(const hdlc::Failed& f, Step step, const std::stri
       // DM to SNRM: the meter refuses the link, typically because another client holds it.
       if (step == Step::link) {
         e.kind = ErrorKind::busy;
-        e.message = "link refused: meter answered DM to SNRM (another client may hold the session) (" +
+        e.message = "link refused: meter answered DM to SNRM (wrong server address, or another client holds the link) (" +
                     ctx_.stream.peer() + ")";
         return e;
       }
@@ -145,7 +145,7 @@ awaitable<Result<void, Error>> HdlcChannel::open(std::chrono::milliseconds timeo
     if (auto* f = std::get_if<hdlc::Failed>(&*ev)) co_return fail(link_failed(*f, Step::link, what));
     if (std::holds_alternative<hdlc::Disconnected>(*ev)) {
       Error e = make_error(ErrorKind::busy, Step::link,
-                           "link refused: meter answered DM to SNRM (another client may hold the session) (" +
+                           "link refused: meter answered DM to SNRM (wrong server address, or another client holds the link) (" +
                                ctx_.stream.peer() + ")");
       e.hdlc = HdlcError::dm;
       co_return fail(std::move(e));

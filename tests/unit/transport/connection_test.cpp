@@ -113,6 +113,17 @@ TEST(DlmsConnectionTest, wrong_password_is_association_rejected_with_diagnostic_
   EXPECT_TRUE(f.meter->saw_disc);  // the link is released even after a rejected association
 }
 
+TEST(DlmsConnectionTest, a_transient_rejection_is_busy_not_a_wrong_password) {
+  Fixture f;
+  f.model.busy = true;
+  auto& c = f.connection();
+  auto r = run_coro(f.io, c.open());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::busy);
+  EXPECT_EQ(to_poll_failure(r.error()), bridge::labels::PollFailure::busy);
+  EXPECT_NE(r.error().message.find("busy"), std::string::npos) << r.error().message;
+}
+
 TEST(DlmsConnectionTest, an_access_error_fails_one_read_but_keeps_the_association) {
   Fixture f;
   auto& c = f.connection();

@@ -36,7 +36,10 @@ class MeterModel {
       cosem::Aare aare;
       const bool ok = aarq && (password.empty() ? aarq->mechanism == cosem::Mechanism::none
                                                 : aarq->password == dlms::Bytes(password.begin(), password.end()));
-      if (ok) {
+      if (busy) {
+        aare.result = cosem::AssociationResult::rejected_transient;
+        aare.diagnostic = cosem::diagnostic::kNoReasonGiven;
+      } else if (ok) {
         aare.initiate = cosem::InitiateResponse{};
       } else {
         aare.result = cosem::AssociationResult::rejected_permanent;
@@ -98,6 +101,7 @@ class MeterModel {
   int scaler_reads = 0;
   bool stale_next = false;
   bool silent = false;
+  bool busy = false;  // reject every AARQ as transient (another association open)
 };
 
 }  // namespace bridge::transport::test
