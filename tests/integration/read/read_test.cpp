@@ -1,0 +1,227 @@
+// `dlms-bridge read` against the real dlms-meter-sim on 127.0.0.1 ephemeral ports: the five
+// Microstar registers over HDLC (1-, 2-, 4-byte server addresses) and the wrapper, LLS and the
+// public client, --list, --json, --verbose, and one distinct message per failure.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "testing/process.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using testing_support::bin;
+using testing_support::RunResult;
+
+// The simulator as a child; reads the bound port from its "listening ... port=N" line.
+class Sim {
+ public:
+  explicit Sim(std::vector<std::string> args) {
+    std::vector<std::string> argv{bin("dlms-meter-sim"), "--listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    child_ = testing_support::Child(argv, dir_ / "sim.log");
+    std::smatch m;
+    const bool ready = testing_support::wait_until(
+        [&] {
+          log_ = child_.log();
+          static const std::regex kLine(R"(listening .*\bport=(\d+))");
+          return std::regex_search(log_, m, kLine);
+        },
+        10s);
+    EXPECT_TRUE(ready) << log_;
+    if (ready) port_ = std::stoi(m[1]);
+  }
+  ~Sim() {
+    if (::testing::Test::HasFailure()) std::cerr << "---- dlms-meter-sim log ----\n" << child_.log() << "\n";
+  }
+  std::string port() const { return std::to_string(port_); }
+
+ private:
+  testing_support::TempDir dir_;
+  testing_support::Child child_;
+  std::string log_;
+  int port_ = 0;
+};
+
+RunResult read(const std::string& port, std::vector<std::string> args) {
+  std::vector<std::string> argv{bin("dlms-bridge"), "read", "--host", "127.0.0.1", "--port", port};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testing_support::run(argv, 60s);
+}
+
+struct Line {
+  std::string key, obis, unit;
+  double value = 0;
+  long long raw = 0;
+  int scaler = 0;
+};
+
+// "voltage_l1 1-1:32.7.0 = 135.19 V (raw 13519, scaler -2)"
+std::map<std::string, Line> parse_lines(const std::string& out) {
+  static const std::regex kLine(R"(^(\w+) (\S+) = (-?[0-9.]+) ?(\S*) \(raw (-?\d+), scaler (-?\d+)\)$)");
+  std::map<std::string, Line> lines;
+  std::istringstream in(out);
+  std::string text;
+  while (std::getline(in, text)) {
+    std::smatch m;
+    if (!std::regex_match(text, m, kLine)) continue;
+    Line l{m[1], m[2], m[4], std::stod(m[3]), std::stoll(m[5]), std::stoi(m[6])};
+    lines[l.key] = l;
+  }
+  return lines;
+}
+
+// The five registers, correctly scaled (value = raw x 10^scaler) with their units and plausible values.
+void expect_microstar_registers(const RunResult& r) {
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto lines = parse_lines(r.out);
+  ASSERT_EQ(lines.size(), 5u) << r.out;
+  const std::map<std::string, std::pair<std::string, std::string>> expected{
+      {"voltage_l1", {"1-1:32.7.0", "V"}},  {"current_l1", {"1-1:31.7.0", "A"}},
+      {"frequency", {"1-1:14.7.0", "Hz"}},  {"active_power", {"1-1:1.7.0", "W"}},
+      {"active_energy", {"1-1:1.8.0", "Wh"}}};
+  for (const auto& [key, want] : expected) {
+    ASSERT_TRUE(lines.count(key)) << key << " missing in\n" << r.out;
+    const auto& l = lines[key];
+    EXPECT_EQ(l.obis, want.first);
+    EXPECT_EQ(l.unit, want.second) << key;
+    const double scaled = static_cast<double>(l.raw) * std::pow(10.0, l.scaler);
+    EXPECT_NEAR(l.value, scaled, std::pow(10.0, std::min(l.scaler, 0)) / 2) << key;
+  }
+  EXPECT_GT(lines["voltage_l1"].value, 100);
+  EXPECT_LT(lines["voltage_l1"].value, 170);
+  EXPECT_GT(lines["frequency"].value, 55);
+  EXPECT_LT(lines["frequency"].value, 65);
+}
+
+TEST(ReadTest, hdlc_one_byte_address_with_lls_reads_the_five_registers) {
+  Sim sim({});
+  expect_microstar_registers(read(sim.port(), {}));
+}
+
+TEST(ReadTest, hdlc_two_byte_server_address) {
+  Sim sim({});
+  expect_microstar_registers(
+      read(sim.port(), {"--server-logical", "1", "--server-physical", "1", "--address-size", "2"}));
+}
+
+TEST(ReadTest, hdlc_four_byte_server_address) {
+  Sim sim({});
+  expect_microstar_registers(
+      read(sim.port(), {"--server-logical", "1", "--server-physical", "1", "--address-size", "4"}));
+}
+
+TEST(ReadTest, wrapper_transport) {
+  Sim sim({"--transport", "wrapper"});
+  expect_microstar_registers(read(sim.port(), {"--transport", "wrapper"}));
+}
+
+TEST(ReadTest, public_client_without_password) {
+  Sim sim({});
+  expect_microstar_registers(read(sim.port(), {"--client-sap", "16", "--auth", "none"}));
+}
+
+TEST(ReadTest, explicit_obis_with_class_and_attribute) {
+  Sim sim({});
+  auto r = read(sim.port(), {"--obis", "1-1:32.7.0", "--obis", "1-1:14.7.0*255/3/2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto lines = parse_lines(r.out);
+  EXPECT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_TRUE(lines.count("voltage_l1"));
+  EXPECT_TRUE(lines.count("frequency"));
+}
+
+TEST(ReadTest, list_prints_the_object_list_with_descriptions) {
+  Sim sim({});
+  auto r = read(sim.port(), {"--list"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("0-0:40.0.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Association LN"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1-1:32.7.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Phase L1 voltage, instantaneous"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(class +3 v\d +1-1:32\.7\.0 +Register)"))) << r.out;
+}
+
+TEST(ReadTest, json_is_machine_readable) {
+  Sim sim({});
+  auto r = read(sim.port(), {"--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(doc["ok"].get<bool>());
+  ASSERT_EQ(doc["registers"].size(), 5u);
+  const auto& v = doc["registers"][0];
+  EXPECT_EQ(v["key"], "voltage_l1");
+  EXPECT_EQ(v["unit"], "V");
+  EXPECT_EQ(v["unit_code"], 35);
+  EXPECT_NEAR(v["value"].get<double>(), v["raw"].get<double>() * std::pow(10.0, v["scaler"].get<int>()), 1e-6);
+  EXPECT_EQ(doc["meter"]["transport"], "hdlc");
+}
+
+TEST(ReadTest, verbose_dumps_every_frame_with_a_timestamp) {
+  Sim sim({});
+  auto r = read(sim.port(), {"--verbose", "--obis", "1-1:32.7.0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string ts = R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)";
+  // Production SNRM and DISC bytes (dlms.md 1.6, 1.12), and the GET of attribute 3 then 2.
+  EXPECT_TRUE(std::regex_search(r.err, std::regex(ts + " TX 7E A0 07 03 03 93 8C 11 7E"))) << r.err;
+  EXPECT_TRUE(std::regex_search(r.err, std::regex(ts + " RX 7E A0 .. 03 03 73 "))) << r.err;  // UA
+  EXPECT_TRUE(std::regex_search(r.err, std::regex(ts + " TX 7E A0 07 03 03 53 80 D7 7E"))) << r.err;
+  EXPECT_NE(r.err.find("C0 01 C1 00 03 01 01 20 07 00 FF 03 00"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("C0 01 C2 00 03 01 01 20 07 00 FF 02 00"), std::string::npos) << r.err;
+  // 5 TX (SNRM, AARQ, GET x2, DISC) and 5 RX.
+  EXPECT_EQ(std::distance(std::sregex_iterator(r.err.begin(), r.err.end(), std::regex(" TX 7E")), std::sregex_iterator()), 5);
+  EXPECT_EQ(std::distance(std::sregex_iterator(r.err.begin(), r.err.end(), std::regex(" RX 7E")), std::sregex_iterator()), 5);
+}
+
+// ---- failures: exit 1 and a distinct, precise reason each ----
+
+TEST(ReadTest, wrong_password_is_rejected_with_diagnostic_13) {
+  Sim sim({});
+  auto r = read(sim.port(), {"--password", "00000000"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("association rejected: authentication failure (diagnostic 13)"), std::string::npos) << r.err;
+}
+
+TEST(ReadTest, wrong_server_address_is_refused_at_link_level) {
+  Sim sim({});
+  auto r = read(sim.port(), {"--server-physical", "5", "--timeout", "2s"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("link refused: meter answered DM to SNRM (wrong server address"), std::string::npos) << r.err;
+}
+
+TEST(ReadTest, silent_meter_times_out_at_the_configured_timeout) {
+  Sim sim({"--fault", "silent=true"});
+  auto r = read(sim.port(), {"--timeout", "500ms"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("timeout: no UA to SNRM within 500ms"), std::string::npos) << r.err;
+}
+
+TEST(ReadTest, refused_port) {
+  const auto port = std::to_string(testing_support::free_port());
+  auto r = read(port, {});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("connection refused by 127.0.0.1:" + port), std::string::npos) << r.err;
+}
+
+TEST(ReadTest, peer_closing_mid_frame) {
+  Sim sim({"--fault", "drop_mid_frame=1"});
+  auto r = read(sim.port(), {});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("peer closed the connection mid-frame"), std::string::npos) << r.err;
+}
+
+TEST(ReadTest, usage_errors_exit_2) {
+  EXPECT_EQ(read("4059", {"--obis", "1-1:32.7"}).exit_code, 2);
+  EXPECT_EQ(read("4059", {"--address-size", "3"}).exit_code, 2);
+  EXPECT_EQ(read("4059", {"--transport", "tcp"}).exit_code, 2);
+  EXPECT_EQ(read("4059", {"--timeout", "soon"}).exit_code, 2);
+  auto r = read("4059", {"--server-logical", "1", "--server-physical", "1", "--address-size", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("does not fit --address-size 1"), std::string::npos) << r.err;
+}
+
+}  // namespace
