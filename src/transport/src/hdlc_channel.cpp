@@ -38,7 +38,7 @@ bool HdlcChannel::is_stale(const hdlc::Frame& frame) const {
 }
 
 HdlcChannel::HdlcChannel(ChannelContext ctx, const MeterEndpoint& endpoint, const Timeouts& timeouts)
-    : ctx_(ctx), link_(link_config(endpoint, timeouts)) {
+    : ctx_(ctx), link_(link_config(endpoint, timeouts)), timeout_(timeouts.request) {
   const auto cfg = link_config(endpoint, timeouts);
   // Frames from another station (or to another client) are counted as `address` errors.
   decoder_.set_filter(hdlc::AddressFilter{cfg.local, cfg.peer});
@@ -50,7 +50,7 @@ Error HdlcChannel::link_failed(const hdlc::Failed& f, Step step, const std::stri
   switch (f.kind) {
     case HdlcError::timeout:
       e.kind = ErrorKind::timeout;
-      e.message = "timeout: no " + what + " (" + f.message + ", " + ctx_.stream.peer() + ")";
+      e.message = "timeout: no " + what + " within " + format_duration(timeout_) + " (" + ctx_.stream.peer() + ")";
       return e;
     case HdlcError::dm:
       // DM to SNRM: the meter refuses the link, typically because another client holds it.

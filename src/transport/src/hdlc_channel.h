@@ -35,6 +35,7 @@ class HdlcChannel final : public ApduChannel {
   ChannelContext ctx_;
   dlms::hdlc::Link link_;
   dlms::hdlc::FrameDecoder decoder_;
+  std::chrono::milliseconds timeout_;  // the Link's response timeout (= the request deadline)
   std::array<std::uint8_t, 4096> rx_{};
 };
 

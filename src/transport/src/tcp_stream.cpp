@@ -38,7 +38,7 @@ void TcpStream::cancel() {
 }
 
 void TcpStream::close() {
-  watchdog_.disarm();
+  watchdog_.stop();
   boost::system::error_code ignored;
   if (socket_.is_open()) {
     socket_.shutdown(tcp::socket::shutdown_both, ignored);

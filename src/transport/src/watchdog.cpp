@@ -61,6 +61,15 @@ void StepWatchdog::arm_until(Clock::time_point deadline) {
 
 void StepWatchdog::disarm() { state_->active = false; }
 
+void StepWatchdog::stop() {
+  auto& s = *state_;
+  s.active = false;
+  if (!s.waiting) return;
+  ++s.generation;
+  s.waiting = false;
+  s.timer.cancel();
+}
+
 bool StepWatchdog::fired() const { return state_->fired; }
 std::uint64_t StepWatchdog::trips() const { return state_->trips; }
 

@@ -33,6 +33,8 @@ class StepWatchdog {
   void arm(Clock::duration timeout) { arm_until(Clock::now() + timeout); }
   // The operation finished; a disarmed watchdog never fires.
   void disarm();
+  // Disarms and cancels the timer wait too (socket closed), so an idle io_context can stop.
+  void stop();
   // True when the deadline passed during the last armed operation.
   bool fired() const;
   std::uint64_t trips() const;  // how many times it fired in its life (watchdog_trips_total{step})
