@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
