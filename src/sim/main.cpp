@@ -90,7 +90,9 @@ int main(int argc, char** argv) {
   if (!scenario.empty()) options.scenario = scenario;
 
   auto fd_limit = sim::raise_fd_limit();
-  if (fd_limit < 2ULL * options.meters + 64) {
+  // One descriptor per connection, plus one listener per meter with consecutive ports.
+  std::uint64_t per_meter = options.ports == sim::PortMode::consecutive ? 2 : 1;
+  if (fd_limit < per_meter * options.meters + 64) {
     bridge::log::warn("file descriptor limit is low for this fleet", {{"limit", fd_limit}, {"meters", options.meters}});
   }
 
