@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "dlms/dlms.h"  // the umbrella header must compile on its own
 #include "dlms/cosem/client.h"
 #include "dlms/cosem/register.h"
 #include "dlms/cosem/units.h"

@@ -28,13 +28,14 @@
 #include "bridge/labels.h"
 #include "bridge/result.h"
 #include "dlms/bytes.h"
+#include "dlms/time.h"
 #include "dlms/cosem/association.h"
 #include "dlms/cosem/get.h"
 
 namespace dlms::cosem {
 
-using Clock = std::chrono::steady_clock;
-using TimePoint = Clock::time_point;
+using dlms::Clock;
+using dlms::TimePoint;
 
 struct ClientConfig {
   Mechanism mechanism = Mechanism::none;  // none (public client) or lls

@@ -46,14 +46,15 @@
 #include "bridge/labels.h"
 #include "bridge/result.h"
 #include "dlms/bytes.h"
+#include "dlms/time.h"
 #include "dlms/hdlc/address.h"
 #include "dlms/hdlc/frame.h"
 #include "dlms/hdlc/parameters.h"
 
 namespace dlms::hdlc {
 
-using Clock = std::chrono::steady_clock;
-using TimePoint = Clock::time_point;
+using dlms::Clock;
+using dlms::TimePoint;
 
 enum class Role : std::uint8_t { client, server };
 
