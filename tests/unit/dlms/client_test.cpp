@@ -162,12 +162,18 @@ TEST_F(ClientTest, confirmed_service_error_after_association_is_exception) {
   EXPECT_EQ(failure().reason, FailReason::exception);
 }
 
-TEST_F(ClientTest, invoke_id_mismatch_is_protocol_error) {
+TEST_F(ClientTest, response_with_another_invoke_id_is_stale_and_dropped) {
   associate();
   ASSERT_TRUE(client.get(reg("1-1:32.7.0"), now));
   take();
-  client.handle_apdu(hex("C4 01 C5 00 11 01"), now);
-  EXPECT_EQ(failure().reason, FailReason::protocol);
+  client.handle_apdu(hex("C4 01 C5 00 11 01"), now);  // late answer to an older request
+  EXPECT_TRUE(events().empty());
+  EXPECT_EQ(client.stale_responses(), 1U);
+  EXPECT_EQ(client.state(), ClientState::associated);
+  client.handle_apdu(hex("C4 01 C1 00 11 07"), now);
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 1U);
+  EXPECT_EQ(std::get<Value>(std::get<GetResult>(ev[0]).result), Value(std::uint8_t{7}));
 }
 
 TEST_F(ClientTest, malformed_and_unexpected_apdus_are_protocol_errors) {

@@ -188,6 +188,25 @@ TEST_F(ClientFixture, wrong_ns_in_response_is_sequence_error_and_sticky) {
   EXPECT_EQ(frame_from(take()).type(), FrameType::disc);
 }
 
+TEST_F(ClientFixture, repeated_last_response_is_dropped_not_a_failure) {
+  connect_with_capture_ua();
+  ASSERT_TRUE(link.send(hex("60 00"), now));
+  take();
+  const Bytes aare = meter_frame(control::i_frame(0, 1), with_llc(hex("61 00")));
+  feed(aare);
+  EXPECT_EQ(events_of<ApduReceived>(events()).size(), 1U);
+  feed(aare);  // the meter repeats it while we are idle
+  EXPECT_TRUE(events().empty());
+  ASSERT_TRUE(link.send(hex("C0 01"), now));
+  EXPECT_EQ(frame_from(take()).control, 0x32);
+  feed(aare);  // and again while our GET is outstanding
+  EXPECT_TRUE(events().empty());
+  EXPECT_EQ(link.duplicates_discarded(), 2U);
+  feed(meter_frame(0x52, with_llc(hex("C4 01"))));
+  EXPECT_EQ(events_of<ApduReceived>(events()).size(), 1U);
+  EXPECT_EQ(link.state(), LinkState::connected);
+}
+
 TEST_F(ClientFixture, wrong_nr_in_response_is_sequence_error) {
   connect_with_capture_ua();
   ASSERT_TRUE(link.send(hex("60 00"), now));

@@ -262,8 +262,8 @@ void Client::on_get_response(ByteSpan apdu, TimePoint now) {
   InFlight& f = *in_flight_;
   const std::uint8_t invoke = std::visit([](const auto& r) { return r.invoke; }, *response);
   if (invoke_id(invoke) != invoke_id(f.invoke)) {
-    fail(FailReason::protocol, "invoke-id mismatch: sent " + std::to_string(invoke_id(f.invoke)) + ", got " +
-                                   std::to_string(invoke_id(invoke)));
+    // A late answer to an earlier request (or a duplicate): not ours, keep waiting.
+    ++stale_;
     return;
   }
   if (auto* normal = std::get_if<GetResponseNormal>(&*response)) {

@@ -329,6 +329,13 @@ void Link::on_i_frame(const Frame& frame, TimePoint now) {
   const std::uint8_t nr = control::recv_seq(frame.control);
   const bool client = config_.role == Role::client;
 
+  // A repeat of the I-frame accepted last (the peer retransmitted after a lost RR, or a late
+  // duplicate): N(S) = V(R)-1 and N(R) acknowledging our previous or current frame. It carries
+  // nothing new; drop it instead of failing the session.
+  if (client && ns == prev(vr_) && (nr == vs_ || nr == prev(vs_)) && rx_.empty()) {
+    ++duplicates_;
+    return;
+  }
   if (client && awaiting_ != Awaiting::response && awaiting_ != Awaiting::next_segment) {
     fail(HdlcError::unexpected_frame, "I-frame while no response is expected");
     return;

@@ -13,8 +13,9 @@
 // DataAccessResult (a per-attribute error, not a session failure). Invoke-ids cycle 1..15, 0, 1..
 // (4 bits, 0xC0 | id; responses are matched on the low 4 bits). Failed is sticky: AARE rejected
 // (association_rejected, with the diagnostic, e.g. 13 authentication failure), exception-response
-// or confirmed-service-error (exception), malformed/unexpected APDUs, invoke-id or block-number
-// mismatches (protocol), no answer within response_timeout (timeout).
+// or confirmed-service-error (exception), malformed/unexpected APDUs, block-number mismatches
+// (protocol), no answer within response_timeout (timeout). A GET response with another invoke-id
+// is a late reply to an earlier request: it is dropped and counted (stale_responses()).
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -107,6 +108,8 @@ class Client {
   std::uint32_t conformance() const { return conformance_; }
   std::uint16_t server_max_pdu() const { return server_max_pdu_; }
   bool busy() const { return in_flight_.has_value() || !queue_.empty(); }
+  // GET responses whose invoke-id is not the one in flight (late replies), dropped.
+  std::uint64_t stale_responses() const { return stale_; }
 
  private:
   struct InFlight {
@@ -130,6 +133,7 @@ class Client {
   std::uint32_t conformance_ = 0;
   std::uint16_t server_max_pdu_ = 0;
   std::uint8_t next_id_ = 1;
+  std::uint64_t stale_ = 0;
   std::deque<AttributeDescriptor> queue_;
   std::optional<InFlight> in_flight_;
   std::optional<TimePoint> deadline_;

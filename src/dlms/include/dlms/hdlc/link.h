@@ -21,7 +21,8 @@
 // (kind uses the hdlc_errors_total labels): DM (peer in disconnected mode, e.g. after its
 // inactivity timeout), FRMR (frame reject, with the decoded reason), wrong N(S)/N(R) (sequence),
 // unexpected frame types, bad LLC (format), bad UA parameters (format), timeout after
-// max_retries. Recovery is a new TCP connection and a new Link. disconnect() is still allowed on
+// max_retries. An exact repeat of the last accepted I-frame (N(S) = V(R)-1) is dropped and
+// counted (duplicates_discarded()), not a failure. Recovery is a new TCP connection and a new Link. disconnect() is still allowed on
 // a failed link so the meter releases the session (DISC -> UA/DM -> Disconnected).
 //
 // Loss recovery (client): when a reply does not come within response_timeout, the client polls
@@ -132,6 +133,8 @@ class Link {
   const Address& peer() const { return peer_; }
   // True when an APDU was sent (or is being sent) and its answer has not arrived (client).
   bool busy() const;
+  // Client: repeated I-frames (N(S) = V(R)-1) that were dropped instead of failing the link.
+  std::uint64_t duplicates_discarded() const { return duplicates_; }
 
  private:
   enum class Awaiting : std::uint8_t { none, ua, segment_ack, response, next_segment, disc_reply };
@@ -167,6 +170,7 @@ class Link {
   bool poll_held_ = false;       // server: the client's P bit has not been answered yet
   Bytes frmr_info_;              // server: repeated while in frame_reject
   int retries_ = 0;
+  std::uint64_t duplicates_ = 0;
   std::optional<TimePoint> deadline_;
   std::deque<Bytes> transmit_;
   std::deque<LinkEvent> events_;
