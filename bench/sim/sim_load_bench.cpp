@@ -5,14 +5,13 @@
 //   2. runs closed-loop GET (1-1:32.7.0 attribute 2) on C of those connections for D seconds
 //      and measures the simulator's CPU time (utime+stime from /proc) per served GET.
 // Prints a Markdown table row set. Not a test: no assertions.
-#include <CLI/CLI.hpp>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -49,7 +48,7 @@ SimChild start_sim(const std::string& binary, std::uint32_t meters) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::vector<std::string> args{binary, "--listen", "127.0.0.1:0", "--meters", std::to_string(meters),
+  std::vector<std::string> args{binary,        "--listen", "127.0.0.1:0", "--meters", std::to_string(meters),
                                 "--log-level", "warn"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -129,7 +128,8 @@ struct Session {
       auto r = decoder.next();
       if (auto* f = std::get_if<hdlc::Frame>(&r)) co_return *f;
       if (std::get_if<hdlc::FrameError>(&r)) co_return std::nullopt;
-      std::size_t n = co_await socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+      std::size_t n =
+          co_await socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return std::nullopt;
       decoder.feed({buffer.data(), n});
     }
@@ -157,7 +157,8 @@ asio::awaitable<void> get_loop(Session& s, std::chrono::steady_clock::time_point
   std::uint8_t id = 1;
   while (std::chrono::steady_clock::now() < end) {
     get.invoke = cosem::make_invoke(id++);
-    auto reply = co_await s.exchange(frame(s.meter, hdlc::control::i_frame(s.vs, s.vr), cosem::encode_get_request(get)));
+    auto reply =
+        co_await s.exchange(frame(s.meter, hdlc::control::i_frame(s.vs, s.vr), cosem::encode_get_request(get)));
     if (!reply || reply->type() != hdlc::FrameType::i) co_return;
     s.vs = (s.vs + 1) & 7;
     s.vr = (s.vr + 1) & 7;
@@ -214,7 +215,8 @@ int main(int argc, char** argv) {
   std::uint64_t served = 0;
   double cpu0 = cpu_seconds(child.pid);
   auto g0 = std::chrono::steady_clock::now();
-  auto end = g0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  auto end =
+      g0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
   for (std::uint32_t i = 0; i < std::min<std::uint32_t>(get_connections, opened); ++i) {
     asio::co_spawn(io, get_loop(*sessions[i], end, served), rethrow);
   }
@@ -230,10 +232,11 @@ int main(int argc, char** argv) {
   std::cout << "| metric | value |\n|---|---|\n";
   std::cout << "| meters with an open association | " << opened << " / " << meters << " |\n";
   std::cout << "| time to open them (SNRM/UA + AARQ/AARE each) | " << open_s << " s |\n";
-  std::cout << "| simulator RSS before / after | " << rss_start / 1024.0 << " MiB / " << rss_open / 1024.0 << " MiB |\n";
+  std::cout << "| simulator RSS before / after | " << rss_start / 1024.0 << " MiB / " << rss_open / 1024.0
+            << " MiB |\n";
   std::cout << "| simulator peak RSS (VmHWM) | " << hwm / 1024.0 << " MiB |\n";
-  std::cout << "| RSS per associated idle meter | " << (rss_open - rss_start) * 1024.0 / std::max<std::uint32_t>(opened, 1)
-            << " bytes |\n";
+  std::cout << "| RSS per associated idle meter | "
+            << (rss_open - rss_start) * 1024.0 / std::max<std::uint32_t>(opened, 1) << " bytes |\n";
   std::cout << "| GETs served (" << get_connections << " connections, closed loop) | " << served << " in " << wall
             << " s = " << served / wall << " GET/s |\n";
   std::cout << "| simulator CPU per GET | " << (served ? cpu / static_cast<double>(served) * 1e6 : 0) << " us |\n";

@@ -1,7 +1,6 @@
 // dlms-meter-sim: simulated DLMS/COSEM meters for tests, benchmarks and demos.
 // Exit codes: 0 ok (also after SIGTERM/SIGINT), 1 failure, 2 usage error.
 #include <CLI/CLI.hpp>
-
 #include <atomic>
 #include <iostream>
 #include <thread>
@@ -43,17 +42,25 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--ports", ports, "consecutive (meter k on port+k-1) or shared (one port; default for N>1)")
       ->check(CLI::IsMember({"consecutive", "shared"}));
-  app.add_option("--profile", profile, "Meter profile")->check(CLI::IsMember({"microstar", "generic"}))->capture_default_str();
+  app.add_option("--profile", profile, "Meter profile")
+      ->check(CLI::IsMember({"microstar", "generic"}))
+      ->capture_default_str();
   app.add_option("--transport", transport, "hdlc (IEC 62056-46) or wrapper (IEC 62056-47)")
       ->check(CLI::IsMember({"hdlc", "wrapper"}))
       ->capture_default_str();
-  app.add_option("--scenario", scenario, "TOML scenario file (faults and passwords per meter)")->check(CLI::ExistingFile);
+  app.add_option("--scenario", scenario, "TOML scenario file (faults and passwords per meter)")
+      ->check(CLI::ExistingFile);
   app.add_option("--control", control, "HOST:PORT of the HTTP+JSON control endpoint (loopback; port 0: ephemeral)");
   app.add_option("--seed", options.seed, "Seed of values and fault coin flips")->capture_default_str();
   app.add_option("--fault", options.faults, "KEY=VALUE fault for every meter (or --fault-meters), e.g. corrupt_fcs=0.1")
       ->take_all();
   app.add_option("--fault-meters", options.fault_meters, "Meter ids the --fault options apply to (default all)")
       ->delimiter(',');
+  double idle_timeout_s = 0;
+  app.add_option("--idle-timeout", idle_timeout_s,
+                 "Seconds without a valid frame before the meter drops link and association (default: profile, "
+                 "180 microstar / 120 generic)")
+      ->check(CLI::Range(0.001, 86400.0));
   app.add_flag("--verbose", verbose, "Debug logging, including every frame in hex");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")->capture_default_str();
 
@@ -88,6 +95,9 @@ int main(int argc, char** argv) {
   options.profile = profile == "generic" ? sim::ProfileKind::generic : sim::ProfileKind::microstar;
   options.transport = transport == "wrapper" ? sim::Transport::wrapper : sim::Transport::hdlc;
   if (!scenario.empty()) options.scenario = scenario;
+  if (idle_timeout_s > 0) {
+    options.idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(idle_timeout_s * 1000));
+  }
 
   auto fd_limit = sim::raise_fd_limit();
   // One descriptor per connection, plus one listener per meter with consecutive ports.

@@ -11,8 +11,12 @@ namespace {
 
 using nlohmann::json;
 
-ControlResponse reply(int status, const json& body) { return {status, "application/json", body.dump()}; }
-ControlResponse error(int status, const std::string& message) { return reply(status, json{{"error", message}}); }
+ControlResponse reply(int status, const json& body) {
+  return {status, "application/json", body.dump()};
+}
+ControlResponse error(int status, const std::string& message) {
+  return reply(status, json{{"error", message}});
+}
 
 json faults_json(const FaultSettings& f) {
   return json{{"refuse", f.refuse},
@@ -39,12 +43,12 @@ json counts_json(const FaultCounters& c) {
 }
 
 json stats_json(const MeterStats& s) {
-  return json{{"connections", s.connections},       {"frames_received", s.frames_received},
-              {"frames_sent", s.frames_sent},       {"bad_frames", s.bad_frames},
-              {"frmr_sent", s.frmr_sent},           {"dm_sent", s.dm_sent},
-              {"associations", s.associations},     {"rejected_password", s.rejected_password},
-              {"rejected_busy", s.rejected_busy},   {"releases", s.releases},
-              {"get_requests", s.get_requests},     {"idle_timeouts", s.idle_timeouts}};
+  return json{{"connections", s.connections},     {"frames_received", s.frames_received},
+              {"frames_sent", s.frames_sent},     {"bad_frames", s.bad_frames},
+              {"frmr_sent", s.frmr_sent},         {"dm_sent", s.dm_sent},
+              {"associations", s.associations},   {"rejected_password", s.rejected_password},
+              {"rejected_busy", s.rejected_busy}, {"releases", s.releases},
+              {"get_requests", s.get_requests},   {"idle_timeouts", s.idle_timeouts}};
 }
 
 // Converts one JSON member into the FaultValue apply_fault expects.
@@ -66,7 +70,8 @@ bool to_fault_value(const json& v, FaultValue& out) {
 // Validates the whole body against a copy first, so a bad key changes nothing.
 bridge::Result<FaultSettings, std::string> merged(const FaultSettings& base, std::string_view body) {
   json parsed = json::parse(body, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) return bridge::fail(std::string("body must be a JSON object of fault keys"));
+  if (parsed.is_discarded() || !parsed.is_object())
+    return bridge::fail(std::string("body must be a JSON object of fault keys"));
   FaultSettings next = base;
   for (const auto& [key, value] : parsed.items()) {
     FaultValue fv;
@@ -156,7 +161,8 @@ ControlResponse ControlApi::handle(std::string_view method, std::string_view pat
   auto text = parts[3];
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   Meter* meter = (ec == std::errc() && ptr == text.data() + text.size()) ? fleet_.find(id) : nullptr;
-  if (!meter) return error(404, "no meter \"" + std::string(text) + "\" (fleet is 1.." + std::to_string(fleet_.size()) + ")");
+  if (!meter)
+    return error(404, "no meter \"" + std::string(text) + "\" (fleet is 1.." + std::to_string(fleet_.size()) + ")");
 
   if (parts.size() == 4) {
     if (method != "GET") return error(405, "use GET");

@@ -2,11 +2,11 @@
 
 #include <civetweb.h>
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <future>
-#include <thread>
 #include <memory>
+#include <thread>
 
 #include "asio.h"
 #include "bridge/log.h"
@@ -42,12 +42,15 @@ void send(mg_connection* conn, const ControlResponse& r) {
 
 ControlServer::ControlServer(boost::asio::io_context& io, ControlApi& api) : io_(io), api_(api) {}
 
-ControlServer::~ControlServer() { stop(); }
+ControlServer::~ControlServer() {
+  stop();
+}
 
 bridge::Result<void, std::string> ControlServer::start(const std::string& host, std::uint16_t port) {
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(host, ec);
-  if (ec || !address.is_loopback()) return bridge::fail("control endpoint must listen on loopback, not \"" + host + "\"");
+  if (ec || !address.is_loopback())
+    return bridge::fail("control endpoint must listen on loopback, not \"" + host + "\"");
   mg_init_library(0);
   std::string listen = (address.is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(port);
   const char* options[] = {"listening_ports", listen.c_str(), "num_threads", "2", nullptr};
@@ -87,7 +90,9 @@ void ControlServer::stop() {
   ctx_ = nullptr;
 }
 
-int ControlServer::on_request(mg_connection* conn, void* self) { return static_cast<ControlServer*>(self)->serve(conn); }
+int ControlServer::on_request(mg_connection* conn, void* self) {
+  return static_cast<ControlServer*>(self)->serve(conn);
+}
 
 int ControlServer::serve(mg_connection* conn) {
   const mg_request_info* info = mg_get_request_info(conn);
@@ -106,9 +111,7 @@ int ControlServer::serve(mg_connection* conn) {
   }
   auto promise = std::make_shared<std::promise<ControlResponse>>();
   auto future = promise->get_future();
-  boost::asio::post(io_, [this, promise, method, path, body] {
-    promise->set_value(api_.handle(method, path, body));
-  });
+  boost::asio::post(io_, [this, promise, method, path, body] { promise->set_value(api_.handle(method, path, body)); });
   ControlResponse response{503, "application/json", R"({"error":"simulator is shutting down"})"};
   if (future.wait_for(kExecuteTimeout) == std::future_status::ready) response = future.get();
   bridge::log::debug("control request", {{"method", method}, {"path", path}, {"status", response.status}});

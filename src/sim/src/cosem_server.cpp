@@ -12,10 +12,10 @@ namespace cosem = dlms::cosem;
 
 // A GET.response too large for the client's max PDU, sent in blocks (GET-next).
 struct CosemServer::Block {
-  dlms::Bytes data;         // the encoded Data (or Data-Access-Result) being transferred
-  std::size_t offset = 0;   // bytes already sent
-  std::uint32_t number = 0; // number of the last block sent
-  std::uint8_t invoke = 0;  // invoke-id-and-priority of the original request
+  dlms::Bytes data;          // the encoded Data (or Data-Access-Result) being transferred
+  std::size_t offset = 0;    // bytes already sent
+  std::uint32_t number = 0;  // number of the last block sent
+  std::uint8_t invoke = 0;   // invoke-id-and-priority of the original request
 };
 
 namespace {
@@ -33,7 +33,9 @@ cosem::Aare rejection(cosem::AssociationResult result, std::uint8_t diagnostic) 
 CosemServer::CosemServer(Meter& meter, std::uint16_t client_sap, std::size_t max_apdu_out)
     : meter_(meter), client_sap_(client_sap), max_apdu_out_(max_apdu_out) {}
 
-CosemServer::~CosemServer() { release(); }
+CosemServer::~CosemServer() {
+  release();
+}
 
 void CosemServer::release() {
   if (associated_ && meter_.association_owner() == this) meter_.set_association_owner(nullptr);
@@ -58,7 +60,8 @@ std::optional<dlms::Bytes> CosemServer::on_aarq(dlms::ByteSpan apdu) {
   namespace diag = cosem::diagnostic;
   auto aarq = cosem::decode_aarq(apdu);
   if (!aarq) {
-    std::uint8_t d = aarq.error() == cosem::ApduError::unsupported ? diag::kMechanismNotRecognised : diag::kNoReasonGiven;
+    std::uint8_t d =
+        aarq.error() == cosem::ApduError::unsupported ? diag::kMechanismNotRecognised : diag::kNoReasonGiven;
     return cosem::encode_aare(rejection(AssociationResult::rejected_permanent, d));
   }
   // A new AARQ replaces whatever association this connection had.

@@ -37,13 +37,26 @@ Outcome want_probability(std::string_view key, const FaultValue& v, double& out)
 
 }  // namespace
 
-bool FaultSettings::any() const { return !(*this == FaultSettings{}); }
+bool FaultSettings::any() const {
+  return !(*this == FaultSettings{});
+}
 
 const std::array<std::string_view, 15>& fault_keys() {
-  static constexpr std::array<std::string_view, 15> kKeys = {
-      "refuse",      "close_on_accept", "silent",       "delay_ms",     "delay_jitter_ms",
-      "drop_mid_frame", "corrupt_hcs",  "corrupt_fcs",  "garbage",      "garbage_bytes",
-      "value_7e",    "split_writes",    "reject_association", "silent_after", "disconnect"};
+  static constexpr std::array<std::string_view, 15> kKeys = {"refuse",
+                                                             "close_on_accept",
+                                                             "silent",
+                                                             "delay_ms",
+                                                             "delay_jitter_ms",
+                                                             "drop_mid_frame",
+                                                             "corrupt_hcs",
+                                                             "corrupt_fcs",
+                                                             "garbage",
+                                                             "garbage_bytes",
+                                                             "value_7e",
+                                                             "split_writes",
+                                                             "reject_association",
+                                                             "silent_after",
+                                                             "disconnect"};
   return kKeys;
 }
 
@@ -84,7 +97,8 @@ bridge::Result<void, std::string> apply_fault(FaultSettings& s, std::string_view
     return r;
   }
   if (key == "reject_association") {
-    if (v.type != FaultValue::Type::text) return fail(std::string("reject_association: expected \"none\", \"auth\" or \"busy\""));
+    if (v.type != FaultValue::Type::text)
+      return fail(std::string("reject_association: expected \"none\", \"auth\" or \"busy\""));
     for (auto mode : {RejectMode::none, RejectMode::auth, RejectMode::busy}) {
       if (v.text == to_label(mode)) {
         s.reject_association = mode;

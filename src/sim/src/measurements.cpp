@@ -10,7 +10,7 @@ Scaling scaling_of(Quantity q) {
   switch (q) {
     case Quantity::voltage_l1:
     case Quantity::voltage_l2:
-    case Quantity::voltage_l3: return {-2, 35};    // raw 13500 = 135.00 V (dlms.md 1.10)
+    case Quantity::voltage_l3: return {-2, 35};  // raw 13500 = 135.00 V (dlms.md 1.10)
     case Quantity::current_l1:
     case Quantity::current_l2:
     case Quantity::current_l3: return {-3, 33};    // raw 1300 = 1.300 A
@@ -38,7 +38,9 @@ double Measurements::noise(Quantity q, std::int64_t second) const {
   return 2.0 * unit_interval(h) - 1.0;
 }
 
-double Measurements::mean_power() const { return voltage_ * current_ * power_factor_; }
+double Measurements::mean_power() const {
+  return voltage_ * current_ * power_factor_;
+}
 
 double Measurements::value(Quantity q, double elapsed_s) const {
   auto second = static_cast<std::int64_t>(std::floor(elapsed_s));
@@ -53,8 +55,7 @@ double Measurements::value(Quantity q, double elapsed_s) const {
     }
     case Quantity::current_l1:
     case Quantity::current_l2:
-    case Quantity::current_l3:
-      return current_ * (1.0 + 0.2 * swing + 0.02 * noise(q, second));
+    case Quantity::current_l3: return current_ * (1.0 + 0.2 * swing + 0.02 * noise(q, second));
     case Quantity::frequency: return frequency_ * (1.0 + 0.0005 * noise(q, second));
     case Quantity::power_factor: return power_factor_ + 0.005 * noise(q, second);
     case Quantity::active_power: {

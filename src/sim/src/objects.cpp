@@ -19,10 +19,14 @@ cosem::Obis obis(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d,
   return cosem::Obis{{a, b, c, d, e, 255}};
 }
 
-Value logical_name(const cosem::Obis& o) { return cosem::OctetString{dlms::Bytes(o.bytes.begin(), o.bytes.end())}; }
+Value logical_name(const cosem::Obis& o) {
+  return cosem::OctetString{dlms::Bytes(o.bytes.begin(), o.bytes.end())};
+}
 
 // Registers whose raw value may be forced to contain 0x7E (value_7e fault).
-bool integer_register(Quantity q) { return q != Quantity::power_factor && q != Quantity::frequency; }
+bool integer_register(Quantity q) {
+  return q != Quantity::power_factor && q != Quantity::frequency;
+}
 
 Value register_value(Quantity q, std::int64_t raw) {
   switch (q) {
@@ -54,7 +58,9 @@ cosem::DateTime date_time_of(WallTime wall) {
   return dt;
 }
 
-Value unspecified_date_time() { return cosem::OctetString{cosem::encode_date_time(cosem::DateTime{})}; }
+Value unspecified_date_time() {
+  return cosem::OctetString{cosem::encode_date_time(cosem::DateTime{})};
+}
 
 }  // namespace
 
@@ -62,11 +68,15 @@ ObjectTable::ObjectTable(const Profile& profile) {
   const std::uint8_t b = profile.obis_channel;
   objects_.push_back({15, 1, obis(0, 0, 40, 0, 0), 9, ObjectKind::association, {}});
   objects_.push_back({8, 0, obis(0, 0, 1, 0, 0), 9, ObjectKind::clock, {}});
-  objects_.push_back({1, 0, profile.kind == ProfileKind::microstar ? obis(1, 0, 0, 0, 0) : obis(0, 0, 96, 1, 0), 2,
-                      ObjectKind::serial_number, {}});
+  objects_.push_back({1,
+                      0,
+                      profile.kind == ProfileKind::microstar ? obis(1, 0, 0, 0, 0) : obis(0, 0, 96, 1, 0),
+                      2,
+                      ObjectKind::serial_number,
+                      {}});
   const std::pair<std::uint8_t, Quantity> registers[] = {
-      {32, Quantity::voltage_l1}, {52, Quantity::voltage_l2}, {72, Quantity::voltage_l3},
-      {31, Quantity::current_l1}, {51, Quantity::current_l2}, {71, Quantity::current_l3},
+      {32, Quantity::voltage_l1}, {52, Quantity::voltage_l2},  {72, Quantity::voltage_l3},
+      {31, Quantity::current_l1}, {51, Quantity::current_l2},  {71, Quantity::current_l3},
       {14, Quantity::frequency},  {1, Quantity::active_power}, {13, Quantity::power_factor}};
   for (const auto& [c, q] : registers) objects_.push_back({3, 0, obis(1, b, c, 7, 0), 3, ObjectKind::reg, q});
   objects_.push_back({3, 0, obis(1, b, 1, 8, 0), 3, ObjectKind::reg, Quantity::active_energy});
@@ -115,20 +125,20 @@ bridge::Result<Value, AccessResult> ObjectTable::read(std::uint16_t class_id, co
         case 2: return object_list_;
         case 3:
           return Value{cosem::Structure{{static_cast<std::int8_t>(ctx.client_sap), static_cast<std::uint16_t>(1)}}};
-        case 8: return Value{cosem::Enum{2}};  // associated
+        case 8: return Value{cosem::Enum{2}};        // associated
         case 9: return Value{cosem::OctetString{}};  // security_setup_reference: none
         default: return bridge::fail(AccessResult::read_write_denied);
       }
     case ObjectKind::clock:
       switch (attribute) {
         case 2: return Value{cosem::OctetString{cosem::encode_date_time(date_time_of(ctx.wall))}};
-        case 3: return Value{static_cast<std::int16_t>(0)};   // time_zone (minutes)
-        case 4: return Value{static_cast<std::uint8_t>(0)};   // status: ok
+        case 3: return Value{static_cast<std::int16_t>(0)};  // time_zone (minutes)
+        case 4: return Value{static_cast<std::uint8_t>(0)};  // status: ok
         case 5:
-        case 6: return unspecified_date_time();              // no daylight saving
-        case 7: return Value{static_cast<std::int8_t>(0)};   // daylight_savings_deviation
-        case 8: return Value{false};                         // daylight_savings_enabled
-        default: return Value{cosem::Enum{1}};               // clock_base: internal crystal
+        case 6: return unspecified_date_time();             // no daylight saving
+        case 7: return Value{static_cast<std::int8_t>(0)};  // daylight_savings_deviation
+        case 8: return Value{false};                        // daylight_savings_enabled
+        default: return Value{cosem::Enum{1}};              // clock_base: internal crystal
       }
     case ObjectKind::serial_number: return Value{cosem::VisibleString{ctx.meter.serial_number()}};
     case ObjectKind::reg: {

@@ -7,7 +7,7 @@ Profile make_profile(ProfileKind kind) {
   if (kind == ProfileKind::generic) {
     p.kind = ProfileKind::generic;
     p.obis_channel = 0;
-    p.max_info_tx = 128;   // HDLC default until SNRM proposes more
+    p.max_info_tx = 128;  // HDLC default until SNRM proposes more
     p.max_info_rx = 128;
     p.window = 1;
     p.single_association = false;

@@ -1,8 +1,9 @@
 #include "sim/scenario.h"
 
+#include <toml++/toml.h>
+
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "sim/fleet.h"
 

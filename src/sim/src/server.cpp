@@ -98,7 +98,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::array<std::uint8_t, kReadChunk> buffer;
     while (!closed_) {
       Error ec;
-      std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+      std::size_t n =
+          co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
       if (ec || closed_) break;
       session_.handle_bytes({buffer.data(), n}, std::chrono::steady_clock::now(), std::chrono::system_clock::now());
       if (!co_await flush()) break;
@@ -154,7 +155,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       const FaultSettings& f = meter->faults();
       Random& random = meter->random();
       if (out->response && (f.delay.count() > 0 || f.delay_jitter.count() > 0)) {
-        auto jitter = f.delay_jitter.count() > 0 ? random.below(static_cast<std::uint64_t>(f.delay_jitter.count()) + 1) : 0;
+        auto jitter =
+            f.delay_jitter.count() > 0 ? random.below(static_cast<std::uint64_t>(f.delay_jitter.count()) + 1) : 0;
         meter->counts().add(FaultKind::slow);
         delay_.expires_after(f.delay + std::chrono::milliseconds(jitter));
         Error ec;
@@ -164,7 +166,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (out->response && random.chance(f.garbage)) {
         dlms::Bytes garbage(static_cast<std::size_t>(f.garbage_bytes));
         for (auto& b : garbage) {
-          do b = static_cast<std::uint8_t>(random.next()); while (b == 0x7E);
+          do b = static_cast<std::uint8_t>(random.next());
+          while (b == 0x7E);
         }
         meter->counts().add(FaultKind::garbage);
         if (!co_await write(garbage.data(), garbage.size())) co_return false;
@@ -269,7 +272,9 @@ Server::Impl::Listener* Server::Impl::listener_of(const Meter& meter) {
 Server::Server(asio::io_context& io, Fleet& fleet, ServerOptions options)
     : impl_(std::make_unique<Impl>(io, fleet, std::move(options))) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 bridge::Result<void, std::string> Server::start() {
   auto& s = *impl_;
@@ -331,14 +336,18 @@ void Server::stop() {
   for (auto* c : open) c->close();
 }
 
-std::uint16_t Server::base_port() const { return impl_->listeners.empty() ? 0 : impl_->listeners.front()->port; }
+std::uint16_t Server::base_port() const {
+  return impl_->listeners.empty() ? 0 : impl_->listeners.front()->port;
+}
 
 std::uint16_t Server::port_of(const Meter& meter) const {
   auto* l = impl_->listener_of(meter);
   return l ? l->port : 0;
 }
 
-std::size_t Server::connections() const { return impl_->connections.size(); }
+std::size_t Server::connections() const {
+  return impl_->connections.size();
+}
 
 void Server::faults_changed(Meter& meter) {
   auto& s = *impl_;

@@ -18,8 +18,8 @@ class SessionLink {
   hdlc::FrameDecoder frames;
   std::optional<hdlc::Link> link;
   dlms::wrapper::WrapperDecoder messages;
-  std::uint16_t wrapper_client = 0;   // source wPort of the association's client
-  std::uint16_t wrapper_server = 0;   // destination wPort the client used
+  std::uint16_t wrapper_client = 0;  // source wPort of the association's client
+  std::uint16_t wrapper_server = 0;  // destination wPort the client used
   std::optional<SteadyTime> wrapper_deadline;
 };
 
@@ -47,7 +47,9 @@ ServerSession::ServerSession(Fleet& fleet, Transport transport, Meter* meter, bo
   (void)now;
 }
 
-ServerSession::~ServerSession() { release(); }
+ServerSession::~ServerSession() {
+  release();
+}
 
 bool ServerSession::accept() {
   if (!meter_) return true;  // shared port: the meter is known with the first frame
@@ -207,7 +209,7 @@ void ServerSession::handle_hdlc(SteadyTime now, WallTime wall) {
       config.limits = hdlc::LinkParameters{p.max_info_tx, p.max_info_rx, p.window, p.window};
       config.ua_parameter_width =
           p.kind == ProfileKind::microstar ? hdlc::ParameterWidth::minimal : hdlc::ParameterWidth::two_bytes;
-      config.inactivity_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(p.idle_timeout);
+      config.inactivity_timeout = p.idle_timeout;
       link_->link.emplace(config);
       local_ = frame->destination;
     }

@@ -54,7 +54,9 @@ bridge::Result<void, std::string> Simulator::start() {
     if (!loaded) return bridge::fail(loaded.error());
     scenario = std::move(*loaded);
   }
-  fleet_ = std::make_unique<Fleet>(options_.meters, make_profile(options_.profile), options_.seed);
+  Profile profile = make_profile(options_.profile);
+  if (options_.idle_timeout) profile.idle_timeout = *options_.idle_timeout;
+  fleet_ = std::make_unique<Fleet>(options_.meters, profile, options_.seed);
   if (scenario) {
     if (auto r = apply_scenario(*scenario, *fleet_); !r) return r;
   }
@@ -84,14 +86,13 @@ bridge::Result<void, std::string> Simulator::start() {
     control_ = std::make_unique<ControlServer>(io_, *control_api_);
     if (auto r = control_->start(options_.control->host, options_.control->port); !r) return r;
   }
-  bridge::log::info("simulator started",
-                    {{"meters", options_.meters},
-                     {"profile", to_label(options_.profile)},
-                     {"transport", to_label(options_.transport)},
-                     {"ports", to_label(options_.ports)},
-                     {"port", port()},
-                     {"control", control_port()},
-                     {"seed", options_.seed}});
+  bridge::log::info("simulator started", {{"meters", options_.meters},
+                                          {"profile", to_label(options_.profile)},
+                                          {"transport", to_label(options_.transport)},
+                                          {"ports", to_label(options_.ports)},
+                                          {"port", port()},
+                                          {"control", control_port()},
+                                          {"seed", options_.seed}});
   return {};
 }
 
@@ -103,15 +104,19 @@ void Simulator::stop_control() {
   if (control_) control_->stop();
 }
 
-std::uint16_t Simulator::port() const { return server_ ? server_->base_port() : 0; }
-std::uint16_t Simulator::control_port() const { return control_ ? control_->port() : 0; }
+std::uint16_t Simulator::port() const {
+  return server_ ? server_->base_port() : 0;
+}
+std::uint16_t Simulator::control_port() const {
+  return control_ ? control_->port() : 0;
+}
 
 std::string Simulator::listening_line() const {
   auto last = fleet_ && server_ ? server_->port_of(*fleet_->find(fleet_->size())) : 0;
   bool shared = options_.ports == PortMode::shared && options_.meters > 1;
   return "listening meters=" + std::to_string(options_.meters) + " ports=" + (shared ? "shared" : "consecutive") +
-         " transport=" + std::string(to_label(options_.transport)) + " profile=" +
-         std::string(to_label(options_.profile)) + " port=" + std::to_string(port()) +
+         " transport=" + std::string(to_label(options_.transport)) +
+         " profile=" + std::string(to_label(options_.profile)) + " port=" + std::to_string(port()) +
          " last_port=" + std::to_string(last) + " control=" + std::to_string(control_port());
 }
 

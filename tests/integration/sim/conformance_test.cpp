@@ -135,8 +135,8 @@ TEST(SimConformanceTest, fleet_of_1000_meters_on_one_port_answers_each_with_its_
     auto serial = c.get(1, "1-0:0.0.0", 2);
     ASSERT_TRUE(serial) << k;
     auto text = std::get<cosem::Value>(*serial).get_if<cosem::VisibleString>()->text;
-    EXPECT_EQ(text.substr(text.size() - 4), (k < 1000 ? std::string(4 - std::to_string(k).size(), '0') : "") +
-                                                std::to_string(k))
+    EXPECT_EQ(text.substr(text.size() - 4),
+              (k < 1000 ? std::string(4 - std::to_string(k).size(), '0') : "") + std::to_string(k))
         << k;
     serials.insert(text);
     auto v = c.get(3, "1-1:32.7.0", 2);
@@ -168,6 +168,25 @@ TEST(SimConformanceTest, many_concurrent_connections_to_the_shared_port) {
   auto meters = sim.get("/api/v1/meters");
   for (const auto& m : meters["meters"]) open += m["open_connections"].get<int>();
   EXPECT_EQ(open, 200);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(SimConformanceTest, idle_link_is_dropped_and_the_association_slot_freed) {
+  SimProcess sim({"--idle-timeout", "0.3"});
+  RawClient t(sim.port());
+  DlmsTestClient c(tcp_pipe(t), {});
+  ASSERT_TRUE(c.connect());
+  ASSERT_TRUE(std::holds_alternative<cosem::Associated>(c.associate()));
+  EXPECT_TRUE(testing_support::wait_until([&] { return sim.get("/api/v1/meters/1")["associated"] == false; }, 5s));
+  EXPECT_EQ(sim.get("/api/v1/meters/1")["stats"]["idle_timeouts"], 1);
+  // The link is gone: the next GET is answered with DM, as the field meter does after 180 s.
+  auto get = c.get(3, "1-1:32.7.0", 2);
+  EXPECT_FALSE(get);
+  EXPECT_TRUE(c.link_failed());
+  EXPECT_NE(c.link_failure().find("DM"), std::string::npos) << c.link_failure();
 }
 
 }  // namespace

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <set>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 

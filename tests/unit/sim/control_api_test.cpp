@@ -1,9 +1,10 @@
 // Control API as a function: paths, methods, JSON shapes, validation, hooks.
+#include "sim/control_api.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "sim/control_api.h"
 #include "sim/fleet.h"
 
 namespace {

@@ -40,7 +40,9 @@ struct CosemTest : ::testing::Test {
   }
 };
 
-std::string hex_of(const sim::Output& o) { return dlms::to_hex(o.bytes); }
+std::string hex_of(const sim::Output& o) {
+  return dlms::to_hex(o.bytes);
+}
 dlms::Bytes apdu_of(const sim::Output& o) {
   auto f = SessionDriver::frame(o);
   return dlms::Bytes(f.info.begin() + 3, f.info.end());
@@ -71,7 +73,8 @@ TEST_F(CosemTest, production_session_replays_byte_exact_headers_of_the_capture) 
                                hex_of(r3[0]).substr(hex_of(r3[0]).size() - 8));
   auto r2 = d.send(hex(kGet2));
   ASSERT_EQ(r2.size(), 1U);
-  EXPECT_EQ(hex_of(r2[0]).substr(0, 47), "7E A0 15 03 03 74 " + hex_of(r2[0]).substr(18, 5) + " E6 E7 00 C4 01 02 00 06");
+  EXPECT_EQ(hex_of(r2[0]).substr(0, 47),
+            "7E A0 15 03 03 74 " + hex_of(r2[0]).substr(18, 5) + " E6 E7 00 C4 01 02 00 06");
   auto get = cosem::decode_get_response(apdu_of(r2[0]));
   ASSERT_TRUE(get);
   auto& normal = std::get<cosem::GetResponseNormal>(*get);
@@ -113,7 +116,8 @@ TEST_F(CosemTest, every_label_credential_and_the_public_client_associate) {
     std::uint8_t sap;
     std::optional<std::string> password;
   };
-  for (auto [sap, password] : {Case{1, "22222222"}, Case{17, "00000000"}, Case{32, "11111111"}, Case{16, std::nullopt}}) {
+  for (auto [sap, password] :
+       {Case{1, "22222222"}, Case{17, "00000000"}, Case{32, "11111111"}, Case{16, std::nullopt}}) {
     auto s = session();
     MemoryPipe mem{*s};
     DlmsTestClient c(mem.pipe(), {.client_sap = sap, .password = password});
@@ -226,8 +230,9 @@ TEST_F(Associated, registers_have_scaler_unit_and_realistic_values) {
     double low, high;
   };
   for (auto [obis, scaler, unit, low, high] :
-       {Case{"1-1:32.7.0", -2, 35, 130, 140}, Case{"1-1:31.7.0", -3, 33, 0.5, 2.5}, Case{"1-1:14.7.0", -2, 44, 59.9, 60.1},
-        Case{"1-1:1.7.0", -1, 27, 50, 400}, Case{"1-1:1.8.0", 0, 30, 10000, 100000}, Case{"1-1:72.7.0", -2, 35, 130, 140}}) {
+       {Case{"1-1:32.7.0", -2, 35, 130, 140}, Case{"1-1:31.7.0", -3, 33, 0.5, 2.5},
+        Case{"1-1:14.7.0", -2, 44, 59.9, 60.1}, Case{"1-1:1.7.0", -1, 27, 50, 400},
+        Case{"1-1:1.8.0", 0, 30, 10000, 100000}, Case{"1-1:72.7.0", -2, 35, 130, 140}}) {
     auto su = c->get(3, obis, 3);
     ASSERT_TRUE(su) << obis;
     auto decoded = cosem::decode_scaler_unit(std::get<Value>(*su));

@@ -64,7 +64,9 @@ class DlmsTestClient {
   std::vector<cosem::GetResult> get(const std::vector<cosem::AttributeDescriptor>& list) {
     results_.clear();
     if (!cosem_.get(std::span<const cosem::AttributeDescriptor>(list), now())) return {};
-    pump([&] { return results_.size() >= (list.size() > 1 && with_list() ? list.size() : list.size()) || client_failed_; });
+    pump([&] {
+      return results_.size() >= (list.size() > 1 && with_list() ? list.size() : list.size()) || client_failed_;
+    });
     return results_;
   }
   std::optional<cosem::GetDataResult> get(std::uint16_t class_id, std::string_view obis, std::int8_t attribute) {

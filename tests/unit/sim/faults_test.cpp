@@ -1,10 +1,10 @@
 // Fault settings: every key parses from TOML/JSON/CLI values, bad values are named precisely,
 // counters count per kind.
+#include "sim/faults.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
-
-#include "sim/faults.h"
 
 namespace {
 
@@ -14,13 +14,26 @@ using sim::FaultKind;
 using sim::FaultSettings;
 using sim::FaultValue;
 
-TEST(FaultsTest, default_settings_inject_nothing) { EXPECT_FALSE(FaultSettings{}.any()); }
+TEST(FaultsTest, default_settings_inject_nothing) {
+  EXPECT_FALSE(FaultSettings{}.any());
+}
 
 TEST(FaultsTest, every_documented_key_is_accepted_by_text_form) {
-  const char* examples[] = {"refuse=true",      "close_on_accept=true", "silent=1",           "delay_ms=250",
-                            "delay_jitter_ms=50", "drop_mid_frame=0.5", "corrupt_hcs=0.1",    "corrupt_fcs=1",
-                            "garbage=0.25",     "garbage_bytes=3",      "value_7e=true",      "split_writes=true",
-                            "reject_association=busy", "silent_after=4", "disconnect=0.01"};
+  const char* examples[] = {"refuse=true",
+                            "close_on_accept=true",
+                            "silent=1",
+                            "delay_ms=250",
+                            "delay_jitter_ms=50",
+                            "drop_mid_frame=0.5",
+                            "corrupt_hcs=0.1",
+                            "corrupt_fcs=1",
+                            "garbage=0.25",
+                            "garbage_bytes=3",
+                            "value_7e=true",
+                            "split_writes=true",
+                            "reject_association=busy",
+                            "silent_after=4",
+                            "disconnect=0.01"};
   ASSERT_EQ(std::size(examples), sim::fault_keys().size());
   FaultSettings s;
   for (const char* e : examples) EXPECT_TRUE(apply_fault_text(s, e)) << e;

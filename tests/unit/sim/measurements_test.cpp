@@ -1,12 +1,13 @@
 // Meter values: realistic ranges, correct scaler/unit, deterministic per seed, energy monotonic,
 // meters of a fleet differ.
+#include "sim/measurements.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <set>
 
 #include "sim/fleet.h"
-#include "sim/measurements.h"
 
 namespace {
 

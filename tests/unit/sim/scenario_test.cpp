@@ -1,12 +1,15 @@
 // Scenario files: faults and passwords per meter; every error carries file:line:col.
+#include "sim/scenario.h"
+
 #include <gtest/gtest.h>
 
 #include "sim/fleet.h"
-#include "sim/scenario.h"
 
 namespace {
 
-sim::Fleet make_fleet(std::uint32_t n) { return sim::Fleet(n, sim::make_profile(sim::ProfileKind::microstar), 1); }
+sim::Fleet make_fleet(std::uint32_t n) {
+  return sim::Fleet(n, sim::make_profile(sim::ProfileKind::microstar), 1);
+}
 
 TEST(ScenarioTest, defaults_then_meters_in_file_order) {
   auto s = sim::parse_scenario(R"(

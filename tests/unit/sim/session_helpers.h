@@ -19,7 +19,9 @@ inline Bytes hex(std::string_view text) {
   return b ? *b : Bytes{};
 }
 
-inline sim::SteadyTime t0() { return sim::SteadyTime{} + std::chrono::hours(1); }
+inline sim::SteadyTime t0() {
+  return sim::SteadyTime{} + std::chrono::hours(1);
+}
 
 struct SessionDriver {
   sim::ServerSession& session;

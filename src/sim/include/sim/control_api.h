@@ -36,9 +36,9 @@ struct ControlResponse {
 
 // What the control API needs from the network side.
 struct ControlHooks {
-  std::function<void(Meter&)> faults_changed;              // e.g. open/close a per-meter listener
-  std::function<std::size_t(Meter&)> disconnect;           // close the meter's connections; returns how many
-  std::function<std::uint16_t(const Meter&)> port_of;      // the TCP port that serves the meter
+  std::function<void(Meter&)> faults_changed;          // e.g. open/close a per-meter listener
+  std::function<std::size_t(Meter&)> disconnect;       // close the meter's connections; returns how many
+  std::function<std::uint16_t(const Meter&)> port_of;  // the TCP port that serves the meter
 };
 
 class ControlApi {

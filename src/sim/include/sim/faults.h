@@ -15,27 +15,27 @@ namespace sim {
 
 // Each kind is counted once per injection (see the comment of each value for the unit).
 enum class FaultKind {
-  refuse,            // a connection refused (shared port: closed after its first frame; own port: listener closed)
-  close_on_accept,   // a connection closed right after accept
-  silent,            // a received frame swallowed because the meter is silent
-  silent_after,      // the meter turned silent after `silent_after` requests
-  slow,              // a response delayed
-  drop_mid_frame,    // a connection closed in the middle of a response frame
-  corrupt_hcs,       // a response frame sent with a wrong HCS
-  corrupt_fcs,       // a response frame sent with a wrong FCS
-  garbage,           // garbage bytes written before a response frame
-  value_7e,          // a register value forced to contain the byte 0x7E
-  split_writes,      // a response frame written as 1-byte TCP writes
-  reject_auth,       // an AARQ rejected as authentication failure although the password was right
-  reject_busy,       // an AARQ rejected as busy although no other association was open
-  disconnect,        // a connection closed at random instead of answering a request
+  refuse,           // a connection refused (shared port: closed after its first frame; own port: listener closed)
+  close_on_accept,  // a connection closed right after accept
+  silent,           // a received frame swallowed because the meter is silent
+  silent_after,     // the meter turned silent after `silent_after` requests
+  slow,             // a response delayed
+  drop_mid_frame,   // a connection closed in the middle of a response frame
+  corrupt_hcs,      // a response frame sent with a wrong HCS
+  corrupt_fcs,      // a response frame sent with a wrong FCS
+  garbage,          // garbage bytes written before a response frame
+  value_7e,         // a register value forced to contain the byte 0x7E
+  split_writes,     // a response frame written as 1-byte TCP writes
+  reject_auth,      // an AARQ rejected as authentication failure although the password was right
+  reject_busy,      // an AARQ rejected as busy although no other association was open
+  disconnect,       // a connection closed at random instead of answering a request
 };
 
 inline constexpr std::array kFaultKinds = {
-    FaultKind::refuse,         FaultKind::close_on_accept, FaultKind::silent,      FaultKind::silent_after,
-    FaultKind::slow,           FaultKind::drop_mid_frame,  FaultKind::corrupt_hcs, FaultKind::corrupt_fcs,
-    FaultKind::garbage,        FaultKind::value_7e,        FaultKind::split_writes, FaultKind::reject_auth,
-    FaultKind::reject_busy,    FaultKind::disconnect};
+    FaultKind::refuse,      FaultKind::close_on_accept, FaultKind::silent,       FaultKind::silent_after,
+    FaultKind::slow,        FaultKind::drop_mid_frame,  FaultKind::corrupt_hcs,  FaultKind::corrupt_fcs,
+    FaultKind::garbage,     FaultKind::value_7e,        FaultKind::split_writes, FaultKind::reject_auth,
+    FaultKind::reject_busy, FaultKind::disconnect};
 
 constexpr std::string_view to_label(FaultKind kind) {
   switch (kind) {
@@ -73,18 +73,18 @@ constexpr std::string_view to_label(RejectMode mode) {
 struct FaultSettings {
   bool refuse = false;
   bool close_on_accept = false;
-  bool silent = false;                         // stays silent until reset (or silent=false)
-  std::chrono::milliseconds delay{0};          // every response waits delay + uniform[0, delay_jitter]
+  bool silent = false;                 // stays silent until reset (or silent=false)
+  std::chrono::milliseconds delay{0};  // every response waits delay + uniform[0, delay_jitter]
   std::chrono::milliseconds delay_jitter{0};
   double drop_mid_frame = 0;
   double corrupt_hcs = 0;
   double corrupt_fcs = 0;
   double garbage = 0;
-  int garbage_bytes = 8;                       // garbage never contains 0x7E (noise between frames)
+  int garbage_bytes = 8;  // garbage never contains 0x7E (noise between frames)
   bool value_7e = false;
   bool split_writes = false;
   RejectMode reject_association = RejectMode::none;
-  int silent_after = 0;                        // 0 = off; after N requests the meter turns silent
+  int silent_after = 0;  // 0 = off; after N requests the meter turns silent
   double disconnect = 0;
 
   bool any() const;

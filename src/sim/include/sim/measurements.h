@@ -9,9 +9,16 @@
 namespace sim {
 
 enum class Quantity {
-  voltage_l1, voltage_l2, voltage_l3,
-  current_l1, current_l2, current_l3,
-  frequency, active_power, power_factor, active_energy,
+  voltage_l1,
+  voltage_l2,
+  voltage_l3,
+  current_l1,
+  current_l2,
+  current_l3,
+  frequency,
+  active_power,
+  power_factor,
+  active_energy,
 };
 
 // What a register holds: raw integer, scaler (value = raw * 10^scaler), DLMS unit.

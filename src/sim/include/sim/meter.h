@@ -15,18 +15,18 @@ namespace sim {
 // What the meter did, independent of faults (the control endpoint reports these next to the
 // fault counts so tests can compare both with what the bridge saw).
 struct MeterStats {
-  std::uint64_t connections = 0;          // TCP connections bound to this meter
-  std::uint64_t frames_received = 0;      // valid frames addressed to this meter
+  std::uint64_t connections = 0;      // TCP connections bound to this meter
+  std::uint64_t frames_received = 0;  // valid frames addressed to this meter
   std::uint64_t frames_sent = 0;
-  std::uint64_t bad_frames = 0;           // malformed frames (bad HCS/FCS/length) received
+  std::uint64_t bad_frames = 0;  // malformed frames (bad HCS/FCS/length) received
   std::uint64_t frmr_sent = 0;
   std::uint64_t dm_sent = 0;
-  std::uint64_t associations = 0;         // AARQ accepted
-  std::uint64_t rejected_password = 0;    // AARQ rejected: wrong or missing password, unknown client
-  std::uint64_t rejected_busy = 0;        // AARQ rejected: another association open (real, not injected)
-  std::uint64_t releases = 0;             // RLRQ or DISC that ended an association
-  std::uint64_t get_requests = 0;         // GET.request (normal, next, with-list)
-  std::uint64_t idle_timeouts = 0;        // links dropped after the inactivity timeout
+  std::uint64_t associations = 0;       // AARQ accepted
+  std::uint64_t rejected_password = 0;  // AARQ rejected: wrong or missing password, unknown client
+  std::uint64_t rejected_busy = 0;      // AARQ rejected: another association open (real, not injected)
+  std::uint64_t releases = 0;           // RLRQ or DISC that ended an association
+  std::uint64_t get_requests = 0;       // GET.request (normal, next, with-list)
+  std::uint64_t idle_timeouts = 0;      // links dropped after the inactivity timeout
 };
 
 class Meter {

@@ -63,7 +63,7 @@ class ObjectTable {
 
   // GET of one attribute: the value, or the data-access-result a real meter answers.
   bridge::Result<dlms::cosem::Value, AccessResult> read(std::uint16_t class_id, const dlms::cosem::Obis& name,
-                                                         std::int8_t attribute, const ReadContext& ctx) const;
+                                                        std::int8_t attribute, const ReadContext& ctx) const;
 
  private:
   dlms::cosem::Value object_list() const;

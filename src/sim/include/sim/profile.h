@@ -20,16 +20,16 @@ constexpr std::string_view to_label(ProfileKind kind) {
 
 struct Profile {
   ProfileKind kind = ProfileKind::microstar;
-  std::uint8_t obis_channel = 1;           // OBIS B of the metering registers (1-1:32.7.0 vs 1-0:32.7.0)
-  std::uint16_t max_info_tx = 128;         // largest info field the meter sends (negotiated down by SNRM)
-  std::uint16_t max_info_rx = 128;         // largest info field the meter accepts
-  std::uint8_t window = 1;                 // HDLC window (tx = rx)
-  bool single_association = true;          // a second AARQ while one is open is rejected as busy
-  bool accept_one_byte_address = true;     // server address `03` (logical 0, physical 1 in the field's form)
+  std::uint8_t obis_channel = 1;        // OBIS B of the metering registers (1-1:32.7.0 vs 1-0:32.7.0)
+  std::uint16_t max_info_tx = 128;      // largest info field the meter sends (negotiated down by SNRM)
+  std::uint16_t max_info_rx = 128;      // largest info field the meter accepts
+  std::uint8_t window = 1;              // HDLC window (tx = rx)
+  bool single_association = true;       // a second AARQ while one is open is rejected as busy
+  bool accept_one_byte_address = true;  // server address `03` (logical 0, physical 1 in the field's form)
   // The Microstar accepts I-frames whose N(R) still acknowledges one frame too few (the
   // previous system's V(R) = N(S) [BUG], dlms.md 1.5); other meters answer FRMR.
   bool tolerate_stale_nr = true;
-  std::chrono::seconds idle_timeout{180};  // association + link dropped after this long without a valid frame
+  std::chrono::milliseconds idle_timeout{180'000};  // association + link dropped after this long without a valid frame
   std::uint32_t conformance = 0x00301D;    // negotiated xDLMS conformance offered by the meter
   std::uint16_t max_pdu = 0x1900;          // server-max-receive-pdu-size in the AARE
   double nominal_voltage = 135.0;          // volts (field observation: 135..137 V)

@@ -14,10 +14,14 @@ constexpr std::uint64_t mix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-constexpr std::uint64_t hash_combine(std::uint64_t a, std::uint64_t b) { return mix64(a ^ mix64(b)); }
+constexpr std::uint64_t hash_combine(std::uint64_t a, std::uint64_t b) {
+  return mix64(a ^ mix64(b));
+}
 
 // Uniform double in [0, 1) from a 64-bit hash.
-constexpr double unit_interval(std::uint64_t h) { return static_cast<double>(h >> 11) * 0x1.0p-53; }
+constexpr double unit_interval(std::uint64_t h) {
+  return static_cast<double>(h >> 11) * 0x1.0p-53;
+}
 
 class Random {
  public:
@@ -26,7 +30,7 @@ class Random {
     state_ += 0x9E3779B97F4A7C15ULL;
     return mix64(state_ - 0x9E3779B97F4A7C15ULL);
   }
-  double uniform() { return unit_interval(next()); }               // [0, 1)
+  double uniform() { return unit_interval(next()); }  // [0, 1)
   bool chance(double p) { return p >= 1.0 || (p > 0.0 && uniform() < p); }
   std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
 

@@ -20,7 +20,9 @@ class io_context;
 namespace sim {
 
 enum class PortMode { consecutive, shared };
-constexpr std::string_view to_label(PortMode m) { return m == PortMode::shared ? "shared" : "consecutive"; }
+constexpr std::string_view to_label(PortMode m) {
+  return m == PortMode::shared ? "shared" : "consecutive";
+}
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -41,7 +43,7 @@ class Server {
   // Closes listeners and every connection; pending handlers finish on the io_context.
   void stop();
 
-  std::uint16_t base_port() const;         // shared port, or meter 1's port
+  std::uint16_t base_port() const;  // shared port, or meter 1's port
   std::uint16_t port_of(const Meter& meter) const;
   std::size_t connections() const;
 

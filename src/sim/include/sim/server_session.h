@@ -22,7 +22,9 @@
 namespace sim {
 
 enum class Transport { hdlc, wrapper };
-constexpr std::string_view to_label(Transport t) { return t == Transport::hdlc ? "hdlc" : "wrapper"; }
+constexpr std::string_view to_label(Transport t) {
+  return t == Transport::hdlc ? "hdlc" : "wrapper";
+}
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 using WallTime = std::chrono::system_clock::time_point;

@@ -2,6 +2,7 @@
 // A whole dlms-meter-sim: fleet + TCP server + optional control endpoint, assembled from the
 // command-line options. main() and in-process tests use it the same way:
 //   boost::asio::io_context io;  Simulator sim(io, options);  sim.start();  io.run();
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -29,11 +30,12 @@ struct SimulatorOptions {
   PortMode ports = PortMode::shared;
   ProfileKind profile = ProfileKind::microstar;
   Transport transport = Transport::hdlc;
-  std::optional<std::string> scenario;     // TOML file
-  std::optional<HostPort> control;         // HTTP control endpoint (loopback only)
+  std::optional<std::string> scenario;  // TOML file
+  std::optional<HostPort> control;      // HTTP control endpoint (loopback only)
   std::uint64_t seed = 1;
-  std::vector<std::string> faults;         // "KEY=VALUE" applied after the scenario
-  std::vector<std::uint32_t> fault_meters; // meters the --fault options apply to (empty = all)
+  std::optional<std::chrono::milliseconds> idle_timeout;  // overrides the profile's inactivity timeout
+  std::vector<std::string> faults;          // "KEY=VALUE" applied after the scenario
+  std::vector<std::uint32_t> fault_meters;  // meters the --fault options apply to (empty = all)
 };
 
 inline constexpr std::uint32_t kMaxMeters = 16383;  // 14-bit physical address (4-byte HDLC address)
