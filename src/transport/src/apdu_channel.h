@@ -6,6 +6,7 @@
 
 #include "bridge/result.h"
 #include "bridge/transport/endpoint.h"
+#include "bridge/transport/object_names.h"
 #include "bridge/transport/observer.h"
 #include "bridge/transport/error.h"
 #include "bridge/transport/tcp_stream.h"
@@ -14,6 +15,16 @@
 namespace bridge::transport::detail {
 
 using Clock = std::chrono::steady_clock;
+
+// Names the awaited reply in error messages ("reply to GET 1-1:32.7.0 class 3 attribute 2");
+// the text is built only when an error needs it, never on the hot path.
+struct What {
+  std::string_view text;            // "UA to SNRM", "AARE to AARQ", "reply to GET"
+  const LogicalName* ln = nullptr;  // the attribute, for GET
+  int class_id = 0;
+  int attribute = 0;
+  std::string str() const;
+};
 
 class ApduChannel {
  public:
@@ -25,7 +36,7 @@ class ApduChannel {
   // The next APDU from the meter, by `deadline`; `what` names the awaited reply in messages
   // ("reply to GET 1-1:32.7.0/3/2").
   virtual awaitable<Result<dlms::Bytes, Error>> receive(Step step, Clock::time_point deadline,
-                                                        std::chrono::milliseconds timeout, std::string what) = 0;
+                                                        std::chrono::milliseconds timeout, What what) = 0;
   // Releases the link (DISC) within `timeout`; errors are ignored.
   virtual awaitable<void> close(std::chrono::milliseconds timeout) = 0;
   // Bytes of an incomplete frame/PDU held by the decoder (to tell "closed mid-frame").
@@ -42,8 +53,8 @@ struct ChannelContext {
 
 // Error for a socket failure while waiting for `what`, turning "closed" into "closed mid-frame"
 // when a partial frame was buffered.
-Error receive_error(Error e, std::size_t buffered, const std::string& what);
+Error receive_error(Error e, std::size_t buffered, const What& what);
 // Error for a passed step deadline.
-Error step_timeout(Step step, std::chrono::milliseconds timeout, const std::string& what, std::string peer);
+Error step_timeout(Step step, std::chrono::milliseconds timeout, const What& what, std::string peer);
 
 }  // namespace bridge::transport::detail

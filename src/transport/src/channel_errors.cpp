@@ -2,21 +2,29 @@
 
 namespace bridge::transport::detail {
 
-Error receive_error(Error e, std::size_t buffered, const std::string& what) {
+std::string What::str() const {
+  std::string out(text);
+  if (ln) {
+    out += " " + obis_text(*ln) + " class " + std::to_string(class_id) + " attribute " + std::to_string(attribute);
+  }
+  return out;
+}
+
+Error receive_error(Error e, std::size_t buffered, const What& what) {
   if (e.kind == ErrorKind::closed) {
     if (buffered > 0) {
       e.message = "peer closed the connection mid-frame (" + std::to_string(buffered) +
-                  " bytes of an incomplete frame received) while waiting for " + what;
+                  " bytes of an incomplete frame received) while waiting for " + what.str();
     } else {
-      e.message += " while waiting for " + what;
+      e.message += " while waiting for " + what.str();
     }
   }
   return e;
 }
 
-Error step_timeout(Step step, std::chrono::milliseconds timeout, const std::string& what, std::string peer) {
+Error step_timeout(Step step, std::chrono::milliseconds timeout, const What& what, std::string peer) {
   Error e = make_error(ErrorKind::timeout, step,
-                       "timeout: no " + what + " within " + format_duration(timeout) + " (" + peer + ")");
+                       "timeout: no " + what.str() + " within " + format_duration(timeout) + " (" + peer + ")");
   e.hdlc = labels::HdlcError::timeout;
   return e;
 }

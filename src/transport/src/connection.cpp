@@ -35,7 +35,7 @@ std::string spaced(std::string_view label) {
 }
 
 // "association rejected: authentication failure (diagnostic 13)"
-Error client_failed(const cosem::ClientFailed& f, Step step, const std::string& what,
+Error client_failed(const cosem::ClientFailed& f, Step step, const detail::What& what,
                     std::optional<cosem::AssociationResult> aare_result) {
   Error e = make_error(ErrorKind::protocol, step, {});
   switch (f.reason) {
@@ -60,13 +60,13 @@ Error client_failed(const cosem::ClientFailed& f, Step step, const std::string& 
       return e;
     case cosem::FailReason::timeout:
       e.kind = ErrorKind::timeout;
-      e.message = "timeout: no " + what + " (" + f.message + ")";
+      e.message = "timeout: no " + what.str() + " (" + f.message + ")";
       return e;
     case cosem::FailReason::exception:
-      e.message = "protocol error: meter answered " + what + " with an exception: " + f.message;
+      e.message = "protocol error: meter answered " + what.str() + " with an exception: " + f.message;
       return e;
     case cosem::FailReason::protocol:
-      e.message = "protocol error in " + what + ": " + f.message;
+      e.message = "protocol error in " + what.str() + ": " + f.message;
       return e;
   }
   return e;
@@ -80,7 +80,7 @@ struct DlmsConnection::Impl {
 
   awaitable<Result<void, Error>> open();
   awaitable<Result<void, Error>> drain();
-  awaitable<Result<cosem::ClientEvent, Error>> drive(Step step, const std::string& what);
+  awaitable<Result<cosem::ClientEvent, Error>> drive(Step step, detail::What what);
   awaitable<Result<cosem::Value, Error>> get(const LogicalName& ln, int class_id, int attribute);
   awaitable<Result<RegisterRead, Error>> read_register(const LogicalName& ln, int class_id, int attribute);
   awaitable<Result<std::vector<ObjectListEntry>, Error>> object_list();
@@ -180,7 +180,7 @@ awaitable<Result<void, Error>> DlmsConnection::Impl::open() {
     co_return fail(make_error(ErrorKind::protocol, Step::associate,
                               "cannot start the association: " + std::string(cosem::to_label(a.error()))));
   }
-  auto ev = co_await drive(Step::associate, "AARE to AARQ");
+  auto ev = co_await drive(Step::associate, detail::What{"AARE to AARQ"});
   if (!ev) {
     co_await close();
     co_return fail(ev.error());
@@ -202,7 +202,7 @@ bool DlmsConnection::Impl::stale(const dlms::Bytes& apdu) const {
          cosem::invoke_id(apdu[2]) != *pending_invoke;
 }
 
-awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step step, const std::string& what) {
+awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step step, detail::What what) {
   auto deadline = Clock::now() + timeouts.request;
   for (;;) {
     while (auto apdu = client->poll_transmit()) {
@@ -243,12 +243,12 @@ awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step st
 }
 
 awaitable<Result<cosem::Value, Error>> DlmsConnection::Impl::get(const LogicalName& ln, int class_id, int attribute) {
-  const auto what = "reply to GET " + describe_attribute(ln, class_id, attribute);
+  const detail::What what{"reply to GET", &ln, class_id, attribute};
   if (!open_ || !client) {
-    co_return fail(make_error(ErrorKind::closed, Step::request, "not connected (" + what + " not sent)"));
+    co_return fail(make_error(ErrorKind::closed, Step::request, "not connected (" + what.str() + " not sent)"));
   }
   if (class_id < 0 || class_id > 0xFFFF || attribute < -128 || attribute > 127) {
-    co_return fail(make_error(ErrorKind::invalid_argument, Step::request, "bad attribute " + what));
+    co_return fail(make_error(ErrorKind::invalid_argument, Step::request, "bad attribute " + what.str()));
   }
   cosem::AttributeDescriptor d;
   d.class_id = static_cast<std::uint16_t>(class_id);
@@ -262,7 +262,7 @@ awaitable<Result<cosem::Value, Error>> DlmsConnection::Impl::get(const LogicalNa
   pending_invoke.reset();
   if (!ev) co_return fail(ev.error());
   auto* result = std::get_if<cosem::GetResult>(&*ev);
-  if (!result) co_return fail(make_error(ErrorKind::protocol, Step::request, "unexpected event for " + what));
+  if (!result) co_return fail(make_error(ErrorKind::protocol, Step::request, "unexpected event for " + what.str()));
   if (auto* dar = std::get_if<cosem::DataAccessResult>(&result->result)) {
     Error e = make_error(ErrorKind::access_denied, Step::request,
                          "access error: " + spaced(cosem::to_label(*dar)) + " (" + std::to_string(static_cast<int>(*dar)) +

@@ -44,13 +44,13 @@ HdlcChannel::HdlcChannel(ChannelContext ctx, const MeterEndpoint& endpoint, cons
   decoder_.set_filter(hdlc::AddressFilter{cfg.local, cfg.peer});
 }
 
-Error HdlcChannel::link_failed(const hdlc::Failed& f, Step step, const std::string& what) const {
+Error HdlcChannel::link_failed(const hdlc::Failed& f, Step step, const What& what) const {
   Error e = make_error(ErrorKind::protocol, step, {});
   e.hdlc = f.kind;
   switch (f.kind) {
     case HdlcError::timeout:
       e.kind = ErrorKind::timeout;
-      e.message = "timeout: no " + what + " within " + format_duration(timeout_) + " (" + ctx_.stream.peer() + ")";
+      e.message = "timeout: no " + what.str() + " within " + format_duration(timeout_) + " (" + ctx_.stream.peer() + ")";
       return e;
     case HdlcError::dm:
       // DM to SNRM: the meter refuses the link, typically because another client holds it.
@@ -60,10 +60,10 @@ Error HdlcChannel::link_failed(const hdlc::Failed& f, Step step, const std::stri
                     ctx_.stream.peer() + ")";
         return e;
       }
-      e.message = "protocol error (dm): meter answered DM while waiting for " + what + ": " + f.message;
+      e.message = "protocol error (dm): meter answered DM while waiting for " + what.str() + ": " + f.message;
       return e;
     default:
-      e.message = "protocol error (" + std::string(labels::to_label(f.kind)) + ") while waiting for " + what + ": " +
+      e.message = "protocol error (" + std::string(labels::to_label(f.kind)) + ") while waiting for " + what.str() + ": " +
                   f.message;
       return e;
   }
@@ -83,7 +83,7 @@ awaitable<Result<void, Error>> HdlcChannel::flush(Step step, std::chrono::millis
 
 awaitable<Result<hdlc::LinkEvent, Error>> HdlcChannel::next_event(Step step, Clock::time_point deadline,
                                                                    std::chrono::milliseconds timeout,
-                                                                   const std::string& what) {
+                                                                   const What& what) {
   for (;;) {
     if (auto f = co_await flush(step, timeout); !f) co_return fail(f.error());
     if (auto ev = link_.poll_event()) co_return std::move(*ev);
@@ -137,7 +137,7 @@ awaitable<Result<void, Error>> HdlcChannel::open(std::chrono::milliseconds timeo
     co_return fail(make_error(ErrorKind::protocol, Step::link,
                               "cannot start the HDLC link: " + std::string(hdlc::to_label(c.error()))));
   }
-  const std::string what = "UA to SNRM";
+  const What what{"UA to SNRM"};
   for (;;) {
     auto ev = co_await next_event(Step::link, now + timeout, timeout, what);
     if (!ev) co_return fail(ev.error());
@@ -165,14 +165,14 @@ awaitable<Result<void, Error>> HdlcChannel::send(dlms::ByteSpan apdu, Step step,
 }
 
 awaitable<Result<dlms::Bytes, Error>> HdlcChannel::receive(Step step, Clock::time_point deadline,
-                                                           std::chrono::milliseconds timeout, std::string what) {
+                                                           std::chrono::milliseconds timeout, What what) {
   for (;;) {
     auto ev = co_await next_event(step, deadline, timeout, what);
     if (!ev) co_return fail(ev.error());
     if (auto* apdu = std::get_if<hdlc::ApduReceived>(&*ev)) co_return std::move(apdu->apdu);
     if (auto* f = std::get_if<hdlc::Failed>(&*ev)) co_return fail(link_failed(*f, step, what));
     if (std::holds_alternative<hdlc::Disconnected>(*ev)) {
-      Error e = make_error(ErrorKind::closed, step, "meter dropped the HDLC link while waiting for " + what);
+      Error e = make_error(ErrorKind::closed, step, "meter dropped the HDLC link while waiting for " + what.str());
       e.hdlc = HdlcError::dm;
       co_return fail(std::move(e));
     }
@@ -186,7 +186,7 @@ awaitable<void> HdlcChannel::close(std::chrono::milliseconds timeout) {
   const auto now = Clock::now();
   if (!link_.disconnect(now)) co_return;
   for (;;) {
-    auto ev = co_await next_event(Step::release, now + timeout, timeout, "UA to DISC");
+    auto ev = co_await next_event(Step::release, now + timeout, timeout, What{"UA to DISC"});
     if (!ev) co_return;  // no answer: the socket is closed anyway
     if (std::holds_alternative<hdlc::Disconnected>(*ev) || std::holds_alternative<hdlc::Failed>(*ev)) co_return;
   }

@@ -18,7 +18,7 @@ class HdlcChannel final : public ApduChannel {
   awaitable<Result<void, Error>> open(std::chrono::milliseconds timeout) override;
   awaitable<Result<void, Error>> send(dlms::ByteSpan apdu, Step step, std::chrono::milliseconds timeout) override;
   awaitable<Result<dlms::Bytes, Error>> receive(Step step, Clock::time_point deadline,
-                                                std::chrono::milliseconds timeout, std::string what) override;
+                                                std::chrono::milliseconds timeout, What what) override;
   awaitable<void> close(std::chrono::milliseconds timeout) override;
   std::size_t buffered() const override { return decoder_.buffered(); }
 
@@ -28,9 +28,9 @@ class HdlcChannel final : public ApduChannel {
   // Runs the Link until it emits an event, the deadline passes or the socket fails.
   awaitable<Result<dlms::hdlc::LinkEvent, Error>> next_event(Step step, Clock::time_point deadline,
                                                              std::chrono::milliseconds timeout,
-                                                             const std::string& what);
+                                                             const What& what);
   bool is_stale(const dlms::hdlc::Frame& frame) const;
-  Error link_failed(const dlms::hdlc::Failed& f, Step step, const std::string& what) const;
+  Error link_failed(const dlms::hdlc::Failed& f, Step step, const What& what) const;
 
   ChannelContext ctx_;
   dlms::hdlc::Link link_;

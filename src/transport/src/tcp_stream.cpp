@@ -105,20 +105,28 @@ awaitable<Result<void, Error>> TcpStream::connect(std::string host, std::uint16_
   }
   watchdog_.disarm();
   socket_.set_option(tcp::no_delay(true), ec);  // request/response frames: never wait for Nagle
+  socket_.non_blocking(true, ec);               // write() tries a direct send first
   co_return Result<void, Error>{};
 }
 
 awaitable<Result<void, Error>> TcpStream::write(std::span<const std::uint8_t> data,
                                                 std::chrono::steady_clock::duration timeout, Step step) {
+  // A request frame almost always fits the socket buffer: try a non-blocking send first, so the
+  // common case completes without a posted completion handler (and the extra epoll_wait the
+  // scheduler runs for it); fall back to async_write for whatever is left.
   boost::system::error_code ec;
-  watchdog_.arm(timeout);
-  co_await asio::async_write(socket_, asio::buffer(data.data(), data.size()), redirect_error(use_awaitable, ec));
-  if (ec) {
-    Error e = io_error(ec, step, timeout, "write");
-    watchdog_.disarm();
-    co_return fail(std::move(e));
+  std::size_t sent = socket_.write_some(asio::buffer(data.data(), data.size()), ec);
+  if (!ec && sent == data.size()) co_return Result<void, Error>{};
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+    co_return fail(io_error(ec, step, timeout, "write"));
   }
+  if (ec) sent = 0;
+  ec.clear();
+  watchdog_.arm(timeout);
+  co_await asio::async_write(socket_, asio::buffer(data.data() + sent, data.size() - sent),
+                             redirect_error(use_awaitable, ec));
   watchdog_.disarm();
+  if (ec) co_return fail(io_error(ec, step, timeout, "write"));
   co_return Result<void, Error>{};
 }
 

@@ -28,7 +28,7 @@ awaitable<Result<void, Error>> WrapperChannel::send(dlms::ByteSpan apdu, Step st
 }
 
 awaitable<Result<dlms::Bytes, Error>> WrapperChannel::receive(Step step, Clock::time_point deadline,
-                                                              std::chrono::milliseconds timeout, std::string what) {
+                                                              std::chrono::milliseconds timeout, What what) {
   for (;;) {
     for (;;) {
       auto r = decoder_.next();

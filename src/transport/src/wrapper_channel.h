@@ -15,7 +15,7 @@ class WrapperChannel final : public ApduChannel {
   awaitable<Result<void, Error>> open(std::chrono::milliseconds timeout) override;
   awaitable<Result<void, Error>> send(dlms::ByteSpan apdu, Step step, std::chrono::milliseconds timeout) override;
   awaitable<Result<dlms::Bytes, Error>> receive(Step step, Clock::time_point deadline,
-                                                std::chrono::milliseconds timeout, std::string what) override;
+                                                std::chrono::milliseconds timeout, What what) override;
   awaitable<void> close(std::chrono::milliseconds timeout) override;
   std::size_t buffered() const override { return decoder_.buffered(); }
 

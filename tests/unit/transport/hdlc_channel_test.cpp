@@ -56,7 +56,7 @@ struct Fixture {
     auto s = run_coro(io, channel->send(apdu, Step::request, timeouts.request));
     if (!s) return bridge::fail(s.error());
     return run_coro(io, channel->receive(Step::request, Clock::now() + timeouts.request, timeouts.request,
-                                         "reply to GET"));
+                                         bridge::transport::detail::What{"reply to GET"}));
   }
 
   asio::io_context io;
