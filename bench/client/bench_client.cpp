@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
               rounds, measured_reads);
   std::printf("|---|---:|---:|---:|\n");
   std::printf("| floor: blocking ping-pong client (27 B out, 23 B back) | %.2f | %.2f | %.0f |\n", fc, fw, 1e6 / fw);
-  std::printf("| floor: its echo server thread | %.2f | | |\n", median(floor_server));
+  std::printf("| floor: its echo server process | %.2f | | |\n", median(floor_server));
   std::printf("| dlms-bridge read (one association, GET per read) | %.2f | %.2f | %.0f |\n", bc, bw, 1e6 / bw);
   std::printf("| dlms-meter-sim serving it | %.2f | | |\n", sc);
   std::printf("\nclient CPU ratio dlms-bridge / floor: **%.2fx** (target <= 1.5x)\n", bc / fc);

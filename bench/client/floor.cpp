@@ -5,11 +5,11 @@
 #include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 namespace bench_client {
@@ -63,16 +63,18 @@ FloorResult run_floor(std::uint64_t round_trips, std::size_t request_size, std::
 
   FloorResult result;
   result.round_trips = round_trips;
-  std::thread server([&] {
+  // The echo peer is a separate process, like dlms-meter-sim is for dlms-bridge, so both sides
+  // pay the same cross-process context switches.
+  const pid_t server = fork();
+  if (server < 0) throw std::runtime_error("floor: fork");
+  if (server == 0) {
     const int fd = ::accept(listener, nullptr, nullptr);
     no_delay(fd);
-    const double cpu0 = thread_cpu_seconds();
     std::vector<std::uint8_t> request(request_size), reply(reply_size, 0x5A);
     while (read_exact(fd, request.data(), request.size()) && write_all(fd, reply.data(), reply.size())) {
     }
-    result.server_cpu_seconds = thread_cpu_seconds() - cpu0;
-    ::close(fd);
-  });
+    _exit(0);
+  }
 
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("floor: connect");
@@ -88,7 +90,11 @@ FloorResult run_floor(std::uint64_t round_trips, std::size_t request_size, std::
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.client_cpu_seconds = thread_cpu_seconds() - cpu0;
   ::close(fd);
-  server.join();
+  int status = 0;
+  rusage ru{};
+  wait4(server, &status, 0, &ru);
+  result.server_cpu_seconds = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   ::close(listener);
   return result;
 }

@@ -11,7 +11,7 @@ struct FloorResult {
   std::uint64_t round_trips = 0;
   double wall_seconds = 0;
   double client_cpu_seconds = 0;  // user+sys of the client thread only
-  double server_cpu_seconds = 0;  // user+sys of the echo thread
+  double server_cpu_seconds = 0;  // user+sys of the echo process
 };
 
 FloorResult run_floor(std::uint64_t round_trips, std::size_t request_size = 27, std::size_t reply_size = 23);
