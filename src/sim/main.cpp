@@ -51,7 +51,9 @@ int main(int argc, char** argv) {
   app.add_option("--scenario", scenario, "TOML scenario file (faults and passwords per meter)")
       ->check(CLI::ExistingFile);
   app.add_option("--control", control, "HOST:PORT of the HTTP+JSON control endpoint (loopback; port 0: ephemeral)");
-  app.add_option("--seed", options.seed, "Seed of values and fault coin flips")->capture_default_str();
+  std::uint64_t seed = 1;
+  auto* seed_option =
+      app.add_option("--seed", seed, "Seed of values and fault coin flips (default: the scenario's seed, else 1)");
   app.add_option("--fault", options.faults, "KEY=VALUE fault for every meter (or --fault-meters), e.g. corrupt_fcs=0.1")
       ->take_all();
   app.add_option("--fault-meters", options.fault_meters, "Meter ids the --fault options apply to (default all)")
@@ -95,6 +97,7 @@ int main(int argc, char** argv) {
   options.profile = profile == "generic" ? sim::ProfileKind::generic : sim::ProfileKind::microstar;
   options.transport = transport == "wrapper" ? sim::Transport::wrapper : sim::Transport::hdlc;
   if (!scenario.empty()) options.scenario = scenario;
+  if (seed_option->count() > 0) options.seed = seed;
   if (idle_timeout_s > 0) {
     options.idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(idle_timeout_s * 1000));
   }

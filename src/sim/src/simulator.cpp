@@ -56,7 +56,9 @@ bridge::Result<void, std::string> Simulator::start() {
   }
   Profile profile = make_profile(options_.profile);
   if (options_.idle_timeout) profile.idle_timeout = *options_.idle_timeout;
-  fleet_ = std::make_unique<Fleet>(options_.meters, profile, options_.seed);
+  // --seed wins over the scenario's seed; 1 when neither sets one.
+  seed_ = options_.seed ? *options_.seed : (scenario && scenario->seed ? *scenario->seed : 1);
+  fleet_ = std::make_unique<Fleet>(options_.meters, profile, seed_);
   if (scenario) {
     if (auto r = apply_scenario(*scenario, *fleet_); !r) return r;
   }
@@ -92,7 +94,7 @@ bridge::Result<void, std::string> Simulator::start() {
                                           {"ports", to_label(options_.ports)},
                                           {"port", port()},
                                           {"control", control_port()},
-                                          {"seed", options_.seed}});
+                                          {"seed", seed_}});
   return {};
 }
 

@@ -191,3 +191,31 @@ TEST(SimFaultsTest, control_disconnect_closes_the_meters_connections) {
 }
 
 }  // namespace
+
+namespace {
+
+// The corrupt/clean pattern of 24 answers under corrupt_fcs=0.5.
+std::string coin_flips(const std::vector<std::string>& args) {
+  sim_it::SimProcess sim(args);
+  sim_it::RawClient c(sim.port());
+  std::string pattern;
+  for (int i = 0; i < 24; ++i) {
+    EXPECT_TRUE(c.send(sim_it::hex(sim_it::kProductionSnrm)));
+    pattern += c.read_frame(std::chrono::seconds(5), true) ? '.' : 'x';
+  }
+  return pattern;
+}
+
+TEST(SimFaultsTest, same_seed_same_faults_from_the_command_line_or_the_scenario) {
+  testing_support::TempDir dir;
+  testing_support::write_file(dir / "s.toml", "seed = 7\n[defaults]\ncorrupt_fcs = 0.5\n");
+  auto from_scenario = coin_flips({"--scenario", (dir / "s.toml").string()});
+  auto from_cli = coin_flips({"--seed", "7", "--fault", "corrupt_fcs=0.5"});
+  auto other = coin_flips({"--seed", "8", "--fault", "corrupt_fcs=0.5"});
+  EXPECT_EQ(from_scenario, from_cli);
+  EXPECT_NE(from_cli, other);
+  EXPECT_NE(from_cli.find('x'), std::string::npos);
+  EXPECT_NE(from_cli.find('.'), std::string::npos);
+}
+
+}  // namespace

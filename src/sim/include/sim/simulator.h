@@ -30,12 +30,12 @@ struct SimulatorOptions {
   PortMode ports = PortMode::shared;
   ProfileKind profile = ProfileKind::microstar;
   Transport transport = Transport::hdlc;
-  std::optional<std::string> scenario;  // TOML file
-  std::optional<HostPort> control;      // HTTP control endpoint (loopback only)
-  std::uint64_t seed = 1;
+  std::optional<std::string> scenario;                    // TOML file
+  std::optional<HostPort> control;                        // HTTP control endpoint (loopback only)
+  std::optional<std::uint64_t> seed;                      // nullopt: the scenario's seed, else 1
   std::optional<std::chrono::milliseconds> idle_timeout;  // overrides the profile's inactivity timeout
-  std::vector<std::string> faults;          // "KEY=VALUE" applied after the scenario
-  std::vector<std::uint32_t> fault_meters;  // meters the --fault options apply to (empty = all)
+  std::vector<std::string> faults;                        // "KEY=VALUE" applied after the scenario
+  std::vector<std::uint32_t> fault_meters;                // meters the --fault options apply to (empty = all)
 };
 
 inline constexpr std::uint32_t kMaxMeters = 16383;  // 14-bit physical address (4-byte HDLC address)
@@ -64,6 +64,7 @@ class Simulator {
  private:
   boost::asio::io_context& io_;
   SimulatorOptions options_;
+  std::uint64_t seed_ = 1;
   std::unique_ptr<Fleet> fleet_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<ControlApi> control_api_;
