@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "bridge/metrics/bridge_metrics.h"
 #include "bridge/poller/meter_session.h"
 #include "fake_link.h"
 
@@ -90,6 +91,7 @@ class FleetTest : public ::testing::Test {
     deps.readings = &readings;
     deps.events = &events;
     deps.links = links.factory();
+    deps.metrics = &metrics;
     fleet = std::make_unique<Fleet>(io, std::move(c), deps);
     fleet->start();
   }
@@ -116,6 +118,7 @@ class FleetTest : public ::testing::Test {
   }
 
   asio::io_context io{1};
+  metrics::BridgeMetrics metrics;
   FakeLinks links;
   CollectReadings readings;
   CollectEvents events;
@@ -400,6 +403,50 @@ TEST_F(FleetTest, the_connection_rate_limit_spreads_a_fleet_start) {
     for (int i = 1; i <= 20; ++i) n += links.meter("m" + std::to_string(i)).opens;
     return n >= 20;
   }));
+}
+
+TEST_F(FleetTest, qos_metrics_follow_cycles_failures_reconnects_breaker_and_pause) {
+  auto q = fast_qos();
+  q.breaker_max_reconnects = 2;
+  q.breaker_open = 200ms;
+  auto& m = links.meter("m1");
+  bool failing = false;
+  m.on_read = [&](const config::RegisterConfig&) -> Result<LinkValue, LinkError> {
+    if (failing) return fail(error(PollFailure::closed, "peer closed"));
+    return LinkValue{};
+  };
+  start(make_config(1, q));
+  ASSERT_TRUE(run_until([&] { return readings.count["m1"] >= 2; }));
+  auto* mm = metrics.meter("m1");
+  ASSERT_NE(mm, nullptr);
+  EXPECT_EQ(mm->up.Value(), 1);
+  EXPECT_EQ(mm->connected.Value(), 1);
+  EXPECT_GE(mm->polls_total.Value(), 2);
+  EXPECT_GE(mm->readings_published_total.Value(), 2);
+  EXPECT_GT(mm->last_success_timestamp_seconds.Value(), 1.7e9);
+  failing = true;
+  ASSERT_TRUE(run_until([&] { return mm->circuit_breaker_open.Value() == 1; }));
+  EXPECT_EQ(mm->circuit_breaker_trips_total.Value(), 1);
+  EXPECT_EQ(mm->reconnect(labels::ReconnectCause::all_registers_failed).Value(), 2);
+  EXPECT_GE(mm->poll_failure(PollFailure::closed).Value(), 2);
+  EXPECT_EQ(mm->up.Value(), 0);
+  failing = false;
+  ASSERT_TRUE(run_until([&] { return mm->circuit_breaker_open.Value() == 0 && mm->up.Value() == 1; }));
+  fleet->pause("m1");
+  ASSERT_TRUE(run_until([&] { return mm->paused.Value() == 1 && mm->connected.Value() == 0; }));
+  fleet->resume("m1");
+  ASSERT_TRUE(run_until([&] { return mm->paused.Value() == 0 && mm->connected.Value() == 1; }));
+}
+
+TEST_F(FleetTest, removed_meters_leave_the_metrics) {
+  auto c = make_config(2);
+  start(c);
+  ASSERT_TRUE(run_until([&] { return readings.count["m2"] >= 1; }));
+  ASSERT_NE(metrics.meter("m2"), nullptr);
+  c.meters.pop_back();
+  fleet->apply(c);
+  ASSERT_TRUE(run_until([&] { return metrics.meter("m2") == nullptr; }));
+  EXPECT_NE(metrics.meter("m1"), nullptr);
 }
 
 }  // namespace
