@@ -176,6 +176,7 @@ awaitable<void> MeterSession::run() {
           continue;
         }
         set_state(MeterState::breaker_open);
+        count_breaker_skips(now);
         co_await sleep_until(breaker_.open_until());
         continue;
       }
@@ -690,6 +691,22 @@ void MeterSession::record_diagnosis(const LinkError& error, Step step) {
     diagnosis_ = DiagnosisRecord{std::move(d), step, now_ms, now_ms, 1};
   }
   last_error_ = std::string(labels::to_label(error.reason)) + ": " + error.message;
+}
+
+void MeterSession::count_breaker_skips(TimePoint now) {
+  // Every slot that falls inside the open window is a poll the breaker skipped
+  // (meter_poll_failures_total{reason="circuit_open"}); counted once per window.
+  if (breaker_counted_until_ >= breaker_.open_until()) return;
+  const TimePoint from = std::max(now, breaker_counted_until_);
+  const auto interval = schedule_.interval();
+  const auto window = breaker_.open_until() - from;
+  const auto slots = window <= Clock::duration::zero() ? 0 : (window + interval - Clock::duration{1}) / interval;
+  breaker_counted_until_ = breaker_.open_until();
+  if (slots <= 0) return;
+  if (auto* m = meter_metrics(ctx_, meter_.id)) {
+    m->polls_total.Increment(static_cast<double>(slots));
+    m->poll_failure(PollFailure::circuit_open).Increment(static_cast<double>(slots));
+  }
 }
 
 void MeterSession::note_skipped(std::uint64_t slots, std::string_view why) {

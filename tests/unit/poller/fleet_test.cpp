@@ -430,6 +430,7 @@ TEST_F(FleetTest, qos_metrics_follow_cycles_failures_reconnects_breaker_and_paus
   EXPECT_EQ(mm->reconnect(labels::ReconnectCause::all_registers_failed).Value(), 2);
   EXPECT_GE(mm->poll_failure(PollFailure::closed).Value(), 2);
   EXPECT_EQ(mm->up.Value(), 0);
+  EXPECT_GE(mm->poll_failure(PollFailure::circuit_open).Value(), 200.0 / 40.0);  // slots in the open window
   failing = false;
   ASSERT_TRUE(run_until([&] { return mm->circuit_breaker_open.Value() == 0 && mm->up.Value() == 1; }));
   fleet->pause("m1");

@@ -94,6 +94,7 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   void on_hdlc_error(labels::HdlcError kind, const std::string& frame_hex);
   void record_diagnosis(const LinkError& error, Step step);
   void note_skipped(std::uint64_t slots, std::string_view why);
+  void count_breaker_skips(TimePoint now);
   void set_state(MeterState s);
   void publish_status();
   void emit(Severity severity, std::string category, std::string message, std::string details = {},
@@ -121,6 +122,7 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   bool finished_ = false;
   bool down_ = false;  // reported down (connect_attempts failures in a row)
   TimePoint next_connect_at_{};
+  TimePoint breaker_counted_until_{};  // open-window slots already counted as circuit_open
   std::size_t credential_index_ = 0;  // 0 = primary, i = credential_alternatives[i - 1]
   std::uint8_t client_sap_ = 0;
   std::int64_t last_success_ms_ = 0;
