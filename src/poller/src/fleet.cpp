@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 
 #include "bridge/config/diff.h"
 #include "bridge/log.h"
 #include "bridge/metrics/bridge_metrics.h"
+#include "bridge/poller/dlms_link.h"
 #include "bridge/poller/meter_session.h"
 #include "bridge/poller/session_context.h"
 #include "bridge/store/store.h"
@@ -34,8 +34,7 @@ std::vector<const config::MeterConfig*> enabled_meters(const config::Config& c) 
 
 Fleet::Fleet(asio::io_context& io, config::Config config, FleetDependencies deps)
     : io_(io), config_(std::move(config)), deps_(std::move(deps)) {
-  if (!deps_.links) throw std::invalid_argument("poller::Fleet needs a LinkFactory (FleetDependencies::links)");
-  LinkFactory links = deps_.links;
+  LinkFactory links = deps_.links ? deps_.links : dlms_link_factory();
   ctx_ = std::make_unique<SessionContext>(io_.get_executor(), std::move(links));
   ctx_->readings = deps_.readings;
   ctx_->events = deps_.events;

@@ -258,6 +258,12 @@ awaitable<bool> MeterSession::connect(bool manual) {
   while (Clock::now() < allowed && !stopping_) co_await sleep_until(allowed);
   if (stopping_ || (paused_ && !manual)) co_return false;
   if (!co_await acquire_slot()) co_return false;
+  const bool ok = co_await open_link();
+  release_slot();
+  co_return ok;
+}
+
+awaitable<bool> MeterSession::open_link() {
   const LinkCredential cred = credential();
   LinkObserver observer;
   observer.on_hdlc_error = [this](labels::HdlcError kind, const std::string& hex) { on_hdlc_error(kind, hex); };
@@ -266,7 +272,6 @@ awaitable<bool> MeterSession::connect(bool manual) {
   in_link_op_ = true;
   auto result = co_await link_->open();
   in_link_op_ = false;
-  release_slot();
   const TimePoint now = Clock::now();
   if (!result) {
     link_.reset();
@@ -295,6 +300,11 @@ awaitable<bool> MeterSession::connect(bool manual) {
   // Resume the grid where it is: slots missed while disconnected are skipped by begin().
   publish_status();
   co_return true;
+}
+
+awaitable<void> MeterSession::pause_for(Duration d) {
+  const TimePoint until = Clock::now() + d;
+  while (!stopping_ && Clock::now() < until) co_await sleep_until(until);
 }
 
 void MeterSession::on_connect_failure(const LinkError& error, TimePoint now) {
@@ -349,14 +359,26 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
     in_link_op_ = true;
     auto r = co_await link_->read(reg);
     in_link_op_ = false;
-    for (std::uint32_t retry = 0; !r && !r.error().cancelled && retry < meter_.qos.read_retries && link_ &&
-                                  link_->is_open() && !stopping_;
+    // Per-read retry (read_retries, default 1, after read_retry_delay). When the failure broke
+    // the association (timeout, framing, closed), the retry re-associates first, inside the
+    // cycle, so one bad frame costs a reconnect but not the reading.
+    for (std::uint32_t retry = 0; !r && !r.error().cancelled && !stopping_ && retry < meter_.qos.read_retries;
          ++retry) {
       ++counters_.read_retries;
       log::debug("read retry", {{"meter", meter_.id}, {"obis", reg.obis.to_string()}, {"error", r.error().message}});
-      const TimePoint until = Clock::now() + meter_.qos.read_retry_delay;
-      while (!stopping_ && Clock::now() < until) co_await sleep_until(until);
-      if (stopping_) break;
+      if (!link_->is_open()) {
+        record_diagnosis(r.error(), Step::read);
+        std::string why = "read failed, re-associating within the cycle: " + r.error().message;
+        co_await reconnect(ReconnectCause::error, why);
+        if (stopping_ || breaker_.is_open()) break;
+        co_await pause_for(meter_.qos.read_retry_delay);
+        if (stopping_) break;
+        const bool reopened = co_await open_link();
+        if (!reopened) break;
+      } else {
+        co_await pause_for(meter_.qos.read_retry_delay);
+      }
+      if (stopping_ || !link_) break;
       in_link_op_ = true;
       r = co_await link_->read(reg);
       in_link_op_ = false;
@@ -382,7 +404,7 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
     ++counters_.reads_failed;
     if (!out.first_error) out.first_error = e;
     out.failures.push_back(RegisterFailure{reg.key, reg.obis.to_string(), e.reason, e.message});
-    if (!link_->is_open() || e.fatal) {
+    if (!link_ || !link_->is_open() || e.fatal) {
       // The association is gone (or no longer trustworthy): the rest of the cycle cannot be read.
       out.link_broken = true;
       for (std::size_t j = i + 1; j < meter_.registers.size(); ++j) {
@@ -412,11 +434,13 @@ awaitable<void> MeterSession::cycle() {
   if (const auto overran = schedule_.finish(end); overran > 0) note_skipped(overran, "cycle overran its slot");
   // GCC 12 coroutines: no temporaries inside a co_await full-expression (they can be destroyed
   // twice), hence the named strings here and below.
-  if (outcome.reading.values.empty() && !outcome.cancelled) {
+  // (A failed re-association inside the cycle already dropped the link: the connect loop and
+  // its backoff take over.)
+  if (link_ && outcome.reading.values.empty() && !outcome.cancelled) {
     std::string why = "all registers failed";
     if (outcome.first_error) why += ": " + outcome.first_error->message;
     co_await reconnect(ReconnectCause::all_registers_failed, why);
-  } else if (outcome.link_broken) {
+  } else if (link_ && outcome.link_broken) {
     std::string why = "association lost: " + outcome.first_error->message;
     co_await reconnect(ReconnectCause::error, why);
   }
@@ -462,7 +486,8 @@ void MeterSession::finish_cycle(const CycleOutcome& outcome, TimePoint start, Ti
          "circuit breaker probe cycle failed: open again for " + format_ms(breaker_.policy().open_for), {}, true);
   }
   if (outcome.first_error) {
-    record_diagnosis(*outcome.first_error, Step::read);
+    // An open breaker is the more important news for the operator: keep its diagnosis.
+    if (breaker_.state() != BreakerState::open || !diagnosis_) record_diagnosis(*outcome.first_error, Step::read);
     const Diagnosis& d = diagnosis_->diagnosis;
     const std::string what = have_reading ? std::to_string(outcome.failures.size()) + " of " +
                                                 std::to_string(meter_.registers.size()) + " registers failed: "

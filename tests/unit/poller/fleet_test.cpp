@@ -180,6 +180,28 @@ TEST_F(FleetTest, all_registers_failing_forces_a_reconnect_and_the_next_cycle_re
   EXPECT_EQ(s.diagnosis->diagnosis.symptom, "read_timeout");
 }
 
+TEST_F(FleetTest, a_broken_association_is_reopened_inside_the_cycle_so_the_reading_is_not_lost) {
+  auto& m = links.meter("m1");
+  int breaks = 0;
+  m.on_read = [&](const config::RegisterConfig& r) -> Result<LinkValue, LinkError> {
+    if (r.key == "current_l1" && breaks == 0 && m.reads > 6) {
+      ++breaks;
+      auto e = error(PollFailure::protocol, "FCS mismatch");
+      e.hdlc = labels::HdlcError::fcs;
+      return fail(e);
+    }
+    return LinkValue{};
+  };
+  start(make_config(1));
+  ASSERT_TRUE(run_until([&] { return breaks == 1 && readings.count["m1"] >= 4; }));
+  auto s = st("m1");
+  EXPECT_EQ(s.counters.cycles_failed, 0u);
+  EXPECT_EQ(s.counters.cycles_partial, 0u);
+  EXPECT_EQ(s.counters.reconnects, 1u);
+  EXPECT_EQ(m.opens, 2);
+  EXPECT_EQ(s.diagnosis->diagnosis.symptom, "hdlc_desync");
+}
+
 TEST_F(FleetTest, a_partial_cycle_still_publishes_the_registers_that_were_read) {
   auto& m = links.meter("m1");
   m.on_read = [](const config::RegisterConfig& r) -> Result<LinkValue, LinkError> {
@@ -427,8 +449,10 @@ TEST_F(FleetTest, qos_metrics_follow_cycles_failures_reconnects_breaker_and_paus
   failing = true;
   ASSERT_TRUE(run_until([&] { return mm->circuit_breaker_open.Value() == 1; }));
   EXPECT_EQ(mm->circuit_breaker_trips_total.Value(), 1);
-  EXPECT_EQ(mm->reconnect(labels::ReconnectCause::all_registers_failed).Value(), 2);
-  EXPECT_GE(mm->poll_failure(PollFailure::closed).Value(), 2);
+  // First a re-association inside the cycle (the per-read retry), then the cycle's own.
+  EXPECT_EQ(mm->reconnect(labels::ReconnectCause::error).Value(), 1);
+  EXPECT_EQ(mm->reconnect(labels::ReconnectCause::all_registers_failed).Value(), 1);
+  EXPECT_GE(mm->poll_failure(PollFailure::closed).Value(), 1);
   EXPECT_EQ(mm->up.Value(), 0);
   EXPECT_GE(mm->poll_failure(PollFailure::circuit_open).Value(), 200.0 / 40.0);  // slots in the open window
   failing = false;

@@ -58,7 +58,7 @@ struct FleetDependencies {
   EventSink* events = nullptr;  // extra event listener; do not pass the store here too
   metrics::BridgeMetrics* metrics = nullptr;
   store::Store* store = nullptr;
-  LinkFactory links;  // how a session talks to its meter (tests: scripted links)
+  LinkFactory links;  // empty: DLMS over TCP (dlms_link_factory()); tests pass scripted links
 };
 
 class Fleet {

@@ -81,6 +81,8 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   awaitable<bool> acquire_slot();
   void release_slot();
   awaitable<bool> connect(bool manual);
+  awaitable<bool> open_link();
+  awaitable<void> pause_for(Duration d);
   void on_connect_failure(const LinkError& error, TimePoint now);
   awaitable<CycleOutcome> read_all();
   awaitable<void> cycle();

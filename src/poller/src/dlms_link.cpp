@@ -1,0 +1,102 @@
+#include "bridge/poller/dlms_link.h"
+
+#include "bridge/transport/connection.h"
+#include "bridge/transport/error.h"
+
+namespace bridge::poller {
+
+namespace {
+
+LinkError to_link_error(const transport::Error& e) {
+  LinkError out;
+  out.cancelled = e.kind == transport::ErrorKind::cancelled;
+  out.reason = transport::to_poll_failure(e);
+  out.fatal = e.fatal();
+  // Past the TCP connect step the meter's TCP module accepted us: "accepts TCP but silent" is a
+  // different diagnosis from "unreachable".
+  out.tcp_connected = e.step != transport::Step::connect;
+  out.hdlc = e.hdlc;
+  out.diagnostic = e.diagnostic;
+  out.message = e.message;
+  out.frame_hex = e.frame_hex;
+  return out;
+}
+
+transport::MeterEndpoint endpoint_of(const config::MeterConfig& m, const LinkCredential& c) {
+  transport::MeterEndpoint ep;
+  ep.host = m.host;
+  ep.port = m.port;
+  ep.kind = m.transport == config::Transport::wrapper ? transport::MeterEndpoint::Kind::wrapper
+                                                      : transport::MeterEndpoint::Kind::hdlc;
+  ep.client_sap = c.client_sap;
+  ep.server_logical = m.server_logical;
+  ep.server_physical = m.server_physical;
+  ep.address_size = m.address_size;
+  ep.auth = c.auth == config::Auth::low ? transport::MeterEndpoint::Auth::low : transport::MeterEndpoint::Auth::none;
+  ep.password = c.password;
+  ep.wrapper_client_wport = c.client_sap;
+  ep.wrapper_server_wport = m.server_logical;
+  return ep;
+}
+
+transport::Timeouts timeouts_of(const config::QosConfig& q) {
+  transport::Timeouts t;
+  t.connect = q.connect_timeout;
+  t.request = q.request_timeout;
+  t.disc = q.disc_timeout;
+  t.drain_on_connect = q.drain_on_connect;
+  return t;
+}
+
+class DlmsLink final : public MeterLink {
+ public:
+  DlmsLink(asio::any_io_executor ex, const config::MeterConfig& m, const LinkCredential& c, LinkObserver obs)
+      : conn_(std::move(ex), endpoint_of(m, c), timeouts_of(m.qos), make_observer(std::move(obs))) {}
+
+  awaitable<Result<void, LinkError>> open() override {
+    auto r = co_await conn_.open();
+    if (!r) co_return fail(to_link_error(r.error()));
+    co_return Result<void, LinkError>{};
+  }
+
+  awaitable<Result<LinkValue, LinkError>> read(const config::RegisterConfig& reg) override {
+    auto r = co_await conn_.read_register(reg.obis.bytes, reg.class_id, reg.attribute);
+    if (!r) co_return fail(to_link_error(r.error()));
+    LinkValue v;
+    v.numeric = r->numeric;
+    v.value = r->value;
+    v.raw = r->raw;
+    v.scaler = r->scaler;
+    v.unit = r->unit;
+    co_return v;
+  }
+
+  awaitable<void> close() override { co_await conn_.close(); }
+  void cancel() override { conn_.cancel(); }
+  bool is_open() const override { return conn_.is_open(); }
+  TimePoint last_activity() const override { return conn_.last_activity(); }
+
+ private:
+  static transport::FrameObserver make_observer(LinkObserver obs) {
+    transport::FrameObserver fo;
+    if (obs.on_hdlc_error) {
+      fo.on_hdlc_error = [cb = std::move(obs.on_hdlc_error)](labels::HdlcError kind,
+                                                              std::span<const std::uint8_t> raw) {
+        cb(kind, transport::to_hex(raw.data(), raw.size()));
+      };
+    }
+    return fo;
+  }
+
+  transport::DlmsConnection conn_;
+};
+
+}  // namespace
+
+LinkFactory dlms_link_factory() {
+  return [](asio::any_io_executor ex, const config::MeterConfig& m, const LinkCredential& c, LinkObserver obs) {
+    return std::make_unique<DlmsLink>(std::move(ex), m, c, std::move(obs));
+  };
+}
+
+}  // namespace bridge::poller
