@@ -22,7 +22,7 @@ void SessionContext::emit(Event event, bool always) {
     auto d = throttle.admit(event, event.ts_ms);
     if (!d.emit) return;
     repeat = d.repeat_count;
-    if (repeat > 0) event.message += " (repeated " + std::to_string(repeat) + " times)";
+    if (repeat > 0) event.message += " (" + std::to_string(repeat) + " similar events suppressed before this one)";
   }
   const log::Level level = event.severity == Severity::critical ? log::Level::critical
                            : event.severity == Severity::error  ? log::Level::error
