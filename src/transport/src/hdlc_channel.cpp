@@ -100,7 +100,7 @@ awaitable<Result<hdlc::LinkEvent, Error>> HdlcChannel::next_event(Step step, Clo
     auto wake = deadline;
     if (auto t = link_.poll_timeout()) wake = std::min(wake, *t);
 
-    auto n = co_await ctx_.stream.read_some(rx_, wake - now, step);
+    auto n = co_await ctx_.stream.read_some_until(rx_, wake, step);
     if (!n) {
       if (n.error().kind == ErrorKind::timeout) continue;  // link timer or step deadline: re-evaluated above
       co_return fail(receive_error(n.error(), decoder_.buffered(), what));

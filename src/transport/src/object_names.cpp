@@ -1,6 +1,7 @@
 #include "bridge/transport/object_names.h"
 
 #include <cctype>
+#include <charconv>
 #include <string_view>
 
 namespace bridge::transport {
@@ -89,10 +90,16 @@ bool matches(const Named& n, const LogicalName& ln) {
 }  // namespace
 
 std::string obis_text(const LogicalName& ln) {
-  std::string out = std::to_string(ln[0]) + "-" + std::to_string(ln[1]) + ":" + std::to_string(ln[2]) + "." +
-                    std::to_string(ln[3]) + "." + std::to_string(ln[4]);
-  if (ln[5] != 255) out += "*" + std::to_string(ln[5]);
-  return out;
+  // Called once per register read: one small string, no temporaries.
+  char buf[32];
+  char* p = buf;
+  const char separators[] = {'-', ':', '.', '.', '*'};
+  const int groups = ln[5] != 255 ? 6 : 5;
+  for (int i = 0; i < groups; ++i) {
+    if (i > 0) *p++ = separators[i - 1];
+    p = std::to_chars(p, buf + sizeof buf, ln[static_cast<std::size_t>(i)]).ptr;
+  }
+  return std::string(buf, p);
 }
 
 std::string_view class_name(int class_id) {

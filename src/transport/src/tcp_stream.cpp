@@ -46,13 +46,14 @@ void TcpStream::close() {
   }
 }
 
-Error TcpStream::io_error(const boost::system::error_code& ec, Step step, std::chrono::steady_clock::duration timeout,
-                          std::string_view what) const {
+Error TcpStream::io_error(const boost::system::error_code& ec, Step step,
+                          std::optional<std::chrono::steady_clock::duration> timeout, std::string_view what) const {
   Error e;
   e.step = step;
   if (watchdog_.fired() && ec == asio::error::operation_aborted) {
     e.kind = ErrorKind::timeout;
-    e.message = std::string(what) + " timed out after " + format_duration(timeout) + " (" + peer_ + ")";
+    e.message = std::string(what) + " timed out" + (timeout ? " after " + format_duration(*timeout) : std::string()) +
+                " (" + peer_ + ")";
     return e;
   }
   if (cancelled_ || ec == asio::error::operation_aborted) {
@@ -132,16 +133,20 @@ awaitable<Result<void, Error>> TcpStream::write(std::span<const std::uint8_t> da
 
 awaitable<Result<std::size_t, Error>> TcpStream::read_some(std::span<std::uint8_t> buffer,
                                                            std::chrono::steady_clock::duration timeout, Step step) {
+  read_timeout_ = timeout;  // only for the message
+  co_return co_await read_some_until(buffer, std::chrono::steady_clock::now() + timeout, step);
+}
+
+awaitable<Result<std::size_t, Error>> TcpStream::read_some_until(std::span<std::uint8_t> buffer,
+                                                                 std::chrono::steady_clock::time_point deadline,
+                                                                 Step step) {
+  const auto timeout = std::exchange(read_timeout_, std::nullopt);
   boost::system::error_code ec;
-  watchdog_.arm(timeout);
+  watchdog_.arm_until(deadline);
   const std::size_t n =
       co_await socket_.async_read_some(asio::buffer(buffer.data(), buffer.size()), redirect_error(use_awaitable, ec));
-  if (ec) {
-    Error e = io_error(ec, step, timeout, "read");
-    watchdog_.disarm();
-    co_return fail(std::move(e));
-  }
   watchdog_.disarm();
+  if (ec) co_return fail(io_error(ec, step, timeout, "read"));
   co_return n;
 }
 

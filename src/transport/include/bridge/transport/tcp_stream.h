@@ -3,6 +3,7 @@
 // value (refused / unreachable / timeout / closed / cancelled). No protocol knowledge.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -28,6 +29,9 @@ class TcpStream {
   // Reads what is available (at least one byte) within `timeout`. EOF is an Error (closed).
   awaitable<Result<std::size_t, Error>> read_some(std::span<std::uint8_t> buffer,
                                                   std::chrono::steady_clock::duration timeout, Step step);
+  // The same with an absolute deadline (no clock read when the caller already has one).
+  awaitable<Result<std::size_t, Error>> read_some_until(std::span<std::uint8_t> buffer,
+                                                        std::chrono::steady_clock::time_point deadline, Step step);
 
   // Aborts any pending operation now; it completes with ErrorKind::cancelled.
   void cancel();
@@ -38,12 +42,13 @@ class TcpStream {
   const std::string& peer() const { return peer_; }  // "host:port" for messages
 
  private:
-  Error io_error(const boost::system::error_code& ec, Step step, std::chrono::steady_clock::duration timeout,
-                 std::string_view what) const;
+  Error io_error(const boost::system::error_code& ec, Step step,
+                 std::optional<std::chrono::steady_clock::duration> timeout, std::string_view what) const;
 
   tcp::socket socket_;
   StepWatchdog watchdog_;
   bool cancelled_ = false;
+  std::optional<std::chrono::steady_clock::duration> read_timeout_;  // for read_some's timeout message
   std::string peer_;
 };
 
