@@ -25,6 +25,8 @@ std::string Exposition::render() const {
     collectors = collectors_;
   }
   std::string body;
+  const auto last = last_size_.load(std::memory_order_relaxed);
+  body.reserve(last + last / 8);
   TextWriter out(body);
   if (!collectables.empty()) {
     std::vector<prometheus::MetricFamily> families;
@@ -37,6 +39,7 @@ std::string Exposition::render() const {
     out.raw(text.str());
   }
   for (const auto& c : collectors) c->collect(out);
+  last_size_.store(body.size(), std::memory_order_relaxed);
   return body;
 }
 

@@ -45,3 +45,19 @@ TEST(TextWriterTest, samples_join_label_bodies) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TextWriterTest, whole_numbers_are_written_as_integers) {
+  std::string s;
+  bridge::metrics::TextWriter::append_value(s, 1e6);
+  EXPECT_EQ(s, "1000000");
+  s.clear();
+  bridge::metrics::TextWriter::append_value(s, -42);
+  EXPECT_EQ(s, "-42");
+  s.clear();
+  bridge::metrics::TextWriter::append_value(s, 1e300);  // too large for the integer path
+  EXPECT_EQ(std::stod(s), 1e300);
+}
+
+}  // namespace

@@ -2,6 +2,8 @@
 // Everything /metrics serves: prometheus-cpp collectables (BridgeMetrics::registry(), serialized
 // with TextSerializer) followed by our direct-text Collectors (per-meter series, readings,
 // process). Family names must not repeat across sources.
+#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,6 +27,9 @@ class Exposition {
 
  private:
   mutable std::mutex mutex_;
+  // Size of the previous body: the next one is reserved at once instead of growing a
+  // multi-megabyte string by doubling (each step copies everything written so far).
+  mutable std::atomic<std::size_t> last_size_{0};
   std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
   std::vector<std::shared_ptr<const Collector>> collectors_;
 };
