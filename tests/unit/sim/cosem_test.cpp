@@ -407,3 +407,40 @@ TEST(CosemWrapperTest, idle_wrapper_connection_is_closed) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Associated, get_next_with_a_wrong_block_number_aborts_the_long_get) {
+  open({.max_receive_pdu = 64});
+  SessionDriver d{*s};
+  std::uint8_t vs = c->link().send_sequence(), vr = c->link().receive_sequence();
+  auto frame_with = [&](const std::string& apdu_hex) {
+    hdlc::Frame f;
+    f.destination = *hdlc::encode_server_address({0, 1, 1});
+    f.source = *hdlc::encode_client_address(1);
+    f.control = hdlc::control::i_frame(vs, vr);
+    f.info = hex("E6 E6 00 " + apdu_hex);
+    vs = (vs + 1) & 7;
+    vr = (vr + 1) & 7;
+    return *hdlc::encode(f);
+  };
+  auto first = d.send(frame_with("C0 01 C5 00 0F 00 00 28 00 00 FF 02 00"));  // object list, invoke 5
+  ASSERT_EQ(first.size(), 1U);
+  auto block1 = cosem::decode_get_response(apdu_of(first[0]));
+  ASSERT_TRUE(block1);
+  ASSERT_EQ(std::get<cosem::GetResponseWithDatablock>(*block1).block_number, 1U);
+  auto next = d.send(frame_with("C0 02 C5 00 00 00 05"));  // acknowledges block 5, not 1
+  ASSERT_EQ(next.size(), 1U);
+  auto aborted = cosem::decode_get_response(apdu_of(next[0]));
+  ASSERT_TRUE(aborted);
+  EXPECT_EQ(std::get<DataAccessResult>(std::get<cosem::GetResponseWithDatablock>(*aborted).result),
+            DataAccessResult::long_get_aborted);
+  // The transfer is over: another GET-next finds nothing in progress.
+  auto again = d.send(frame_with("C0 02 C5 00 00 00 01"));
+  ASSERT_EQ(again.size(), 1U);
+  auto none = cosem::decode_get_response(apdu_of(again[0]));
+  EXPECT_EQ(std::get<DataAccessResult>(std::get<cosem::GetResponseWithDatablock>(*none).result),
+            DataAccessResult::no_long_get_in_progress);
+}
+
+}  // namespace
