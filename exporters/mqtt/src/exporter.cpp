@@ -1,5 +1,7 @@
 #include "bridge/mqtt/exporter.h"
 
+#include <mosquitto.h>
+
 #include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -26,6 +28,7 @@ constexpr std::size_t kPageRows = 512;       // rows per outbox_pending query
 constexpr auto kHousekeeping = std::chrono::milliseconds(250);
 constexpr auto kGaugeInterval = std::chrono::seconds(1);
 constexpr auto kStoreRetry = std::chrono::seconds(1);
+constexpr auto kReplayTick = std::chrono::milliseconds(20);
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -36,6 +39,12 @@ std::string details_json(std::initializer_list<std::pair<const char*, nlohmann::
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [k, v] : fields) j[k] = v;
   return j.dump();
+}
+
+// Codes for which retrying the same PUBLISH can never succeed.
+bool is_permanent_rejection(int rc) {
+  return rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_PAYLOAD_SIZE || rc == MOSQ_ERR_MALFORMED_UTF8 ||
+         rc == MOSQ_ERR_OVERSIZE_PACKET || rc == MOSQ_ERR_QOS_NOT_SUPPORTED || rc == MOSQ_ERR_NOT_SUPPORTED;
 }
 
 struct InFlight {
@@ -100,7 +109,7 @@ struct Exporter::Impl {
   // ---- stats (any thread reads) ----
   struct Counters {
     std::atomic<std::uint64_t> readings_received{0}, readings_stored{0}, messages_published{0}, messages_acked{0},
-        readings_acked{0}, readings_replayed{0}, dropped_max_messages{0}, dropped_max_age{0}, dropped_store_error{0},
+        readings_acked{0}, readings_replayed{0}, dropped_max_messages{0}, dropped_max_age{0}, dropped_store_error{0}, dropped_rejected{0},
         publish_failures{0}, auth_failures{0}, tls_failures{0}, ack_timeouts{0}, connects{0};
     std::atomic<std::size_t> inflight{0};
     std::atomic<bool> connected{false};
@@ -144,6 +153,7 @@ struct Exporter::Impl {
       case OutboxDrop::max_messages: counters.dropped_max_messages += n; break;
       case OutboxDrop::max_age: counters.dropped_max_age += n; break;
       case OutboxDrop::store_error: counters.dropped_store_error += n; break;
+      case OutboxDrop::rejected: counters.dropped_rejected += n; break;
     }
     if (observer) observer->on_dropped(reason, n);
     const std::string label(bridge::labels::to_label(reason));
@@ -439,7 +449,8 @@ struct Exporter::Impl {
     std::size_t sent = 0;
     const std::size_t per_message = options.mode == Mode::gateway ? std::max<std::size_t>(1, options.max_readings_per_message) : 1;
     while (c.connected && c.inflight.size() < options.max_inflight && sent < budget) {
-      const std::size_t want = std::min(kPageRows, budget - sent);
+      // Small budgets (paced replay) still read a useful page: in-flight rows at the head are skipped.
+      const std::size_t want = std::clamp<std::size_t>(budget - sent, 64, kPageRows);
       auto page = store.outbox_pending(cursor, want);
       if (!page) {
         log::error("outbox read failed", {{"error", page.error().message}});
@@ -521,9 +532,33 @@ struct Exporter::Impl {
     auto res = c.conn->publish(batch.front()->topic, payload);
     if (!res.queued) {
       publish_failure(PublishFailure::rejected);
+      const bool permanent = is_permanent_rejection(res.rc);
       log::error("mqtt publish rejected", {{"topic", batch.front()->topic}, {"rc", res.rc},
-                                           {"bytes", payload.size()}, {"readings", batch.size()}});
-      emit(Severity::error, "mqtt", "MQTT publish rejected by the client library (rc " + std::to_string(res.rc) + ")",
+                                           {"bytes", payload.size()}, {"readings", batch.size()},
+                                           {"permanent", permanent}});
+      if (permanent && batch.size() > 1) {
+        // Find the culprit: one bad reading must not take its batch mates down.
+        for (const auto* r : batch) {
+          if (!send_batch(c, {r})) return false;
+        }
+        return true;
+      }
+      if (permanent) {
+        // It can never be published: drop it (counted, logged, event) rather than block the
+        // outbox behind it forever.
+        const std::int64_t id = batch.front()->id;
+        if (auto del = store.outbox_delete(std::span<const std::int64_t>(&id, 1)); !del) {
+          log::error("outbox delete failed", {{"error", del.error().message}});
+        }
+        emit(Severity::error, "mqtt",
+             "MQTT publish rejected for good (rc " + std::to_string(res.rc) + "), reading dropped",
+             details_json({{"reason", "rejected"}, {"topic", batch.front()->topic}, {"bytes", payload.size()},
+                           {"ts", batch.front()->ts_ms}}),
+             batch.front()->meter);
+        dropped(OutboxDrop::rejected, 1);
+        return true;
+      }
+      emit(Severity::warning, "mqtt", "MQTT publish refused by the client library (rc " + std::to_string(res.rc) + "), retried",
            details_json({{"reason", "rejected"}, {"topic", batch.front()->topic}, {"bytes", payload.size()}}));
       // Back to the backlog: retried at the replay pace, not in a hot loop.
       const std::int64_t first = batch.front()->id;
@@ -576,7 +611,8 @@ struct Exporter::Impl {
           }
         }
         if (c.replay_pending && c.inflight.size() < options.max_inflight) {
-          wake = std::min(wake, now + std::max<Clock::duration>(c.bucket->time_to_next(now), std::chrono::milliseconds(1)));
+          // Wake for a batch's worth of tokens, not for every single one.
+          wake = std::min(wake, now + std::max<Clock::duration>(c.bucket->time_to_next(now), kReplayTick));
         }
       }
       if (c.live_from != kUnknownId && last_inserted_id > c.live_cursor) {
@@ -799,6 +835,7 @@ ExporterStats Exporter::stats() const {
   s.dropped_max_messages = c.dropped_max_messages;
   s.dropped_max_age = c.dropped_max_age;
   s.dropped_store_error = c.dropped_store_error;
+  s.dropped_rejected = c.dropped_rejected;
   s.publish_failures = c.publish_failures;
   s.auth_failures = c.auth_failures;
   s.tls_failures = c.tls_failures;

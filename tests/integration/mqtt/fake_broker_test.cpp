@@ -100,3 +100,35 @@ TEST(FakeBrokerTest, inflight_window_bounds_what_libmosquitto_holds) {
 
 }  // namespace
 }  // namespace mqtt_it
+
+namespace mqtt_it {
+namespace {
+
+TEST(FakeBrokerTest, a_reading_the_client_can_never_publish_is_dropped_counted_and_does_not_block_the_rest) {
+  ts::TempDir dir;
+  auto store = open_store(dir / "state.db");
+  FakeBroker broker([](const FakeBroker::Publish&) { return FakeBroker::Action::puback; });
+  auto options = fast_options(broker.port(), Mode::topic);
+  CountingObserver observer;
+  EventCollector events;
+  bridge::mqtt::Exporter exporter(options, *store, &events, &observer);
+  auto bad = numbered_reading("meter-2", 2);
+  bad.device_name = "bad#name";  // a wildcard is not a valid PUBLISH topic: MOSQ_ERR_INVAL
+  // Stored before start: all three are backlog and go out in one pass.
+  exporter.on_reading(numbered_reading("meter-1", 1));
+  exporter.on_reading(bad);
+  exporter.on_reading(numbered_reading("meter-3", 3));
+  exporter.start();
+  ASSERT_TRUE(ts::wait_until([&] { return exporter.stats().readings_acked == 2 && store->outbox_count() == 0; }, 20s));
+  std::set<std::string> topics;
+  for (const auto& p : broker.publishes()) topics.insert(p.topic);
+  EXPECT_EQ(topics, (std::set<std::string>{"meters/meter-1/telemetry", "meters/meter-3/telemetry"}));
+  exporter.stop(1s);
+  EXPECT_EQ(exporter.stats().dropped_rejected, 1u);
+  EXPECT_EQ(observer.drops("rejected"), 1u);
+  EXPECT_GE(observer.failure("rejected"), 1u);
+  EXPECT_TRUE(events.has("mqtt", bridge::Severity::error, "rejected"));
+}
+
+}  // namespace
+}  // namespace mqtt_it

@@ -25,7 +25,8 @@ TEST(OutageTest, readings_made_while_the_broker_is_down_all_arrive_exactly_once_
   EXPECT_EQ(r.duplicates_differing, 0u);
   EXPECT_EQ(r.outage_out_of_order, 0u);
   EXPECT_EQ(r.outbox_left, 0);
-  EXPECT_GE(r.outbox_peak, static_cast<std::int64_t>(r.produced_during_outage) - p.meters);
+  // The readings really waited in the outbox (the sample lags the producer by up to two rounds).
+  EXPECT_GE(r.outbox_peak, static_cast<std::int64_t>(r.produced_during_outage) - 2 * p.meters);
   EXPECT_EQ(r.stats.readings_acked, r.produced);
   EXPECT_GE(r.stats.connects, 2u);
   EXPECT_EQ(r.stats.dropped_max_messages + r.stats.dropped_max_age + r.stats.dropped_store_error, 0u);

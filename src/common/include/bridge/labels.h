@@ -151,13 +151,16 @@ enum class OutboxDrop {
   max_messages,  // outbox reached [mqtt] outbox_max_messages: oldest dropped
   max_age,       // message older than [mqtt] outbox_max_age: dropped
   store_error,   // SQLite write failed (disk full, I/O error)
+  rejected,      // the MQTT client refused the message for good (invalid topic, payload too large)
 };
-inline constexpr std::array kOutboxDrops = {OutboxDrop::max_messages, OutboxDrop::max_age, OutboxDrop::store_error};
+inline constexpr std::array kOutboxDrops = {OutboxDrop::max_messages, OutboxDrop::max_age, OutboxDrop::store_error,
+                                            OutboxDrop::rejected};
 constexpr std::string_view to_label(OutboxDrop v) {
   switch (v) {
     case OutboxDrop::max_messages: return "max_messages";
     case OutboxDrop::max_age: return "max_age";
     case OutboxDrop::store_error: return "store_error";
+    case OutboxDrop::rejected: return "rejected";
   }
   return "unknown";
 }

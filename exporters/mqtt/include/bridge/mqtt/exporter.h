@@ -52,6 +52,7 @@ struct ExporterStats {
   std::uint64_t dropped_max_messages = 0;
   std::uint64_t dropped_max_age = 0;
   std::uint64_t dropped_store_error = 0;
+  std::uint64_t dropped_rejected = 0;  // refused for good by the client (invalid topic, too large)
   std::uint64_t publish_failures = 0;  // all reasons
   std::uint64_t auth_failures = 0;
   std::uint64_t tls_failures = 0;

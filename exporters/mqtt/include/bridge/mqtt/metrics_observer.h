@@ -1,0 +1,26 @@
+#pragma once
+// Observer -> bridge::metrics::BridgeMetrics (the DESIGN.md §3 series).
+#include "bridge/metrics/bridge_metrics.h"
+#include "bridge/mqtt/observer.h"
+
+namespace bridge::mqtt {
+
+class MetricsObserver final : public Observer {
+ public:
+  explicit MetricsObserver(bridge::metrics::BridgeMetrics& metrics) : metrics_(metrics) {}
+
+  void on_connected(bool connected) override;
+  void on_acked(std::uint64_t messages) override;
+  // meter_readings_published_total counts readings acknowledged by the broker (PUBACK); a
+  // meter removed from the config (no series any more) is skipped.
+  void on_readings_published(const std::string& meter, std::uint64_t readings) override;
+  void on_publish_failure(bridge::labels::PublishFailure reason) override;
+  void on_reconnect() override;
+  void on_outbox(std::int64_t messages, std::optional<std::int64_t> oldest_ts_ms) override;
+  void on_dropped(bridge::labels::OutboxDrop reason, std::uint64_t count) override;
+
+ private:
+  bridge::metrics::BridgeMetrics& metrics_;
+};
+
+}  // namespace bridge::mqtt
