@@ -110,6 +110,9 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context io(1);
+  // Installed before the listening line is printed, so a test that signals right after seeing
+  // the line gets a clean shutdown.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   sim::Simulator simulator(io, options);
   if (auto r = simulator.start(); !r) {
     std::cerr << "dlms-meter-sim: " << r.error() << "\n";
@@ -118,13 +121,13 @@ int main(int argc, char** argv) {
   std::cout << simulator.listening_line() << std::endl;
 
   auto guard = boost::asio::make_work_guard(io);
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     bridge::log::info("stopping", {{"signal", signal}});
     simulator.stop();
     guard.reset();
   });
+
   io.run();
 
   // CivetWeb handlers post to the io_context: keep it turning while the control server stops.
