@@ -470,10 +470,8 @@ void MeterSession::finish_cycle(const CycleOutcome& outcome, TimePoint start, Ti
     last_success_ms_ = outcome.reading.ts_ms;
     ++counters_.readings;
     if (ctx_.readings) ctx_.readings->on_reading(outcome.reading);
-    if (m) {
-      m->last_success_timestamp_seconds.Set(static_cast<double>(outcome.reading.ts_ms) / 1000.0);
-      m->readings_published_total.Increment();
-    }
+    // readings_published_total belongs to the MQTT exporter: it counts PUBACKs, not hand-overs.
+    if (m) m->last_success_timestamp_seconds.Set(static_cast<double>(outcome.reading.ts_ms) / 1000.0);
   }
   watchdogs_.on_cycle(have_reading, end);
   if (have_reading) {
@@ -629,7 +627,6 @@ awaitable<void> MeterSession::run_tests() {
         last_success_ms_ = outcome.reading.ts_ms;
         ++counters_.readings;
         if (ctx_.readings) ctx_.readings->on_reading(outcome.reading);
-        if (auto* m = meter_metrics(ctx_, meter_.id)) m->readings_published_total.Increment();
       }
       if (outcome.cancelled) result.error = "cancelled";
       if (outcome.link_broken) {

@@ -55,7 +55,7 @@ class BridgeMetrics : public Collector {
     prometheus::Gauge circuit_breaker_open;             // 1 while the breaker is open
     prometheus::Counter polls_total;                    // poll cycles attempted
     prometheus::Counter circuit_breaker_trips_total;    // closed -> open transitions
-    prometheus::Counter readings_published_total;       // readings handed to the outbox
+    prometheus::Counter readings_published_total;       // readings acknowledged by the broker (PUBACK)
 
     prometheus::Counter& poll_failure(labels::PollFailure reason);
     prometheus::Counter& reconnect(labels::ReconnectCause cause);
