@@ -9,7 +9,8 @@ PACKAGES=(
   libssl-dev zlib1g-dev libcurl4-openssl-dev libcrypt-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  mosquitto mosquitto-clients sqlite3 curl
+  mosquitto mosquitto-clients sqlite3 curl openssl
+  chromium
   prometheus prometheus-alertmanager
 )
 missing=()

@@ -8,18 +8,14 @@
 #include "bridge/log.h"
 #include "bridge/version.h"
 #include "check_config.h"
+#include "ctl_command.h"
 #include "read_command.h"
+#include "run_command.h"
 
 namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitUsage = 2;
-
-// Subcommands whose feature has not landed yet say so and exit 2 (usage), as issue #2 asks.
-int not_yet(const char* what, const char* where) {
-  std::cerr << "dlms-bridge: '" << what << "' is not available in this build yet (" << where << ")\n";
-  return kExitUsage;
-}
 
 }  // namespace
 
@@ -42,7 +38,8 @@ int main(int argc, char** argv) {
   auto* read = app.add_subcommand("read", "One-shot probe of one meter");
   bridge::app::ReadCommand read_command(*read);
   auto* ctl = app.add_subcommand("ctl", "Operator CLI over the REST API");
-  ctl->allow_extras();
+  bridge::app::CtlOptions ctl_options;
+  bridge::app::add_ctl_commands(*ctl, ctl_options);
 
   try {
     app.parse(argc, argv);
@@ -56,9 +53,13 @@ int main(int argc, char** argv) {
   }
   bridge::log::set_level(level);
 
-  if (*run) return not_yet("run", "issue #5, poller engine");
+  if (*run) {
+    std::optional<bridge::log::Level> cli_level;
+    if (app.count("--log-level") > 0) cli_level = level;
+    return bridge::app::run_service(config_path, cli_level);
+  }
   if (*check) return bridge::app::check_config(check_path, std::cout, std::cerr);
   if (*read) return read_command.run();
-  if (*ctl) return not_yet("ctl", "REST API, not filed yet");
+  if (*ctl) return bridge::app::run_ctl(*ctl, ctl_options);
   return kExitUsage;
 }

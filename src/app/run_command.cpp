@@ -1,0 +1,245 @@
+// `dlms-bridge run`: loads the config, opens the store, starts the HTTP server, the exporters
+// and the fleet on one io_context, and handles SIGTERM/SIGINT (graceful stop) and SIGHUP
+// (reload). Start-up order follows the data flow backwards: every consumer exists before the
+// poller produces its first reading.
+#include "run_command.h"
+
+#include <sys/resource.h>
+
+#include <utility>  // before Asio (Boost 1.74 awaitable.hpp uses std::exchange)
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <future>
+#include <iostream>
+#include <mutex>
+
+#include "bridge/api/http_config.h"
+#include "bridge/api/http_server.h"
+#include "bridge/config/config.h"
+#include "bridge/config/diff.h"
+#include "bridge/config/summary.h"
+#include "bridge/metrics/bridge_metrics.h"
+#include "bridge/metrics/exposition.h"
+#include "bridge/metrics/process_collector.h"
+#include "bridge/metrics/readings_collectable.h"
+#include "bridge/mqtt/config_adapter.h"
+#include "bridge/mqtt/exporter.h"
+#include "bridge/mqtt/metrics_observer.h"
+#include "bridge/poller/fleet.h"
+#include "bridge/store/store.h"
+#include "bridge/version.h"
+#include "reading_fanout.h"
+#include "rest_routes.h"
+
+namespace bridge::app {
+namespace {
+
+constexpr auto kShutdownDeadline = std::chrono::seconds(5);
+constexpr auto kMqttFlushTimeout = std::chrono::seconds(5);
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void print_config_errors(const std::vector<config::ConfigError>& errors) {
+  for (const auto& e : errors) std::cerr << e.to_string() << "\n";
+}
+
+void log_fd_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+    log::info("file descriptor limit", {{"soft", static_cast<std::uint64_t>(lim.rlim_cur)},
+                                        {"hard", static_cast<std::uint64_t>(lim.rlim_max)}});
+  }
+}
+
+// Everything the running service owns, in construction order (destroyed in reverse).
+class Service {
+ public:
+  Service(config::Config cfg, std::optional<log::Level> cli_level)
+      : config_(std::make_shared<const config::Config>(std::move(cfg))), cli_level_(cli_level) {}
+
+  int run() {
+    const auto& cfg = *config_;
+    log::info("starting", {{"version", std::string(version())},
+                           {"revision", std::string(git_revision())},
+                           {"config", cfg.source.string()},
+                           {"meters", cfg.meters.size()}});
+    log_fd_limit();
+
+    auto store = store::Store::open(cfg.store.path);
+    if (!store) {
+      std::cerr << "dlms-bridge: cannot open the store: " << store.error().message << "\n";
+      return 1;
+    }
+    store_ = std::move(*store);
+
+    metrics_ = std::make_shared<metrics::BridgeMetrics>();
+    readings_ = std::make_shared<metrics::ReadingsCollectable>();
+    readings_->set_enabled(cfg.http.readings_enabled);
+    auto exposition = std::make_shared<metrics::Exposition>();
+    exposition->add(metrics_->registry());
+    exposition->add(std::static_pointer_cast<const metrics::Collector>(metrics_));
+    exposition->add(std::static_pointer_cast<const metrics::Collector>(readings_));
+    exposition->add(std::make_shared<const metrics::ProcessCollector>());
+
+    auto http = api::HttpServer::start(api::to_http_options(cfg.http));
+    if (!http) {
+      std::cerr << "dlms-bridge: cannot start the HTTP server on " << cfg.http.listen.to_string() << ": "
+                << http.error().message << "\n";
+      return 1;
+    }
+    http_ = std::move(*http);
+    http_->readiness().set_waiting("exporters", "starting");
+    http_->readiness().set_waiting("poller", "starting");
+    http_->serve_metrics(exposition);
+    http_->set_reload_hook([this] { return reload_from_http(); });
+
+    if (cfg.mqtt.enabled) {
+      mqtt_observer_ = std::make_unique<mqtt::MetricsObserver>(*metrics_);
+      mqtt_ = std::make_unique<mqtt::Exporter>(mqtt::options_from_config(cfg.mqtt, cfg.bridge.instance), *store_,
+                                               store_.get(), mqtt_observer_.get());
+      fanout_.add(mqtt_.get());
+    }
+    fanout_.add(readings_.get());
+    if (mqtt_) {
+      mqtt_->start();
+      for (const auto& m : cfg.meters) mqtt_->on_meter_added(mqtt::meter_info_from_config(m));
+    }
+    http_->readiness().set_ready("exporters");
+
+    fleet_ = std::make_unique<poller::Fleet>(io_, cfg,
+                                             poller::FleetDependencies{.readings = &fanout_,
+                                                                       .events = nullptr,
+                                                                       .metrics = metrics_.get(),
+                                                                       .store = store_.get(),
+                                                                       .links = {}});  // DLMS over TCP
+    register_rest_routes(*http_, RestContext{.fleet = fleet_.get(),
+                                             .store = store_.get(),
+                                             .mqtt = mqtt_.get(),
+                                             .config = [this] { return current_config(); }});
+
+    boost::asio::signal_set signals(io_, SIGINT, SIGTERM, SIGHUP);
+    wait_for_signal(signals);
+
+    fleet_->start();
+    http_->readiness().set_ready("poller");
+    store_->submit_event({now_ms(), "", Severity::info, "startup", "dlms-bridge started",
+                          "{\"meters\":" + std::to_string(cfg.meters.size()) + "}"});
+    log::info("ready", {{"http", http_->url()}, {"mqtt", cfg.mqtt.enabled ? "enabled" : "disabled"}});
+
+    io_.run();
+
+    // The fleet has sent DISC to every meter; now flush what the exporters still hold.
+    if (mqtt_) mqtt_->stop(kMqttFlushTimeout);
+    store_->submit_event({now_ms(), "", Severity::info, "shutdown", "dlms-bridge stopped", ""});
+    http_->stop();
+    fleet_.reset();
+    if (store_) store_->flush().wait();
+    log::info("stopped");
+    return 0;
+  }
+
+ private:
+  std::shared_ptr<const config::Config> current_config() {
+    std::lock_guard lock(config_mutex_);
+    return config_;
+  }
+
+  void wait_for_signal(boost::asio::signal_set& signals) {
+    signals.async_wait([this, &signals](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        auto r = reload();
+        if (!r) log::error("reload failed; keeping the running config", {{"error", r.error()}});
+        wait_for_signal(signals);
+        return;
+      }
+      log::info("stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+      http_->readiness().set_waiting("poller", "shutting down");
+      fleet_->stop(std::chrono::duration_cast<std::chrono::milliseconds>(kShutdownDeadline), [this] { io_.stop(); });
+    });
+  }
+
+  // Loads the file again and applies it. Meter changes apply in place; [http], [mqtt] and
+  // [store] changes need a restart (said in the log and the event).
+  Result<void, std::string> reload() {
+    auto old_config = current_config();
+    auto loaded = config::load_file(old_config->source);
+    if (!loaded) {
+      std::string text;
+      for (const auto& e : loaded.error()) text += (text.empty() ? "" : "; ") + e.to_string();
+      store_->submit_event({now_ms(), "", Severity::error, "config", "reload rejected: invalid config", ""});
+      return fail(text);
+    }
+    auto fresh = std::make_shared<const config::Config>(std::move(*loaded));
+    const auto diff = config::diff_meters(*old_config, *fresh);
+    for (const auto& id : diff.removed) readings_->remove_meter(id);
+    if (mqtt_) {
+      for (const auto& id : diff.added) {
+        if (const auto* m = fresh->find_meter(id)) mqtt_->on_meter_added(mqtt::meter_info_from_config(*m));
+      }
+    }
+    bool restart_needed = !(fresh->http.listen == old_config->http.listen) ||
+                          fresh->mqtt.host != old_config->mqtt.host || fresh->mqtt.port != old_config->mqtt.port ||
+                          fresh->mqtt.mode != old_config->mqtt.mode || fresh->store.path != old_config->store.path;
+    if (restart_needed) log::warn("reload: [http], [mqtt] and [store] changes take effect after a restart");
+    readings_->set_enabled(fresh->http.readings_enabled);
+    fleet_->apply(*fresh);
+    {
+      std::lock_guard lock(config_mutex_);
+      config_ = fresh;
+    }
+    log::info("config reloaded", {{"added", diff.added.size()},
+                                  {"removed", diff.removed.size()},
+                                  {"reconnecting", diff.connection_changed.size()},
+                                  {"changed", diff.settings_changed.size()}});
+    store_->submit_event({now_ms(), "", Severity::info, "config", "config reloaded",
+                          "{\"added\":" + std::to_string(diff.added.size()) + ",\"removed\":" +
+                              std::to_string(diff.removed.size()) + "}"});
+    return {};
+  }
+
+  // POST /-/reload runs on an HTTP worker: hop onto the io thread, where the fleet lives.
+  Result<void, std::string> reload_from_http() {
+    auto done = std::make_shared<std::promise<Result<void, std::string>>>();
+    auto result = done->get_future();
+    boost::asio::post(io_, [this, done] { done->set_value(reload()); });
+    if (result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) return fail(std::string("reload timed out"));
+    return result.get();
+  }
+
+  std::mutex config_mutex_;
+  std::shared_ptr<const config::Config> config_;
+  std::optional<log::Level> cli_level_;
+  boost::asio::io_context io_{1};
+  std::unique_ptr<store::Store> store_;
+  std::shared_ptr<metrics::BridgeMetrics> metrics_;
+  std::shared_ptr<metrics::ReadingsCollectable> readings_;
+  std::unique_ptr<api::HttpServer> http_;
+  std::unique_ptr<mqtt::MetricsObserver> mqtt_observer_;
+  std::unique_ptr<mqtt::Exporter> mqtt_;
+  ReadingFanout fanout_;
+  std::unique_ptr<poller::Fleet> fleet_;
+};
+
+}  // namespace
+
+int run_service(const std::filesystem::path& config_path, std::optional<log::Level> cli_level) {
+  auto loaded = config::load_file(config_path);
+  if (!loaded) {
+    print_config_errors(loaded.error());
+    return 1;
+  }
+  if (!cli_level) {
+    log::Level level;
+    if (log::parse_level(loaded->bridge.log_level, level)) log::set_level(level);
+  }
+  Service service(std::move(*loaded), cli_level);
+  return service.run();
+}
+
+}  // namespace bridge::app

@@ -1,0 +1,116 @@
+#include "status_json.h"
+
+#include <string>
+
+namespace bridge::app {
+namespace {
+
+nlohmann::json ts_or_null(std::int64_t ms) { return ms > 0 ? nlohmann::json(ms) : nlohmann::json(nullptr); }
+
+nlohmann::json to_json(const poller::MeterCounters& c) {
+  return {{"cycles", c.cycles},
+          {"cycles_ok", c.cycles_ok},
+          {"cycles_partial", c.cycles_partial},
+          {"cycles_failed", c.cycles_failed},
+          {"on_time_cycles", c.on_time_cycles},
+          {"skipped_slots", c.skipped_slots},
+          {"reads_ok", c.reads_ok},
+          {"reads_failed", c.reads_failed},
+          {"read_retries", c.read_retries},
+          {"connects", c.connects},
+          {"connect_failures", c.connect_failures},
+          {"reconnects", c.reconnects},
+          {"hdlc_errors", c.hdlc_errors},
+          {"watchdog_trips", c.watchdog_trips},
+          {"breaker_trips", c.breaker_trips},
+          {"keepalives", c.keepalives},
+          {"readings", c.readings},
+          {"tests", c.tests}};
+}
+
+nlohmann::json to_json(const Reading& r) {
+  nlohmann::json values = nlohmann::json::object();
+  for (const auto& v : r.values) {
+    values[v.key] = {{"obis", v.obis}, {"value", v.value}, {"raw", v.raw}, {"scaler", v.scaler}, {"unit", v.unit}};
+  }
+  return {{"meter", r.meter}, {"ts", r.ts_ms}, {"values", values}};
+}
+
+}  // namespace
+
+nlohmann::json to_json(const poller::Diagnosis& d) {
+  return {{"reason", std::string(labels::to_label(d.reason))},
+          {"symptom", std::string(d.symptom)},
+          {"severity", std::string(to_label(d.severity))},
+          {"explanation", d.explanation},
+          {"action", d.action},
+          {"detail", d.detail}};
+}
+
+nlohmann::json to_json(const poller::MeterStatus& s) {
+  nlohmann::json j = {{"id", s.id},
+                      {"host", s.host},
+                      {"port", s.port},
+                      {"state", std::string(poller::to_label(s.state))},
+                      {"connected", s.connected},
+                      {"paused", s.paused},
+                      {"breaker", std::string(poller::to_label(s.breaker))},
+                      {"breaker_open_until", ts_or_null(s.breaker_open_until_ms)},
+                      {"last_success", ts_or_null(s.last_success_ms)},
+                      {"last_attempt", ts_or_null(s.last_attempt_ms)},
+                      {"next_poll", ts_or_null(s.next_poll_ms)},
+                      {"last_error", s.last_error},
+                      {"client_sap", s.client_sap},
+                      {"consecutive_failures", s.consecutive_failures},
+                      {"interval_ms", s.interval_ms},
+                      {"max_lateness_ms", s.max_lateness_ms},
+                      {"counters", to_json(s.counters)}};
+  if (s.diagnosis) {
+    auto d = to_json(s.diagnosis->diagnosis);
+    d["step"] = std::string(poller::to_label(s.diagnosis->step));
+    d["first_seen"] = s.diagnosis->ts_ms;
+    d["last_seen"] = s.diagnosis->last_ts_ms;
+    d["count"] = s.diagnosis->count;
+    j["diagnosis"] = d;
+  } else {
+    j["diagnosis"] = nullptr;
+  }
+  return j;
+}
+
+nlohmann::json to_json(const poller::TestResult& r) {
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& f : r.failures) {
+    failures.push_back({{"key", f.key},
+                        {"obis", f.obis},
+                        {"reason", std::string(labels::to_label(f.reason))},
+                        {"message", f.message}});
+  }
+  nlohmann::json j = {{"ok", r.ok},
+                      {"meter", r.meter},
+                      {"duration_ms", r.duration_ms},
+                      {"reading", to_json(r.reading)},
+                      {"failures", failures},
+                      {"error", r.error}};
+  j["diagnosis"] = r.diagnosis ? to_json(*r.diagnosis) : nlohmann::json(nullptr);
+  return j;
+}
+
+nlohmann::json to_json(const store::StoredEvent& e) {
+  nlohmann::json details = nullptr;
+  if (!e.event.details.empty()) {
+    details = nlohmann::json::parse(e.event.details, nullptr, /*allow_exceptions=*/false);
+    if (details.is_discarded()) details = e.event.details;
+  }
+  return {{"id", e.id},
+          {"ts", e.event.ts_ms},
+          {"meter", e.event.meter},
+          {"severity", std::string(to_label(e.event.severity))},
+          {"category", e.event.category},
+          {"message", e.event.message},
+          {"details", details},
+          {"repeat_count", e.repeat_count},
+          {"acknowledged", e.acknowledged}};
+}
+
+}  // namespace bridge::app
