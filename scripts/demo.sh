@@ -34,7 +34,7 @@ else
 fi
 
 build/bin/dlms-meter-sim --listen 127.0.0.1:4061 --meters 5 --profile microstar \
-  --scenario config/demo-scenario.toml --control 127.0.0.1:4062 >state/meter-sim.log 2>&1 &
+  --scenario config/sim/demo-scenario.toml --control 127.0.0.1:4062 >state/meter-sim.log 2>&1 &
 pids+=($!)
 
 for _ in $(seq 50); do port_busy 4061 && break; sleep 0.1; done

@@ -58,7 +58,7 @@ const std::array<CounterSeries, 3> kMeterCounters = {{
      "Times the meter's circuit breaker went from closed to open, as of the last poll.",
      &M::circuit_breaker_trips_total},
     {"dlms_bridge_meter_readings_published_total",
-     "Readings of the meter acknowledged by the MQTT broker (PUBACK); the publish ratio is this over polls_total.", &M::readings_published_total},
+     "Readings of the meter acknowledged by the MQTT broker (PUBACK), as of the last poll; the publish ratio is this over polls_total.", &M::readings_published_total},
 }};
 
 template <class Enum>
