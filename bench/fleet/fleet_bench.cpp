@@ -158,8 +158,10 @@ int main(int argc, char** argv) {
   CLI::App app{"Poller fleet load run against dlms-meter-sim"};
   int meters = 1000;
   int registers = 5;
-  std::string interval_text = "1s", warmup_text = "20s", duration_text = "60s", outage_text = "0s";
+  std::string interval_text = "1s", warmup_text = "20s", duration_text = "60s", outage_text = "0s",
+              backoff_max_text = "5m";
   double connect_rate = 100;
+  bool no_metrics = false;
   app.add_option("--meters", meters)->capture_default_str();
   app.add_option("--registers", registers, "registers per meter (1..5, the default set)")->capture_default_str();
   app.add_option("--interval", interval_text)->capture_default_str();
@@ -167,6 +169,8 @@ int main(int argc, char** argv) {
   app.add_option("--duration", duration_text)->capture_default_str();
   app.add_option("--outage", outage_text, "kill the simulator for this long after the warm-up")->capture_default_str();
   app.add_option("--connect-rate", connect_rate, "new connections per second")->capture_default_str();
+  app.add_option("--backoff-max", backoff_max_text, "qos.backoff_max (config default 5m)")->capture_default_str();
+  app.add_flag("--no-metrics", no_metrics, "run without BridgeMetrics (to attribute RSS)");
   CLI11_PARSE(app, argc, argv);
   auto parse = [](const std::string& t) {
     auto d = config::parse_duration(t);
@@ -174,7 +178,7 @@ int main(int argc, char** argv) {
     return *d;
   };
   const auto interval = parse(interval_text), warmup = parse(warmup_text), duration = parse(duration_text),
-             outage = parse(outage_text);
+             outage = parse(outage_text), backoff_max = parse(backoff_max_text);
   bridge::log::set_level(bridge::log::Level::error);
 
   auto sim = std::make_unique<Sim>(meters, 0);
@@ -182,7 +186,7 @@ int main(int argc, char** argv) {
 
   config::Config c;
   c.qos.poll_interval = interval;
-  c.qos.backoff_max = 5s;
+  c.qos.backoff_max = backoff_max;
   c.fleet.connect_rate = connect_rate;
   c.fleet.max_concurrent_sessions = 0;
   auto regs = config::default_registers();
@@ -210,7 +214,7 @@ int main(int argc, char** argv) {
   const long rss_before = rss_kb();
   bridge::poller::FleetDependencies deps;
   deps.readings = &readings;
-  deps.metrics = &metrics;
+  deps.metrics = no_metrics ? nullptr : &metrics;
   deps.links = bridge::poller::dlms_link_factory();
   bridge::poller::Fleet fleet(io, c, deps);
   fleet.start();
@@ -224,7 +228,7 @@ int main(int argc, char** argv) {
     const auto back = Clock::now();
     sim = std::make_unique<Sim>(meters, port);
     std::vector<double> recovery;
-    const auto deadline = back + 60s;
+    const auto deadline = back + backoff_max + 60s;
     while (Clock::now() < deadline) {
       io.run_for(100ms);
       std::size_t recovered = 0;

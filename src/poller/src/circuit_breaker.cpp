@@ -1,5 +1,7 @@
 #include "bridge/poller/circuit_breaker.h"
 
+#include <algorithm>
+
 namespace bridge::poller {
 
 std::string_view to_label(BreakerState s) {
@@ -12,7 +14,12 @@ std::string_view to_label(BreakerState s) {
 }
 
 void CircuitBreaker::prune(TimePoint now) {
-  while (!history_.empty() && now - history_.front() >= policy_.window) history_.pop_front();
+  auto keep = std::find_if(history_.begin(), history_.end(), [&](TimePoint t) { return now - t < policy_.window; });
+  history_.erase(history_.begin(), keep);
+  // Only the newest max_reconnects matter for the decision.
+  if (policy_.max_reconnects > 0 && history_.size() > policy_.max_reconnects) {
+    history_.erase(history_.begin(), history_.end() - policy_.max_reconnects);
+  }
 }
 
 std::uint32_t CircuitBreaker::recent_reconnects(TimePoint now) {

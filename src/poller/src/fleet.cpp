@@ -66,7 +66,7 @@ void Fleet::start() {
   }
   asio::post(io_, [this] {
     started_ = true;
-    do_apply(config_, true);
+    do_apply(std::move(config_), true);  // config_ is assigned back inside
   });
 }
 
@@ -112,6 +112,10 @@ void Fleet::do_apply(config::Config next, bool initial) {
   if (!(next.fleet == config_.fleet)) apply_limits(*ctx_, next.fleet);
   config_ = std::move(next);
   sync_inventory();
+  // Each session keeps its own MeterConfig (and the next apply() diffs against those): the
+  // fleet-wide copy of every meter would cost about 1 KB per meter for nothing.
+  config_.meters.clear();
+  config_.meters.shrink_to_fit();
   log::info(initial ? "fleet started" : "fleet reloaded",
             {{"meters", sessions_.size()}, {"added", added}, {"removed", removed}, {"changed", changed},
              {"paused", paused_.size()}});

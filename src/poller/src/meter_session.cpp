@@ -140,7 +140,7 @@ void MeterSession::test(std::function<void(TestResult)> done) {
 
 void MeterSession::reconfigure(config::MeterConfig meter, bool connection_changed) {
   if (pending_config_) connection_changed = connection_changed || pending_config_->second;
-  pending_config_ = std::make_pair(std::move(meter), connection_changed);
+  pending_config_ = std::make_unique<std::pair<config::MeterConfig, bool>>(std::move(meter), connection_changed);
   poke();
 }
 

@@ -7,7 +7,7 @@
 // the breaker opens for `open_for`; then it lets exactly one probe through (half-open). A probe
 // that produces a successful cycle closes it (history cleared), a failed one opens it again.
 #include <cstdint>
-#include <deque>
+#include <vector>
 #include <string_view>
 
 #include "bridge/poller/clock.h"
@@ -54,7 +54,7 @@ class CircuitBreaker {
 
   BreakerPolicy policy_;
   BreakerState state_ = BreakerState::closed;
-  std::deque<TimePoint> history_;
+  std::vector<TimePoint> history_;  // oldest first; bounded by max_reconnects (a deque's 512-byte block per meter is not)
   TimePoint open_until_{};
   bool probe_out_ = false;
   std::uint64_t trips_ = 0;

@@ -16,7 +16,6 @@
 // reconfigure and stop set a flag and cancel it; the loop re-reads the flags after every
 // co_await. Everything runs on the io_context thread; the public methods must be called there
 // (the Fleet posts to it).
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -138,8 +137,8 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   std::optional<DiagnosisRecord> diagnosis_;
   MeterCounters counters_;
 
-  std::deque<std::function<void(TestResult)>> tests_;
-  std::optional<std::pair<config::MeterConfig, bool>> pending_config_;
+  std::vector<std::function<void(TestResult)>> tests_;
+  std::unique_ptr<std::pair<config::MeterConfig, bool>> pending_config_;  // heap: rare, and large
   std::function<void()> on_stopped_;
 };
 
