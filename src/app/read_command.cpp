@@ -304,6 +304,7 @@ ReadCommand::ReadCommand(CLI::App& read) {
       ->capture_default_str();
   read.add_flag("--verbose,-v", verbose_, "Print every TX/RX frame in hex with a timestamp on stderr");
   read.add_flag("--json", json_, "Machine-readable result on stdout");
+  read.add_flag("--release", release_, "Release the association with RLRQ/RLRE before DISC (meters with A-RELEASE)");
   read.add_flag("--list", list_, "Read and print the object list of the association (0-0:40.0.0 attribute 2)");
   read.add_option("--wrapper-client-wport", wrapper_client_wport_, "Wrapper source wPort (default: the client SAP)")
       ->check(CLI::Range(0, 65535));
@@ -351,6 +352,7 @@ int ReadCommand::run() {
   ep.server_logical = static_cast<std::uint16_t>(server_logical_);
   ep.server_physical = static_cast<std::uint16_t>(server_physical_);
   ep.address_size = address_size_;
+  ep.release = release_;
   ep.auth = auth_ == "low" ? MeterEndpoint::Auth::low : MeterEndpoint::Auth::none;
   ep.password = ep.auth == MeterEndpoint::Auth::low ? password_ : std::string();
   ep.wrapper_client_wport = static_cast<std::uint16_t>(wrapper_client_wport_ >= 0 ? wrapper_client_wport_ : client_sap_);

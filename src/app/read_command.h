@@ -31,6 +31,7 @@ class ReadCommand {
   bool verbose_ = false;
   bool json_ = false;
   bool list_ = false;
+  bool release_ = false;
   int repeat_ = 1;
   int wrapper_client_wport_ = -1;  // default: client SAP
   int wrapper_server_wport_ = 1;

@@ -495,6 +495,7 @@ std::optional<MeterConfig> read_meter(const toml::node& node, std::size_t index,
     diag.add(t->source(), label + ": no registers to read (empty register set or [[meter.register]] list)");
   }
   r.boolean("enabled", m.enabled);
+  r.boolean("release", m.release);
   r.secret("device_token", "device_token_file", m.device_token);
   read_qos(r, m.qos, true);
   for (std::string_view key : fleet_only_keys()) {

@@ -153,6 +153,7 @@ std::string to_redacted_json(const Config& config) {
                           {"register_set", mc.register_set},
                           {"registers", registers_json(mc.registers)},
                           {"enabled", mc.enabled},
+                          {"release", mc.release},
                           {"device_token", secret(mc.device_token)},
                           {"qos", qos_json(mc.qos)}});
   }

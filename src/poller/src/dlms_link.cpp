@@ -26,6 +26,7 @@ transport::MeterEndpoint endpoint_of(const config::MeterConfig& m, const LinkCre
   transport::MeterEndpoint ep;
   ep.host = m.host;
   ep.port = m.port;
+  ep.release = m.release;
   ep.kind = m.transport == config::Transport::wrapper ? transport::MeterEndpoint::Kind::wrapper
                                                       : transport::MeterEndpoint::Kind::hdlc;
   ep.client_sap = c.client_sap;

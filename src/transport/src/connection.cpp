@@ -341,6 +341,13 @@ awaitable<Result<std::vector<ObjectListEntry>, Error>> DlmsConnection::Impl::obj
 }
 
 awaitable<void> DlmsConnection::Impl::close() {
+  if (open_ && endpoint.release && client && channel && stream.is_open()) {
+    // A-RELEASE first; whatever its outcome, DISC and the socket close follow.
+    if (client->release(Clock::now())) {
+      auto ev = co_await drive(Step::release, detail::What{"RLRE to RLRQ"});
+      if (ev && std::holds_alternative<cosem::Released>(*ev)) ++stats.releases;
+    }
+  }
   open_ = false;
   if (channel && stream.is_open()) co_await channel->close(timeouts.disc);
   stream.close();

@@ -182,6 +182,25 @@ TEST(ReadTest, verbose_dumps_every_frame_with_a_timestamp) {
   EXPECT_EQ(count(" RX 7E"), 5u) << r.err;
 }
 
+TEST(ReadTest, release_sends_rlrq_and_waits_for_rlre_before_disc) {
+  Sim sim({"--profile", "generic", "--meters", "1"});
+  auto r = read(sim.port(), {"--release", "--verbose", "--server-logical", "1", "--server-physical", "1",
+                             "--address-size", "4", "--obis", "1-0:32.7.0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  // RLRQ (E6 E6 00 62 ...) out, RLRE (E6 E7 00 63 ...) back, and only then DISC.
+  const auto rlrq = r.err.find(" E6 E6 00 62 ");
+  const auto rlre = r.err.find(" E6 E7 00 63 ");
+  ASSERT_NE(rlrq, std::string::npos) << r.err;
+  ASSERT_NE(rlre, std::string::npos) << r.err;
+  EXPECT_LT(rlrq, rlre);
+  EXPECT_LT(rlre, r.err.rfind(" TX 7E")) << r.err;  // the last frame sent is the DISC
+  // Without --release the association ends with DISC alone.
+  auto plain = read(sim.port(), {"--verbose", "--server-logical", "1", "--server-physical", "1", "--address-size", "4",
+                                 "--obis", "1-0:32.7.0"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.err.find(" E6 E6 00 62 "), std::string::npos) << plain.err;
+}
+
 // ---- failures: exit 1 and a distinct, precise reason each ----
 
 TEST(ReadTest, wrong_password_is_rejected_with_diagnostic_13) {

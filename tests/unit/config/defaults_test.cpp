@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "bridge/config/config.h"
+#include "bridge/config/diff.h"
 #include "test_util.h"
 
 namespace {
@@ -87,6 +88,7 @@ TEST(ConfigDefaultsTest, a_bare_meter_is_the_microstar_profile_with_the_default_
   EXPECT_EQ(m.address_size, 1);
   EXPECT_EQ(m.auth, bridge::config::Auth::none);
   EXPECT_TRUE(m.enabled);
+  EXPECT_FALSE(m.release);  // the Microstar has no A-RELEASE
   EXPECT_EQ(m.register_set, "default");
   EXPECT_EQ(m.qos, c.qos);
   ASSERT_EQ(m.registers.size(), 5u);
@@ -113,3 +115,11 @@ TEST(ConfigDefaultsTest, off_disables_optional_knobs_and_durations_accept_every_
 }
 
 }  // namespace
+
+TEST(ConfigDefaultsTest, release_is_a_connection_setting_of_the_meter) {
+  auto a = config_test::load_ok("[[meter]]\nid = \"m1\"\nhost = \"10.0.0.5\"\n");
+  auto b = config_test::load_ok("[[meter]]\nid = \"m1\"\nhost = \"10.0.0.5\"\nrelease = true\n");
+  EXPECT_TRUE(b.meters[0].release);
+  // Changing it re-associates the meter on reload.
+  EXPECT_FALSE(bridge::config::same_connection(a.meters[0], b.meters[0]));
+}

@@ -261,6 +261,8 @@ struct MeterConfig {
   std::string register_set;               // name it was built from ("" when inline only)
   std::vector<RegisterConfig> registers;  // resolved: register set + inline [[meter.register]]
   bool enabled = true;
+  // Send RLRQ and wait for RLRE before DISC (COSEM A-RELEASE). The Microstar has none: off.
+  bool release = false;
   Secret device_token;  // device mode: this meter's ThingsBoard token
   QosConfig qos;        // resolved: [qos] merged with this meter's overrides
   int line = 0;         // where the [[meter]] entry starts (for messages)

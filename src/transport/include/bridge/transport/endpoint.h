@@ -18,6 +18,9 @@ struct MeterEndpoint {
   std::string password = "22222222";                    // LLS secret (Microstar SAP 1 label default)
   std::uint16_t wrapper_client_wport = 1;               // wrapper only: source wPort (= client SAP normally)
   std::uint16_t wrapper_server_wport = 1;               // wrapper only: destination wPort (server logical)
+  // Release the association with RLRQ/RLRE before DISC (COSEM A-RELEASE). Off by default: the
+  // Microstar has no A-RELEASE and ends the association with the HDLC link.
+  bool release = false;
 };
 
 struct Timeouts {

@@ -27,6 +27,7 @@ struct ConnectionStats {
   std::uint64_t stale_discarded = 0;   // replies to an older request (wrong invoke id / N(S)) dropped
   std::uint64_t watchdog_trips = 0;    // steps ended by the per-step deadline
   std::uint64_t requests = 0;          // GET requests sent (each block counts)
+  std::uint64_t releases = 0;          // associations ended with an accepted RLRE
 };
 
 }  // namespace bridge::transport
