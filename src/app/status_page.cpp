@@ -23,6 +23,7 @@ const std::string& status_page_html() {
   td.state-breaker_open { color: #a61b1b; font-weight: 600; }
   td.state-paused { color: #555; }
   .action { color: #444; font-size: .85rem; }
+  td:nth-child(-n+3) { white-space: nowrap; }
   #error { color: #a61b1b; }
 </style>
 </head>
@@ -75,7 +76,7 @@ async function refresh() {
       cell(row, m.counters.reconnects);
       cell(row, m.counters.hdlc_errors);
       const d = m.diagnosis;
-      cell(row, d ? d.explanation + " " + d.action : "", "action");
+      cell(row, d ? d.explanation + " \u2192 " + d.action : "", "action");
       body.appendChild(row);
     }
     document.getElementById("error").textContent = "";
