@@ -266,6 +266,10 @@ TEST_F(BridgeE2E, a_dead_meter_is_diagnosed_and_does_not_disturb_the_others) {
   EXPECT_TRUE(wait_until([&] { return s.metric("dlms_bridge_meter_poll_failures_total{meter=\"m3\",reason=\"timeout\"}").value_or(0) > 0; }, 20s))
       << s.metrics();
   EXPECT_EQ(s.metric("dlms_bridge_meter_up{meter=\"m3\"}").value_or(-1), 0.0);
+  const auto m3 = json::parse(s.get("/api/v1/meters/m3").body);
+  const std::string last_error = m3["last_error"];
+  EXPECT_EQ(last_error.rfind("timeout: ", 0), 0u) << last_error;
+  EXPECT_EQ(last_error.find("timeout: timeout:"), std::string::npos) << last_error;
   auto plan = json::parse(s.get("/api/v1/action-plan").body);
   bool found = false;
   for (const auto& step : plan["steps"]) found = found || step["target"] == "m3";

@@ -712,7 +712,10 @@ void MeterSession::record_diagnosis(const LinkError& error, Step step) {
   } else {
     diagnosis_ = DiagnosisRecord{std::move(d), step, now_ms, now_ms, 1};
   }
-  last_error_ = std::string(labels::to_label(error.reason)) + ": " + error.message;
+  // "<reason>: <message>", without doubling a reason the transport's text already starts with
+  // ("timeout: no UA to SNRM within 7s").
+  const std::string reason = std::string(labels::to_label(error.reason)) + ": ";
+  last_error_ = error.message.rfind(reason, 0) == 0 ? error.message : reason + error.message;
 }
 
 void MeterSession::count_breaker_skips(TimePoint now) {
