@@ -49,6 +49,10 @@ struct ChannelContext {
   const FrameObserver& observer;
   ConnectionStats& stats;
   Clock::time_point& last_activity;
+
+  // Writes one encoded frame (HDLC or wrapper): shows it to the observer, counts it, and
+  // marks the connection active once the write completed.
+  awaitable<Result<void, Error>> write_frame(dlms::ByteSpan frame, std::chrono::milliseconds timeout, Step step);
 };
 
 // Error for a socket failure while waiting for `what`, turning "closed" into "closed mid-frame"

@@ -71,12 +71,7 @@ Error HdlcChannel::link_failed(const hdlc::Failed& f, Step step, const What& wha
 
 awaitable<Result<void, Error>> HdlcChannel::flush(Step step, std::chrono::milliseconds timeout) {
   while (auto bytes = link_.poll_transmit()) {
-    if (ctx_.observer.on_frame) ctx_.observer.on_frame(true, *bytes);
-    ++ctx_.stats.frames_tx;
-    ctx_.stats.bytes_tx += bytes->size();
-    auto w = co_await ctx_.stream.write(*bytes, timeout, step);
-    if (!w) co_return fail(w.error());
-    ctx_.last_activity = Clock::now();
+    if (auto w = co_await ctx_.write_frame(*bytes, timeout, step); !w) co_return fail(w.error());
   }
   co_return Result<void, Error>{};
 }

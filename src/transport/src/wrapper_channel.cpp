@@ -18,13 +18,7 @@ awaitable<Result<void, Error>> WrapperChannel::open(std::chrono::milliseconds) {
 awaitable<Result<void, Error>> WrapperChannel::send(dlms::ByteSpan apdu, Step step, std::chrono::milliseconds timeout) {
   auto bytes = wrapper::encode(wrapper::Message{client_wport_, server_wport_, dlms::Bytes(apdu.begin(), apdu.end())});
   if (!bytes) co_return fail(make_error(ErrorKind::invalid_argument, step, "APDU too long for the wrapper"));
-  if (ctx_.observer.on_frame) ctx_.observer.on_frame(true, *bytes);
-  ++ctx_.stats.frames_tx;
-  ctx_.stats.bytes_tx += bytes->size();
-  auto w = co_await ctx_.stream.write(*bytes, timeout, step);
-  if (!w) co_return fail(w.error());
-  ctx_.last_activity = Clock::now();
-  co_return Result<void, Error>{};
+  co_return co_await ctx_.write_frame(*bytes, timeout, step);
 }
 
 awaitable<Result<dlms::Bytes, Error>> WrapperChannel::receive(Step step, Clock::time_point deadline,
