@@ -11,7 +11,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   mosquitto mosquitto-clients sqlite3 curl openssl
   chromium
-  prometheus prometheus-alertmanager
+  prometheus prometheus-alertmanager python3-aiosmtpd python3-yaml
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
