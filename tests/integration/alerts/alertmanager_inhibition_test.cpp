@@ -1,0 +1,131 @@
+// alerts/alertmanager.yml's inhibit rules, checked on a real prometheus-alertmanager (amtool
+// cannot evaluate inhibitions statically): alerts are posted through the API and the test reads
+// back which ones Alertmanager marks as inhibited, and by what.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+#include "testing/process.h"
+
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+using testing_support::Child;
+using testing_support::source;
+
+json alert(const std::map<std::string, std::string>& labels) {
+  json a = {{"labels", json::object()}, {"annotations", {{"summary", "test"}}}};
+  for (const auto& [k, v] : labels) a["labels"][k] = v;
+  a["labels"]["job"] = "dlms-bridge";
+  return a;
+}
+
+class AlertmanagerInhibition : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Receivers point at a closed loopback port: this test looks at inhibition, not delivery.
+    const std::string nowhere = "127.0.0.1:" + std::to_string(testing_support::free_port());
+    testing_support::write_file(dir_ / "secret", "unused\n");
+    auto gen = testing_support::run(
+        {"/usr/bin/python3", source("alerts/tools/scaled-copy.py"), "--factor", "1", "-o", (dir_ / "cfg").string(),
+         "--set", "global.smtp_smarthost=" + nowhere, "--set", "global.smtp_require_tls=false",
+         "--set", "global.smtp_auth_password_file=" + (dir_ / "secret").string(),
+         "--set", "receivers.oncall-sms.sns_configs.0.api_url=http://" + nowhere + "/",
+         "--set", "receivers.deadmans-switch.webhook_configs.0.url=http://" + nowhere + "/",
+         "--set", "receivers.deadmans-switch.webhook_configs.0.http_config.authorization.credentials_file=" +
+                      (dir_ / "secret").string(),
+         source("alerts/alertmanager.yml")});
+    ASSERT_EQ(gen.exit_code, 0) << gen.err;
+    port_ = testing_support::free_port();
+    am_ = Child({"prometheus-alertmanager", "--config.file=" + (dir_ / "cfg" / "alertmanager.yml").string(),
+                 "--storage.path=" + (dir_ / "data").string(),
+                 "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--cluster.listen-address="},
+                dir_ / "alertmanager.log", {{"AWS_EC2_METADATA_DISABLED", "true"}});
+    ASSERT_TRUE(testing_support::wait_until(
+        [&] { return testing_support::http("GET", port_, "/-/ready").status == 200; }, 20s))
+        << am_.log();
+  }
+
+  void post(const json& alerts) {
+    auto r = testing_support::http("POST", port_, "/api/v2/alerts", alerts.dump(),
+                                   {{"Content-Type", "application/json"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+
+  // alertname/instance/meter/severity -> the alert's status object.
+  std::map<std::string, json> statuses() {
+    auto r = testing_support::http("GET", port_, "/api/v2/alerts");
+    std::map<std::string, json> out;
+    for (const auto& a : json::parse(r.body)) {
+      const auto& l = a["labels"];
+      out[l.value("alertname", "") + "/" + l.value("instance", "") + "/" + l.value("meter", "") + "/" +
+          l.value("severity", "")] = a["status"];
+    }
+    return out;
+  }
+
+  testing_support::TempDir dir_;
+  int port_ = 0;
+  Child am_;
+};
+
+TEST_F(AlertmanagerInhibition, bridge_down_mqtt_down_critical_and_meter_down_silence_what_they_explain) {
+  post(json::array({
+      // Bridge b1 down: its meter alerts are inhibited, b2's are not.
+      alert({{"alertname", "DlmsBridgeDown"}, {"severity", "critical"}, {"instance", "b1:9947"}}),
+      alert({{"alertname", "DlmsBridgeMeterDown"}, {"severity", "critical"}, {"instance", "b1:9947"}, {"meter", "m1"}}),
+      alert({{"alertname", "DlmsBridgeMeterDown"}, {"severity", "critical"}, {"instance", "b2:9947"}, {"meter", "m1"}}),
+      // b3's broker is away: its outbox and publish alerts are inhibited, its meter-down is not.
+      alert({{"alertname", "DlmsBridgeMqttDisconnected"}, {"severity", "critical"}, {"instance", "b3:9947"}}),
+      alert({{"alertname", "DlmsBridgeOutboxGrowing"}, {"severity", "warning"}, {"instance", "b3:9947"}}),
+      alert({{"alertname", "DlmsBridgeOutboxDropping"}, {"severity", "critical"}, {"instance", "b3:9947"},
+             {"reason", "max_age"}}),
+      alert({{"alertname", "DlmsBridgeMeterPublishRatioLow"}, {"severity", "warning"}, {"instance", "b3:9947"},
+             {"meter", "m7"}}),
+      alert({{"alertname", "DlmsBridgeOutboxGrowing"}, {"severity", "warning"}, {"instance", "b4:9947"}}),
+      // The critical level of an alert silences its warning level for the same meter only.
+      alert({{"alertname", "DlmsBridgeMeterPollSuccessLow"}, {"severity", "critical"}, {"instance", "b5:9947"},
+             {"meter", "m1"}}),
+      alert({{"alertname", "DlmsBridgeMeterPollSuccessLow"}, {"severity", "warning"}, {"instance", "b5:9947"},
+             {"meter", "m1"}}),
+      alert({{"alertname", "DlmsBridgeMeterPollSuccessLow"}, {"severity", "warning"}, {"instance", "b5:9947"},
+             {"meter", "m2"}}),
+      // A meter that is down silences its own warnings and infos, not other meters'.
+      alert({{"alertname", "DlmsBridgeMeterDown"}, {"severity", "critical"}, {"instance", "b6:9947"}, {"meter", "m3"}}),
+      alert({{"alertname", "DlmsBridgeMeterHdlcErrorsHigh"}, {"severity", "warning"}, {"instance", "b6:9947"},
+             {"meter", "m3"}}),
+      alert({{"alertname", "DlmsBridgeMeterReconnectsHigh"}, {"severity", "info"}, {"instance", "b6:9947"},
+             {"meter", "m3"}}),
+      alert({{"alertname", "DlmsBridgeMeterHdlcErrorsHigh"}, {"severity", "warning"}, {"instance", "b6:9947"},
+             {"meter", "m4"}}),
+  }));
+  auto s = statuses();
+  ASSERT_EQ(s.size(), 15u) << am_.log();
+  auto inhibited = [&](const std::string& key) {
+    EXPECT_TRUE(s.count(key)) << key;
+    return s[key]["state"] == "suppressed" && !s[key]["inhibitedBy"].empty();
+  };
+  EXPECT_TRUE(inhibited("DlmsBridgeMeterDown/b1:9947/m1/critical"));
+  EXPECT_FALSE(inhibited("DlmsBridgeMeterDown/b2:9947/m1/critical"));
+  EXPECT_FALSE(inhibited("DlmsBridgeDown/b1:9947//critical"));
+
+  EXPECT_TRUE(inhibited("DlmsBridgeOutboxGrowing/b3:9947//warning"));
+  EXPECT_TRUE(inhibited("DlmsBridgeOutboxDropping/b3:9947//critical"));
+  EXPECT_TRUE(inhibited("DlmsBridgeMeterPublishRatioLow/b3:9947/m7/warning"));
+  EXPECT_FALSE(inhibited("DlmsBridgeOutboxGrowing/b4:9947//warning"));
+  EXPECT_FALSE(inhibited("DlmsBridgeMqttDisconnected/b3:9947//critical"));
+
+  EXPECT_TRUE(inhibited("DlmsBridgeMeterPollSuccessLow/b5:9947/m1/warning"));
+  EXPECT_FALSE(inhibited("DlmsBridgeMeterPollSuccessLow/b5:9947/m1/critical"));
+  EXPECT_FALSE(inhibited("DlmsBridgeMeterPollSuccessLow/b5:9947/m2/warning"));
+
+  EXPECT_TRUE(inhibited("DlmsBridgeMeterHdlcErrorsHigh/b6:9947/m3/warning"));
+  EXPECT_TRUE(inhibited("DlmsBridgeMeterReconnectsHigh/b6:9947/m3/info"));
+  EXPECT_FALSE(inhibited("DlmsBridgeMeterHdlcErrorsHigh/b6:9947/m4/warning"));
+  EXPECT_FALSE(inhibited("DlmsBridgeMeterDown/b6:9947/m3/critical"));
+}
+
+}  // namespace
