@@ -12,6 +12,7 @@ PACKAGES=(
   mosquitto mosquitto-clients sqlite3 curl openssl
   chromium
   prometheus prometheus-alertmanager python3-aiosmtpd python3-yaml
+  jsonnet
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
