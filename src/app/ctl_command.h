@@ -1,5 +1,5 @@
 #pragma once
-// `dlms-bridge ctl`: the operator CLI over the REST API (DESIGN.md section 3).
+// `dlms-bridge ctl`: the operator CLI over the REST API (docs/contract.md).
 #include <CLI/CLI.hpp>
 
 #include <string>

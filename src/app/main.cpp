@@ -1,4 +1,4 @@
-// dlms-bridge entry point: subcommand shape of DESIGN.md section 3.
+// dlms-bridge entry point: subcommand shape of docs/contract.md.
 // Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error.
 #include <CLI/CLI.hpp>
 

@@ -44,7 +44,7 @@ struct RegisterSpec {
   int attribute = 2;
 };
 
-// The five registers of the Microstar field profile (dlms.md 1.16), read when no --obis is given,
+// The five registers of the Microstar field profile (docs/protocol.md 1.16), read when no --obis is given,
 // and the telemetry keys the previous system used for them (the greppable line prefix).
 struct KnownRegister {
   LogicalName ln;

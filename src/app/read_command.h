@@ -1,5 +1,5 @@
 #pragma once
-// `dlms-bridge read`: one-shot probe of one meter (DESIGN.md section 3). Connects, associates,
+// `dlms-bridge read`: one-shot probe of one meter (docs/contract.md). Connects, associates,
 // reads the requested registers (or the object list), prints them, always releases the link
 // (DISC), and exits 0, 1 with the precise reason, or 2 on a usage error.
 #include <CLI/CLI.hpp>

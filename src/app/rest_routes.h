@@ -1,5 +1,5 @@
 #pragma once
-// REST API of DESIGN.md section 3 on the one HTTP server: /api/v1/meters, /api/v1/meters/{id},
+// REST API of docs/contract.md on the one HTTP server: /api/v1/meters, /api/v1/meters/{id},
 // POST /api/v1/meters/{id}/{pause|resume|test}, /api/v1/events, /api/v1/health,
 // /api/v1/action-plan, and the status page at /. Handlers read cached state (fleet snapshots,
 // the store's reader connection); none of them touches a meter except `test`, which runs one

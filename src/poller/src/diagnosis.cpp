@@ -20,8 +20,8 @@ std::string_view to_label(Step s) {
 
 namespace {
 
-// Compiled from reference/field-notes.md section 5.8 (symptom -> documented action) and section
-// 7 (failure modes). Order matters: specific rules first, the catch-all rule of a reason last.
+// Compiled from the symptom -> action table of docs/meters.md and the failure modes behind
+// it. Order matters: specific rules first, the catch-all rule of a reason last.
 constexpr std::array kRules = {
     DiagnosisRule{PollFailure::refused, std::nullopt, std::nullopt, std::nullopt, "refused", Severity::error,
                   "{host}:{port} actively refuses TCP connections: the host is up but nothing listens on the "

@@ -10,7 +10,7 @@ Scaling scaling_of(Quantity q) {
   switch (q) {
     case Quantity::voltage_l1:
     case Quantity::voltage_l2:
-    case Quantity::voltage_l3: return {-2, 35};  // raw 13500 = 135.00 V (dlms.md 1.10)
+    case Quantity::voltage_l3: return {-2, 35};  // raw 13500 = 135.00 V (docs/protocol.md 1.10)
     case Quantity::current_l1:
     case Quantity::current_l2:
     case Quantity::current_l3: return {-3, 33};    // raw 1300 = 1.300 A

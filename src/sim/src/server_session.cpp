@@ -31,7 +31,7 @@ double seconds_since(SteadyTime start, SteadyTime now) {
 
 // Does `meter` answer server address `a`? Meter k answers physical address k with logical
 // address 1 (0 too on the Microstar); 1-byte addresses only on profiles that accept them. On
-// its own port a meter also answers physical address 1, the field's per-IP setting (dlms.md 1.15).
+// its own port a meter also answers physical address 1, the field's per-IP setting (docs/protocol.md 1.15).
 bool answers(const Meter& meter, const hdlc::ServerAddress& a, bool shared) {
   const Profile& p = meter.profile();
   bool physical_ok = a.physical == meter.physical_address() || (!shared && a.physical == 1);

@@ -1,4 +1,4 @@
-// The command-line contract of DESIGN.md section 3: --help, --version, exit codes.
+// The command-line contract of docs/contract.md: --help, --version, exit codes.
 #include <gtest/gtest.h>
 
 #include "testing/process.h"

@@ -166,7 +166,7 @@ TEST(ReadTest, verbose_dumps_every_frame_with_a_timestamp) {
   auto r = read(sim.port(), {"--verbose", "--obis", "1-1:32.7.0"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string ts = R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)";
-  // Production SNRM and DISC bytes (dlms.md 1.6, 1.12), and the GET of attribute 3 then 2.
+  // Production SNRM and DISC bytes (docs/protocol.md 1.6, 1.12), and the GET of attribute 3 then 2.
   EXPECT_TRUE(std::regex_search(r.err, std::regex(ts + " TX 7E A0 07 03 03 93 8C 11 7E"))) << r.err;
   EXPECT_TRUE(std::regex_search(r.err, std::regex(ts + " RX 7E A0 .. 03 03 73 "))) << r.err;  // UA
   EXPECT_TRUE(std::regex_search(r.err, std::regex(ts + " TX 7E A0 07 03 03 53 80 D7 7E"))) << r.err;

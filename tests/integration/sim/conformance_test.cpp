@@ -1,4 +1,4 @@
-// The simulator over real TCP, checked with raw frames from dlms.md and with the codec's own
+// The simulator over real TCP, checked with raw frames from docs/protocol.md and with the codec's own
 // client: production session, LLS credentials, busy meter, fleet mode with distinct meters,
 // wrapper transport, and the protocol-level faults seen from the client.
 #include <gtest/gtest.h>

@@ -10,7 +10,7 @@ namespace {
 using namespace sim_it;
 namespace hdlc = dlms::hdlc;
 
-// The UA to the production SNRM is 32 bytes (dlms.md 1.14: length 0x1E + 2 flags).
+// The UA to the production SNRM is 32 bytes (docs/protocol.md 1.14: length 0x1E + 2 flags).
 constexpr std::size_t kUaSize = 32;
 
 TEST(SimFaultsTest, garbage_bytes_come_before_the_frame_and_never_contain_a_flag) {

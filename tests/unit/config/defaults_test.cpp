@@ -1,4 +1,4 @@
-// Defaults are the documented numbers (field-notes §2, DESIGN §3, production.example.toml).
+// Defaults are the documented numbers (docs/meters.md, docs/contract.md, production.example.toml).
 #include <gtest/gtest.h>
 
 #include "bridge/config/config.h"

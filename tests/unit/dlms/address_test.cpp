@@ -46,7 +46,7 @@ TEST(AddressTest, two_byte_form) {
   EXPECT_EQ(encode_server_address({128, 1, 2}).error(), AddressError::out_of_range);
 }
 
-// [BUG] dlms.md 1.4: the previous system lost the logical part for physical > 127.
+// [BUG] docs/protocol.md 1.4: the previous system lost the logical part for physical > 127.
 TEST(AddressTest, four_byte_form_keeps_logical_and_physical) {
   EXPECT_EQ(wire({1, 1234, 4}), hex("00 02 12 A5"));
   EXPECT_EQ(wire({1, 3500, 4}), hex("00 02 36 59"));

@@ -37,7 +37,7 @@ TEST(AssociationTest, pdf_public_aarq_is_byte_exact) {
   EXPECT_EQ(*decode_aarq(apdu("pdf_aarq_no_auth")), a);
 }
 
-// [BUG] dlms.md 1.7: the AARQ length was hard-coded 0x36 (right only for 8-byte passwords).
+// [BUG] docs/protocol.md 1.7: the AARQ length was hard-coded 0x36 (right only for 8-byte passwords).
 TEST(AssociationTest, aarq_length_is_computed_for_every_password_length) {
   for (std::size_t n : {1U, 5U, 8U, 10U, 16U, 64U}) {
     const std::string password(n, 'x');

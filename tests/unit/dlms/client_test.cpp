@@ -116,7 +116,7 @@ TEST_F(ClientTest, get_scaler_unit_then_value) {
   EXPECT_EQ(std::get<Value>(std::get<GetResult>(ev[0]).result), Value(std::uint32_t{0x357E}));
 }
 
-// [BUG] dlms.md 1.8: the raw counter set the reserved bits from the 16th GET and sent 0x7E on the 126th.
+// [BUG] docs/protocol.md 1.8: the raw counter set the reserved bits from the 16th GET and sent 0x7E on the 126th.
 TEST_F(ClientTest, invoke_ids_cycle_through_four_bits) {
   associate();
   for (int i = 1; i <= 140; ++i) {

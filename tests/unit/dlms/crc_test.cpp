@@ -40,7 +40,7 @@ TEST(CrcTest, captured_headers_have_valid_hcs) {
   }
 }
 
-// dlms.md 1.3: HCS is the CRC of the header, so the FCS depends only on the info field: the GET
+// docs/protocol.md 1.3: HCS is the CRC of the header, so the FCS depends only on the info field: the GET
 // for 1-1:32.7.0 attr 3 ends in 96 5A whatever the addresses and control are.
 TEST(CrcTest, fcs_depends_only_on_info_field) {
   using namespace dlms::hdlc;

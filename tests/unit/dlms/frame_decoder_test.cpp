@@ -85,7 +85,7 @@ TEST(FrameDecoderTest, every_golden_frame_whole_byte_by_byte_and_split_everywher
   }
 }
 
-// [BUG] dlms.md 1.2: 7E inside the HCS (PDF AARQ) truncated the frame in the previous system.
+// [BUG] docs/protocol.md 1.2: 7E inside the HCS (PDF AARQ) truncated the frame in the previous system.
 TEST(FrameDecoderTest, flag_byte_inside_hcs_is_data) {
   const auto f = dlms::testing::find_vector("hdlc_frames.txt", "pdf_aarq_no_auth_hcs_contains_7e").bytes;
   FrameDecoder d;
@@ -98,7 +98,7 @@ Frame response_with_info(Bytes info) {
                std::move(info)};
 }
 
-// [BUG] dlms.md 1.2: voltage raw value 0x0000357E broke the previous system.
+// [BUG] docs/protocol.md 1.2: voltage raw value 0x0000357E broke the previous system.
 TEST(FrameDecoderTest, flag_byte_inside_payload_is_data) {
   const Bytes f = *encode(response_with_info(hex("E6 E7 00 C4 01 C2 00 06 00 00 35 7E")));
   FrameDecoder d;
@@ -134,7 +134,7 @@ TEST(FrameDecoderTest, two_frames_in_one_feed_with_shared_flag) {
   EXPECT_EQ(frames_of(drain(d)), (std::vector<Bytes>{a, b}));
 }
 
-// [BUG] dlms.md 1.2: `EB A3 7E 7E A0 07 ...` kept the previous system one frame out of step.
+// [BUG] docs/protocol.md 1.2: `EB A3 7E 7E A0 07 ...` kept the previous system one frame out of step.
 TEST(FrameDecoderTest, garbage_and_double_flag_before_a_frame_are_skipped) {
   const Bytes good = hex("7E A0 07 03 03 93 8C 11 7E");
   FrameDecoder d;

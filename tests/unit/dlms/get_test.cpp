@@ -55,7 +55,7 @@ TEST(GetTest, golden_responses_decode) {
   EXPECT_EQ(os->bytes.size(), 12U);
 }
 
-// [BUG] dlms.md 1.8: the previous system reported "error code 0x01" and dropped the real result.
+// [BUG] docs/protocol.md 1.8: the previous system reported "error code 0x01" and dropped the real result.
 TEST(GetTest, data_access_results_are_named) {
   auto r = decode_get_response(hex("C4 01 C1 01 04"));
   ASSERT_TRUE(r);

@@ -83,7 +83,7 @@ TEST_F(ClientFixture, production_session_bytes_and_correct_control_sequence) {
   ASSERT_EQ(received.size(), 1U);
   EXPECT_EQ(received[0].apdu, hex("61 03 A2 01 00"));
 
-  // dlms.md 1.5: a correct client sends 32, 54, 76, 98 after AARE 30 (the previous system: 12, 34, ...).
+  // docs/protocol.md 1.5: a correct client sends 32, 54, 76, 98 after AARE 30 (the previous system: 12, 34, ...).
   const std::uint8_t requests[] = {0x32, 0x54, 0x76, 0x98, 0xBA, 0xDC, 0xFE, 0x10};
   const std::uint8_t replies[] = {0x52, 0x74, 0x96, 0xB8, 0xDA, 0xFC, 0x1E, 0x30};
   const Bytes get = hex("C0 01 C1 00 03 01 01 20 07 00 FF 03 00");
@@ -116,7 +116,7 @@ TEST_F(ClientFixture, the_previous_systems_first_get_control_is_not_reproduced) 
   EXPECT_EQ(frame_from(old).control, 0x12);
   EXPECT_EQ(frame_from(ours).control, 0x32);
   EXPECT_EQ(frame_from(ours).info, frame_from(old).info);
-  // The FCS depends only on the info field (dlms.md 1.3).
+  // The FCS depends only on the info field (docs/protocol.md 1.3).
   EXPECT_EQ(Bytes(ours.end() - 3, ours.end()), hex("96 5A 7E"));
 }
 
@@ -127,7 +127,7 @@ TEST(LinkTest, snrm_with_parameters_has_computed_group_length) {
   ASSERT_TRUE(link.connect(t0()));
   auto f = frame_from(*link.poll_transmit());
   EXPECT_EQ(f.type(), FrameType::snrm);
-  // [BUG] dlms.md 1.6: the previous system wrote 0x12 here.
+  // [BUG] docs/protocol.md 1.6: the previous system wrote 0x12 here.
   EXPECT_EQ(f.info, hex("81 80 14 05 02 01 D2 06 02 01 D2 07 04 00 00 00 01 08 04 00 00 00 01"));
 }
 

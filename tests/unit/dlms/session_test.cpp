@@ -134,7 +134,7 @@ struct Session : ::testing::Test {
 
 TEST_F(Session, associate_read_registers_and_disconnect) {
   connect_and_associate();
-  // dlms.md 1.5: AARQ 10, AARE 30, then correct N(R): GETs 32, 54, 76, 98.
+  // docs/protocol.md 1.5: AARQ 10, AARE 30, then correct N(R): GETs 32, 54, 76, 98.
   EXPECT_EQ(hdlc::decode_frame(pair.client.sent[1])->control, 0x10);
   EXPECT_EQ(hdlc::decode_frame(pair.server.sent[1])->control, 0x30);
   for (int cycle = 0; cycle < 10; ++cycle) {

@@ -8,7 +8,7 @@ namespace {
 
 using namespace dlms::cosem;
 
-// [BUG] dlms.md 1.10: the previous table mapped 35 to Hz, 27 to VAh, 29 to W ...
+// [BUG] docs/protocol.md 1.10: the previous table mapped 35 to Hz, 27 to VAh, 29 to W ...
 TEST(UnitsTest, blue_book_codes_and_symbols) {
   const std::pair<std::uint8_t, std::string_view> expected[] = {
       {8, "°"},   {9, "°C"},   {27, "W"},  {28, "VA"}, {29, "var"}, {30, "Wh"}, {31, "VAh"},

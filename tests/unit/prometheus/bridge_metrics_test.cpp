@@ -1,4 +1,4 @@
-// The metrics contract of DESIGN.md section 3: names, HELP, pre-created label values,
+// The metrics contract of docs/contract.md: names, HELP, pre-created label values,
 // removal of meters, fleet-wide families and build_info.
 #include "bridge/metrics/bridge_metrics.h"
 

@@ -1,5 +1,5 @@
 // The application layer of the simulator, driven in memory by the codec's own client (Link +
-// cosem::Client): golden frames from dlms.md, association rules, GET normal / block / with-list,
+// cosem::Client): golden frames from docs/protocol.md, association rules, GET normal / block / with-list,
 // data-access-results, and the protocol-level faults (reject_association, value_7e).
 #include <gtest/gtest.h>
 
@@ -20,7 +20,7 @@ using namespace sim_test;
 using cosem::DataAccessResult;
 using cosem::Value;
 
-// dlms.md 1.7 / 1.8 / 1.14: the production session (client SAP 1, server 03, password 22222222).
+// docs/protocol.md 1.7 / 1.8 / 1.14: the production session (client SAP 1, server 03, password 22222222).
 const char* kSnrm = "7E A0 07 03 03 93 8C 11 7E";
 const char* kAarq =
     "7E A0 44 03 03 10 65 94 E6 E6 00 60 36 A1 09 06 07 60 85 74 05 08 01 01 8A 02 07 80 8B 07 60 85 74 05 08 02 01 "

@@ -14,7 +14,7 @@ namespace {
 using namespace sim_test;
 namespace hdlc = dlms::hdlc;
 
-// dlms.md 1.14 / 1.6: production SNRM and the meter's UA (1-byte max-info values).
+// docs/protocol.md 1.14 / 1.6: production SNRM and the meter's UA (1-byte max-info values).
 const char* kSnrm = "7E A0 07 03 03 93 8C 11 7E";
 const char* kUaHeader = "7E A0 1E 03 03 73 40 CC";
 const char* kDisc = "7E A0 07 03 03 53 80 D7 7E";

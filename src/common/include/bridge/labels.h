@@ -1,5 +1,5 @@
 #pragma once
-// The bounded label values of the metrics contract (DESIGN.md section 3). Poller, exporters,
+// The bounded label values of the metrics contract (docs/contract.md). Poller, exporters,
 // alert rules and dashboards all use exactly these strings; add a value here, never inline.
 #include <array>
 #include <cstddef>

@@ -39,7 +39,7 @@ class Meter {
   const Profile& profile() const { return profile_; }
   Profile& profile() { return profile_; }
   const Measurements& measurements() const { return measurements_; }
-  std::string serial_number() const;  // 12 digits; last 4 = physical address for k < 10000 (dlms.md 1.17)
+  std::string serial_number() const;  // 12 digits; last 4 = physical address for k < 10000 (docs/protocol.md 1.17)
 
   FaultSettings& faults() { return faults_; }
   const FaultSettings& faults() const { return faults_; }

@@ -1,6 +1,6 @@
 #pragma once
 // Meter profiles: the behaviour that differs between meter families. `microstar` follows
-// reference/dlms.md (§1.6 UA, §1.7 AARE, §1.15 quirks); `generic` is a standard IEC 62056
+// docs/protocol.md (§1.6 UA, §1.7 AARE, §1.15 quirks); `generic` is a standard IEC 62056
 // meter with B=0 OBIS codes, 2/4-byte addressing and GET-with-list.
 #include <chrono>
 #include <cstdint>
@@ -27,7 +27,7 @@ struct Profile {
   bool single_association = true;       // a second AARQ while one is open is rejected as busy
   bool accept_one_byte_address = true;  // server address `03` (logical 0, physical 1 in the field's form)
   // The Microstar accepts I-frames whose N(R) still acknowledges one frame too few (the
-  // previous system's V(R) = N(S) [BUG], dlms.md 1.5); other meters answer FRMR.
+  // previous system's V(R) = N(S) [BUG], docs/protocol.md 1.5); other meters answer FRMR.
   bool tolerate_stale_nr = true;
   std::chrono::milliseconds idle_timeout{180'000};  // association + link dropped after this long without a valid frame
   std::uint32_t conformance = 0x00301D;    // negotiated xDLMS conformance offered by the meter

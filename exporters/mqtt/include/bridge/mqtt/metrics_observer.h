@@ -1,5 +1,5 @@
 #pragma once
-// Observer -> bridge::metrics::BridgeMetrics (the DESIGN.md §3 series).
+// Observer -> bridge::metrics::BridgeMetrics (the docs/contract.md series).
 #include "bridge/metrics/bridge_metrics.h"
 #include "bridge/mqtt/observer.h"
 

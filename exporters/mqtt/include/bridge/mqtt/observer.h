@@ -1,5 +1,5 @@
 #pragma once
-// The exporter's metric hooks (DESIGN.md §3 names). The service adapts them onto
+// The exporter's metric hooks (docs/contract.md names). The service adapts them onto
 // bridge::metrics::BridgeMetrics (metrics_observer.h); tests count them directly. Called on the
 // exporter's publisher thread; implementations must be cheap and must not call back into it.
 #include <cstdint>

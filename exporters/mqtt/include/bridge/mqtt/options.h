@@ -38,7 +38,7 @@ struct Options {
   std::string host = "127.0.0.1";
   int port = 1883;
   Mode mode = Mode::gateway;
-  // Must be unique per broker: two clients with one id knock each other off (field-notes §4.3,
+  // Must be unique per broker: two clients with one id knock each other off (docs/meters.md,
   // "code 7"). Empty: "<instance>" (device mode appends "-<meter>" per connection).
   std::string client_id;
   std::string instance = "dlms-bridge";

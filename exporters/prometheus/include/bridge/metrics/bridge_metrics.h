@@ -1,5 +1,5 @@
 #pragma once
-// The bridge's own QoS metrics (DESIGN.md section 3). Fleet-wide families live in a
+// The bridge's own QoS metrics (docs/contract.md). Fleet-wide families live in a
 // prometheus-cpp Registry; per-meter series are prometheus::Counter/Gauge objects owned here
 // and written by collect() straight into exposition text (10,000 meters x 41 series would take
 // over a second through Family::Collect + TextSerializer; see bench/results/scrape.md).

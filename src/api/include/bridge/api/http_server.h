@@ -1,5 +1,5 @@
 #pragma once
-// The one HTTP server of the bridge (DESIGN.md section 3): /metrics, /-/healthy, /-/ready,
+// The one HTTP server of the bridge (docs/contract.md): /metrics, /-/healthy, /-/ready,
 // POST /-/reload, and whatever routes other components register (REST API, status page).
 // Owns a CivetServer; TLS, basic auth, bearer token and gzip apply to every route.
 #include <functional>

@@ -1,12 +1,12 @@
 #pragma once
-// The configuration of one dlms-bridge instance (DESIGN.md section 3, "Config").
+// The configuration of one dlms-bridge instance (docs/contract.md, "Configuration").
 //
 // Loading gives either a fully resolved Config (defaults applied, secrets read from *_file keys,
 // register sets expanded, per-meter QoS merged) or EVERY problem found, each with file:line:col.
 // Consumers never look at TOML: the poller takes MeterConfig (with .qos already effective), the
 // MQTT exporter MqttConfig, the HTTP server HttpConfig, the store StoreConfig.
 //
-// Defaults are the previous system's numbers (reference/field-notes.md section 2), bugs
+// Defaults are the previous system's numbers (docs/meters.md), bugs
 // excluded; config/production.example.toml documents every key with its default.
 #include <chrono>
 #include <cstdint>

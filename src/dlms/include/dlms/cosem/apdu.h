@@ -1,6 +1,6 @@
 #pragma once
 // xDLMS APDU basics shared by the association and GET codecs: tags, the error enum of every APDU
-// decoder, and the two generic error APDUs a server may answer with (dlms.md 1.8):
+// decoder, and the two generic error APDUs a server may answer with (docs/protocol.md 1.8):
 //   Exception-Response   D8 <state-error> <service-error> [invocation-counter(4)]
 //   confirmedServiceError 0E <service> <error class> <value>
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Association APDUs (ACSE + xDLMS InitiateRequest/Response, dlms.md 1.7):
+// Association APDUs (ACSE + xDLMS InitiateRequest/Response, docs/protocol.md 1.7):
 //   AARQ 60 L | A1 09 06 07 60 85 74 05 08 01 <ctx> | [8A 02 07 80 | 8B 07 60 85 74 05 08 02 <mech> |
 //        AC <PL+2> 80 <PL> <password>] | BE <L> 04 <L> <InitiateRequest>
 //   InitiateRequest 01 <dedicated-key> <response-allowed> <proposed-qos> <version 06>
@@ -43,7 +43,7 @@ inline constexpr std::uint32_t kSet = 1U << 3;
 inline constexpr std::uint32_t kSelectiveAccess = 1U << 2;
 inline constexpr std::uint32_t kEventNotification = 1U << 1;
 inline constexpr std::uint32_t kAction = 1U << 0;
-// What the production client proposes (dlms.md 1.7) and what the Microstar grants.
+// What the production client proposes (docs/protocol.md 1.7) and what the Microstar grants.
 inline constexpr std::uint32_t kProductionProposal = 0x007E1F;
 inline constexpr std::uint32_t kMicrostarNegotiated = 0x00301D;
 }  // namespace conformance

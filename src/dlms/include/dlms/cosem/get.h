@@ -1,5 +1,5 @@
 #pragma once
-// GET service APDUs (IEC 62056-5-3, dlms.md 1.8), encoders and decoders for both roles.
+// GET service APDUs (IEC 62056-5-3, docs/protocol.md 1.8), encoders and decoders for both roles.
 //   GET-Request-Normal          C0 01 <invoke> <class:2> <obis:6> <attr> <00 | 01 selector Data>
 //   GET-Request-Next            C0 02 <invoke> <block-number:4>
 //   GET-Request-With-List       C0 03 <invoke> <count> { <class:2> <obis:6> <attr> <access> }
@@ -8,7 +8,7 @@
 //   GET-Response-With-List      C4 03 <invoke> <count> { 00 Data | 01 <dar> }
 // invoke-id-and-priority: bits 0..3 invoke-id, bit 6 service-class (1 confirmed), bit 7 priority
 // (1 high). Requests use make_invoke(id) = 0xC0 | (id & 0x0F) and responses are matched on the
-// low 4 bits (the previous system sent a raw 8-bit counter, [BUG] dlms.md 1.8).
+// low 4 bits (the previous system sent a raw 8-bit counter, [BUG] docs/protocol.md 1.8).
 #include <cstdint>
 #include <optional>
 #include <string_view>

@@ -1,6 +1,6 @@
 #pragma once
 // Register (class 3) helpers: scaler_unit (attribute 3) = structure{integer scaler, enum unit}
-// and value scaling value = raw x 10^scaler (dlms.md 1.10).
+// and value scaling value = raw x 10^scaler (docs/protocol.md 1.10).
 #include <cstdint>
 
 #include "bridge/result.h"

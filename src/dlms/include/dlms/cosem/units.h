@@ -1,7 +1,7 @@
 #pragma once
 // DLMS unit enumeration (Blue Book, IEC 62056-6-2 "unit" of scaler_unit) with the symbol and the
 // conversion to the Prometheus base unit (metric name suffix). The previous system's table was
-// wrong ([BUG] dlms.md 1.10: 35 is V, not Hz; 27 is W, 30 is Wh ...).
+// wrong ([BUG] docs/protocol.md 1.10: 35 is V, not Hz; 27 is W, 30 is Wh ...).
 #include <cstdint>
 #include <optional>
 #include <string_view>

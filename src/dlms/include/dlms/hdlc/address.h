@@ -1,5 +1,5 @@
 #pragma once
-// HDLC addresses (IEC 62056-46 section 6.4.2.2, dlms.md sections 1.4 and 1.15).
+// HDLC addresses (IEC 62056-46 section 6.4.2.2, docs/protocol.md sections 1.4 and 1.15).
 //
 // On the wire an address field is 1, 2 or 4 bytes; each byte carries 7 address bits in bits 7..1
 // and bit 0 is 1 only on the last byte ("extension bit"). The decoder finds the end of a field by
@@ -19,7 +19,7 @@
 //              is out_of_range (it needs 2 bytes). decode() of a 1-byte field returns
 //              {logical 0, physical value, size 1}. Compare addresses by their encoding
 //              (ServerAddress::operator== does), never field by field.
-//  3-byte fields are not legal (the previous system produced them; [BUG] in dlms.md 1.4) and are
+//  3-byte fields are not legal (the previous system produced them; [BUG] in docs/protocol.md 1.4) and are
 //  rejected by decode() and by the frame decoder.
 #include <array>
 #include <cstdint>

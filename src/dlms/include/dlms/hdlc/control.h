@@ -1,5 +1,5 @@
 #pragma once
-// HDLC control byte (IEC 62056-46 section 6.4.3, dlms.md section 1.5). P/F is bit 4 (0x10).
+// HDLC control byte (IEC 62056-46 section 6.4.3, docs/protocol.md section 1.5). P/F is bit 4 (0x10).
 //   I     N(R)<<5 | P<<4 | N(S)<<1          RR  N(R)<<5 | P<<4 | 0x01   RNR N(R)<<5 | P<<4 | 0x05
 //   SNRM  0x83|P (0x93)   DISC 0x43|P (0x53)   UA 0x63|F (0x73)   DM 0x0F|F (0x1F)
 //   FRMR  0x87|F (0x97)   UI   0x03|P (0x13)

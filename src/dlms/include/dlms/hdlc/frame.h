@@ -1,5 +1,5 @@
 #pragma once
-// One HDLC frame, format type A (IEC 62056-46 section 6.4, dlms.md section 1.2):
+// One HDLC frame, format type A (IEC 62056-46 section 6.4, docs/protocol.md section 1.2):
 //   7E | A<S><len:11> (2) | destination (1,2,4) | source (1,2,4) | control | [HCS(2) | info] | FCS(2) | 7E
 // The length counts every byte between the flags. HCS (CRC over format..control) is present only
 // when there is an information field; FCS covers format..info. CRCs are LSB first. No byte

@@ -1,7 +1,7 @@
 #pragma once
 // Length-delimited HDLC frame decoder (sans-I/O): feed() bytes as they arrive, then call next()
 // until it returns NeedData. Never scans for the closing flag: a 7E inside the payload, the HCS or
-// the FCS is data (the previous system truncated such frames, [BUG] dlms.md 1.2).
+// the FCS is data (the previous system truncated such frames, [BUG] docs/protocol.md 1.2).
 //
 // Resynchronisation rule (tested in frame_decoder_test.cpp):
 //  1. Hunting: skip bytes until a 7E that is followed by a format byte A0..AF. A 7E followed by

@@ -14,7 +14,7 @@
 // acknowledges each segment with RR and the last one is sent without S.
 //
 // Sequence numbers: V(S)/V(R) modulo 8; on an accepted I-frame V(R) = N(S) + 1 (the previous
-// system set V(R) = N(S), [BUG] dlms.md 1.5), so the field session reads AARQ 10, AARE 30,
+// system set V(R) = N(S), [BUG] docs/protocol.md 1.5), so the field session reads AARQ 10, AARE 30,
 // GET 32, reply 52, GET 54, reply 74, ...
 //
 // Client errors are sticky: state() becomes failed and a Failed{kind, message} event is emitted

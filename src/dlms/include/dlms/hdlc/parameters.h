@@ -1,5 +1,5 @@
 #pragma once
-// SNRM/UA parameter negotiation block (IEC 62056-46 section 6.4.4.4.3.2, dlms.md section 1.6):
+// SNRM/UA parameter negotiation block (IEC 62056-46 section 6.4.4.4.3.2, docs/protocol.md section 1.6):
 //   81 80 <group length> | 05 <n> max-info-tx | 06 <n> max-info-rx | 07 <n> window-tx | 08 <n> window-rx
 // Values are big-endian with 1..4 bytes. Each side states its own transmit/receive view: in a UA the
 // server's "tx" is the client's receive limit. Absent parameters take the defaults (128 bytes,

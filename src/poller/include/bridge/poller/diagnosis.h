@@ -2,7 +2,7 @@
 // Failure diagnosis: what went wrong, in words an operator can act on.
 //
 // diagnose() is a pure function over a table (kDiagnosisRules) compiled from the symptom ->
-// action list of reference/field-notes.md section 5.8 and the failure modes of section 7. The
+// action table of docs/meters.md ("Symptoms seen in the field"). The
 // first rule whose reason, step and (when given) AARE diagnostic match wins. The result keeps the
 // bounded metric reason (meter_poll_failures_total{reason}) plus a bounded symptom code, a
 // one-line explanation and a recommended action with the meter's host/port filled in.
