@@ -11,6 +11,7 @@ find_package(spdlog CONFIG REQUIRED)              # libspdlog-dev 1.10
 find_package(tl-expected CONFIG REQUIRED)         # libexpected-dev 1.0
 find_package(SQLite3 REQUIRED)                    # libsqlite3-dev 3.40
 pkg_check_modules(MOSQUITTO REQUIRED IMPORTED_TARGET libmosquitto)  # libmosquitto-dev 2.0.11
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)      # libsystemd-dev 252: sd_notify
 if(DLMS_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
 endif()

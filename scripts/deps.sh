@@ -13,6 +13,7 @@ PACKAGES=(
   chromium
   prometheus prometheus-alertmanager python3-aiosmtpd python3-yaml
   jsonnet
+  libsystemd-dev help2man debhelper lintian  # scripts/package.sh, sd_notify
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

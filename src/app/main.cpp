@@ -7,6 +7,7 @@
 
 #include "bridge/log.h"
 #include "bridge/version.h"
+#include "backup_command.h"
 #include "check_config.h"
 #include "ctl_command.h"
 #include "read_command.h"
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
   auto* ctl = app.add_subcommand("ctl", "Operator CLI over the REST API");
   bridge::app::CtlOptions ctl_options;
   bridge::app::add_ctl_commands(*ctl, ctl_options);
+  auto* backup = app.add_subcommand("backup", "Online backup of the store (safe while the service runs)");
+  bridge::app::BackupCommand backup_command(*backup);
 
   try {
     app.parse(argc, argv);
@@ -61,5 +64,6 @@ int main(int argc, char** argv) {
   if (*check) return bridge::app::check_config(check_path, std::cout, std::cerr);
   if (*read) return read_command.run();
   if (*ctl) return bridge::app::run_ctl(*ctl, ctl_options);
+  if (*backup) return backup_command.run();
   return kExitUsage;
 }

@@ -32,6 +32,8 @@
 #include "bridge/version.h"
 #include "reading_fanout.h"
 #include "rest_routes.h"
+#include "service_status.h"
+#include "systemd_notify.h"
 
 namespace bridge::app {
 namespace {
@@ -130,8 +132,10 @@ class Service {
     store_->submit_event({now_ms(), "", Severity::info, "startup", "dlms-bridge started",
                           "{\"meters\":" + std::to_string(cfg.meters.size()) + "}"});
     log::info("ready", {{"http", http_->url()}, {"mqtt", cfg.mqtt.enabled ? "enabled" : "disabled"}});
+    notifier_.ready();  // systemd (Type=notify): HTTP listens, the fleet runs
 
     io_.run();
+    notifier_.cancel();
 
     // The fleet has sent DISC to every meter; now flush what the exporters still hold.
     if (mqtt_) mqtt_->stop(kMqttFlushTimeout);
@@ -159,6 +163,7 @@ class Service {
         return;
       }
       log::info("stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+      notifier_.stopping();
       http_->readiness().set_waiting("poller", "shutting down");
       fleet_->stop(std::chrono::duration_cast<std::chrono::milliseconds>(kShutdownDeadline), [this] { io_.stop(); });
     });
@@ -224,6 +229,13 @@ class Service {
   std::unique_ptr<mqtt::Exporter> mqtt_;
   ReadingFanout fanout_;
   std::unique_ptr<poller::Fleet> fleet_;
+  SystemdNotifier notifier_{io_, [this] { return status_line(); }};
+
+  std::string status_line() const {
+    std::optional<MqttState> mqtt;
+    if (mqtt_) mqtt = MqttState{mqtt_->stats().connected, store_->outbox_count()};
+    return service_status_line(fleet_->statuses(), mqtt, now_ms());
+  }
 };
 
 }  // namespace
