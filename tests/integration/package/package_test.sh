@@ -102,7 +102,7 @@ key_file = "$tmp/server.key"
 TOML
   env -u LD_LIBRARY_PATH "$bridge" run --config "$tmp/bridge.toml" >"$tmp/bridge.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do
     curl -sf --cacert "$tmp/server.crt" "https://127.0.0.1:$port/metrics" -o "$tmp/metrics" && break
     sleep 0.1
   done
