@@ -7,14 +7,12 @@
 #include <map>
 #include <string>
 
+#include "alertmanager_process.h"
 #include "testing/process.h"
 
 namespace {
 
 using nlohmann::json;
-using namespace std::chrono_literals;
-using testing_support::Child;
-using testing_support::source;
 
 json alert(const std::map<std::string, std::string>& labels) {
   json a = {{"labels", json::object()}, {"annotations", {{"summary", "test"}}}};
@@ -25,41 +23,15 @@ json alert(const std::map<std::string, std::string>& labels) {
 
 class AlertmanagerInhibition : public ::testing::Test {
  protected:
-  void SetUp() override {
-    // Receivers point at a closed loopback port: this test looks at inhibition, not delivery.
-    const std::string nowhere = "127.0.0.1:" + std::to_string(testing_support::free_port());
-    testing_support::write_file(dir_ / "secret", "unused\n");
-    auto gen = testing_support::run(
-        {"/usr/bin/python3", source("alerts/tools/scaled-copy.py"), "--factor", "1", "-o", (dir_ / "cfg").string(),
-         "--set", "global.smtp_smarthost=" + nowhere, "--set", "global.smtp_require_tls=false",
-         "--set", "global.smtp_auth_password_file=" + (dir_ / "secret").string(),
-         "--set", "receivers.oncall-sms.sns_configs.0.api_url=http://" + nowhere + "/",
-         "--set", "receivers.deadmans-switch.webhook_configs.0.url=http://" + nowhere + "/",
-         "--set", "receivers.deadmans-switch.webhook_configs.0.http_config.authorization.credentials_file=" +
-                      (dir_ / "secret").string(),
-         source("alerts/alertmanager.yml")});
-    ASSERT_EQ(gen.exit_code, 0) << gen.err;
-    port_ = testing_support::free_port();
-    am_ = Child({"prometheus-alertmanager", "--config.file=" + (dir_ / "cfg" / "alertmanager.yml").string(),
-                 "--storage.path=" + (dir_ / "data").string(),
-                 "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--cluster.listen-address="},
-                dir_ / "alertmanager.log", {{"AWS_EC2_METADATA_DISABLED", "true"}});
-    ASSERT_TRUE(testing_support::wait_until(
-        [&] { return testing_support::http("GET", port_, "/-/ready").status == 200; }, 20s))
-        << am_.log();
-  }
-
   void post(const json& alerts) {
-    auto r = testing_support::http("POST", port_, "/api/v2/alerts", alerts.dump(),
-                                   {{"Content-Type", "application/json"}});
+    auto r = am_.post_alerts(alerts);
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
   // alertname/instance/meter/severity -> the alert's status object.
   std::map<std::string, json> statuses() {
-    auto r = testing_support::http("GET", port_, "/api/v2/alerts");
     std::map<std::string, json> out;
-    for (const auto& a : json::parse(r.body)) {
+    for (const auto& a : am_.alerts()) {
       const auto& l = a["labels"];
       out[l.value("alertname", "") + "/" + l.value("instance", "") + "/" + l.value("meter", "") + "/" +
           l.value("severity", "")] = a["status"];
@@ -68,8 +40,8 @@ class AlertmanagerInhibition : public ::testing::Test {
   }
 
   testing_support::TempDir dir_;
-  int port_ = 0;
-  Child am_;
+  // Receivers point at closed ports (the defaults): this test looks at inhibition, not delivery.
+  alerts_test::Alertmanager am_{dir_.path(), {}};
 };
 
 TEST_F(AlertmanagerInhibition, bridge_down_mqtt_down_critical_and_meter_down_silence_what_they_explain) {
