@@ -31,6 +31,7 @@
 #include "bridge/store/store.h"
 #include "bridge/version.h"
 #include "reading_fanout.h"
+#include "readings_counter.h"
 #include "rest_routes.h"
 #include "service_status.h"
 #include "systemd_notify.h"
@@ -105,6 +106,9 @@ class Service {
       mqtt_ = std::make_unique<mqtt::Exporter>(mqtt::options_from_config(cfg.mqtt, cfg.bridge.instance), *store_,
                                                store_.get(), mqtt_observer_.get());
       fanout_.add(mqtt_.get());
+    } else {
+      readings_counter_ = std::make_unique<ReadingsCounter>(*metrics_);
+      fanout_.add(readings_counter_.get());
     }
     fanout_.add(readings_.get());
     if (mqtt_) {
@@ -227,6 +231,7 @@ class Service {
   std::unique_ptr<api::HttpServer> http_;
   std::unique_ptr<mqtt::MetricsObserver> mqtt_observer_;
   std::unique_ptr<mqtt::Exporter> mqtt_;
+  std::unique_ptr<ReadingsCounter> readings_counter_;
   ReadingFanout fanout_;
   std::unique_ptr<poller::Fleet> fleet_;
   SystemdNotifier notifier_{io_, [this] { return status_line(); }};

@@ -49,6 +49,7 @@ bool is_permanent_rejection(int rc) {
 
 struct InFlight {
   std::vector<std::int64_t> rows;
+  std::vector<std::int64_t> read_ts_ms;  // per row: the reading's read time (publish latency)
   std::vector<std::pair<std::string, std::uint64_t>> per_meter;  // readings per meter
   Clock::time_point sent_at;
   bool telemetry = true;
@@ -328,6 +329,8 @@ struct Exporter::Impl {
     if (observer) {
       observer->on_acked(1);
       for (const auto& [meter, n] : f.per_meter) observer->on_readings_published(meter, n);
+      const std::int64_t acked_ms = now_ms();
+      for (const auto ts : f.read_ts_ms) observer->on_publish_latency(static_cast<double>(std::max<std::int64_t>(0, acked_ms - ts)) / 1000.0);
     }
   }
 
@@ -426,6 +429,7 @@ struct Exporter::Impl {
       if (store_failing) log::info("outbox insert recovered", {{"readings", n}});
       store_failing = false;
       for (std::size_t i = 0; i < n; ++i) ensure_meter(unstored[i]);
+      count_stored(n);
       unstored.erase(unstored.begin(), unstored.begin() + static_cast<std::ptrdiff_t>(n));
       counters.readings_stored += ids->size();
       if (!ids->empty()) {
@@ -437,6 +441,17 @@ struct Exporter::Impl {
           }
         }
       }
+    }
+  }
+
+  // meter_readings_total: the first n readings of `unstored` just entered the outbox.
+  void count_stored(std::size_t n) {
+    if (observer == nullptr) return;
+    for (std::size_t i = 0; i < n;) {
+      std::size_t j = i + 1;
+      while (j < n && unstored[j].meter == unstored[i].meter) ++j;
+      observer->on_readings_stored(unstored[i].meter, j - i);
+      i = j;
     }
   }
 
@@ -574,8 +589,10 @@ struct Exporter::Impl {
     InFlight f;
     f.sent_at = Clock::now();
     f.rows.reserve(batch.size());
+    f.read_ts_ms.reserve(batch.size());
     for (const auto* r : batch) {
       f.rows.push_back(r->id);
+      f.read_ts_ms.push_back(r->ts_ms);
       c.inflight_rows.insert(r->id);
       if (f.per_meter.empty() || f.per_meter.back().first != r->meter) {
         auto it = std::find_if(f.per_meter.begin(), f.per_meter.end(), [&](const auto& p) { return p.first == r->meter; });

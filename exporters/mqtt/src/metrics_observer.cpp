@@ -12,6 +12,12 @@ void MetricsObserver::on_readings_published(const std::string& meter, std::uint6
   if (auto* m = metrics_.meter(meter)) m->readings_published_total.Increment(static_cast<double>(readings));
 }
 
+void MetricsObserver::on_readings_stored(const std::string& meter, std::uint64_t readings) {
+  if (auto* m = metrics_.meter(meter)) m->readings_total.Increment(static_cast<double>(readings));
+}
+
+void MetricsObserver::on_publish_latency(double seconds) { metrics_.publish_latency_seconds().Observe(seconds); }
+
 void MetricsObserver::on_publish_failure(bridge::labels::PublishFailure reason) {
   metrics_.mqtt_publish_failure(reason).Increment();
 }

@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::string_view kGauge = "gauge";
 constexpr std::string_view kCounter = "counter";
+constexpr std::string_view kSummary = "summary";
 
 template <class Enum>
 std::size_t index_of(Enum value, std::size_t size) {
@@ -52,13 +53,19 @@ const std::array<GaugeSeries, 5> kMeterGauges = {{
      &M::circuit_breaker_open},
 }};
 
-const std::array<CounterSeries, 3> kMeterCounters = {{
+const std::array<CounterSeries, 4> kMeterCounters = {{
     {"dlms_bridge_meter_polls_total", "Poll cycles started for the meter, as of the last poll.", &M::polls_total},
     {"dlms_bridge_meter_circuit_breaker_trips_total",
      "Times the meter's circuit breaker went from closed to open, as of the last poll.",
      &M::circuit_breaker_trips_total},
     {"dlms_bridge_meter_readings_published_total",
-     "Readings of the meter acknowledged by the MQTT broker (PUBACK), as of the last poll; the publish ratio is this over polls_total.", &M::readings_published_total},
+     "Readings of the meter acknowledged by the MQTT broker (PUBACK), as of the last poll; the publish ratio is "
+     "increase(this) / increase(readings_total) over a window, clamped to 1.",
+     &M::readings_published_total},
+    {"dlms_bridge_meter_readings_total",
+     "Readings the bridge made for the meter, counted when a reading enters the MQTT outbox (without MQTT: when "
+     "the poller hands it over), as of the last poll.",
+     &M::readings_total},
 }};
 
 template <class Enum>
@@ -76,7 +83,26 @@ BuildInfo BuildInfo::current() {
                    std::string(bridge::git_branch())};
 }
 
-BridgeMetrics::Meter::Meter(std::string_view id) : id_(id), label_body_(TextWriter::label("meter", id)) {}
+BridgeMetrics::Meter::Meter(std::string_view id)
+    : id_(id), label_body_(TextWriter::label("meter", id)), symptom_label_(TextWriter::label("symptom", kNoSymptom)) {}
+
+void BridgeMetrics::Meter::observe_poll_duration(double seconds) {
+  poll_duration_sum_.Increment(seconds);
+  poll_duration_count_.Increment();
+}
+
+void BridgeMetrics::Meter::set_symptom(std::string_view symptom) {
+  if (symptom.empty()) symptom = kNoSymptom;
+  std::lock_guard lock(symptom_mutex_);
+  if (symptom_ == symptom) return;
+  symptom_ = symptom;
+  symptom_label_ = TextWriter::label("symptom", symptom);
+}
+
+std::string BridgeMetrics::Meter::symptom() const {
+  std::lock_guard lock(symptom_mutex_);
+  return symptom_;
+}
 
 prometheus::Counter& BridgeMetrics::Meter::poll_failure(labels::PollFailure reason) {
   return poll_failures_[index_of(reason, poll_failures_.size())];
@@ -101,6 +127,14 @@ BridgeMetrics::BridgeMetrics(const BuildInfo& build)
               .Register(*registry_)
               .Add({}, prometheus::Histogram::BucketBoundaries(kPollDurationBuckets.begin(),
                                                                 kPollDurationBuckets.end()))),
+      publish_latency_seconds_(
+          prometheus::BuildHistogram()
+              .Name("dlms_bridge_publish_latency_seconds")
+              .Help("End-to-end delay of each reading, from its read time at the meter to the MQTT broker's PUBACK "
+                    "(outbox and replay included), all meters together.")
+              .Register(*registry_)
+              .Add({}, prometheus::Histogram::BucketBoundaries(kPublishLatencyBuckets.begin(),
+                                                                kPublishLatencyBuckets.end()))),
       mqtt_connected_(prometheus::BuildGauge()
                           .Name("dlms_bridge_mqtt_connected")
                           .Help("1 while the MQTT client is connected to the broker, 0 otherwise.")
@@ -189,9 +223,9 @@ void BridgeMetrics::collect(TextWriter& out) const {
   static const auto kWatchdogNames = label_bodies("watchdog", labels::kWatchdogs);
 
   std::shared_lock lock(mutex_);
-  // Rough size hint: ~41 lines of ~70 bytes per meter; avoids repeated reallocation of a
+  // Rough size hint: ~45 lines of ~70 bytes per meter; avoids repeated reallocation of a
   // multi-megabyte body.
-  out.out().reserve(out.out().size() + meters_.size() * 41 * 72 + 8192);
+  out.out().reserve(out.out().size() + meters_.size() * 45 * 72 + 8192);
 
   for (const auto& g : kMeterGauges) {
     out.family(g.name, g.help, kGauge);
@@ -200,6 +234,25 @@ void BridgeMetrics::collect(TextWriter& out) const {
   for (const auto& c : kMeterCounters) {
     out.family(c.name, c.help, kCounter);
     for (const auto& [id, m] : meters_) out.sample(c.name, m->label_body_, ((*m).*(c.member)).Value());
+  }
+
+  static constexpr std::string_view kDuration = "dlms_bridge_meter_poll_duration_seconds";
+  out.family(kDuration,
+             "Duration of the meter's poll cycles (connect or reuse, every GET, until the last answer; failed "
+             "connection attempts and breaker skips excluded), as of the last poll; a summary without quantiles.",
+             kSummary);
+  for (const auto& [id, m] : meters_) {
+    out.sample("dlms_bridge_meter_poll_duration_seconds_sum", m->label_body_, m->poll_duration_sum_.Value());
+    out.sample("dlms_bridge_meter_poll_duration_seconds_count", m->label_body_, m->poll_duration_count_.Value());
+  }
+  static constexpr std::string_view kDiagnosis = "dlms_bridge_meter_diagnosis_info";
+  out.family(kDiagnosis,
+             "Constant 1, labeled with the symptom code of the meter's current diagnosis (none while its last cycle "
+             "succeeded), as of the last poll.",
+             kGauge);
+  for (const auto& [id, m] : meters_) {
+    std::lock_guard symptom_lock(m->symptom_mutex_);
+    out.sample(kDiagnosis, m->label_body_, m->symptom_label_, 1.0);
   }
 
   auto labeled = [&](std::string_view name, std::string_view help, const auto& extras, auto member) {

@@ -213,5 +213,45 @@ TEST_F(ExporterBrokerTest, topic_mode_publishes_ts_values_on_the_templated_topic
   exporter.stop(2s);
 }
 
+// meter_readings_total counts a reading when it enters the outbox; readings_published_total and
+// publish_latency_seconds when its PUBACK arrives. Rows left by an earlier run (crash) are
+// published but were counted by that run: published can exceed readings in a window, which is
+// why the publish ratio is clamped (exporters/prometheus/README.md).
+TEST_F(ExporterBrokerTest, readings_count_on_entering_the_outbox_and_latency_from_read_time_to_puback) {
+  const auto wall_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  // Two rows of a previous run, read an hour ago.
+  const std::int64_t hour_ago = wall_ms() - 3'600'000;
+  std::vector<bridge::store::OutboxMessage> leftovers;
+  for (int n = 0; n < 2; ++n) {
+    leftovers.push_back({"meter-1", "v1/gateway/telemetry",
+                         R"({"meter-1":[{"ts":)" + std::to_string(hour_ago + n) + R"(,"values":{"v":1.0}}]})",
+                         hour_ago + n, 0});
+  }
+  ASSERT_TRUE(store_->outbox_insert_batch(leftovers));
+
+  bridge::mqtt::Exporter exporter(fast_options(broker_->port(), Mode::gateway), *store_, &events_, &observer_);
+  exporter.on_meter_added(meter_info("meter-1", ""));
+  exporter.start();
+  // Three fresh readings, read 5, 4 and 3 s before they are handed over.
+  const std::int64_t first_read = wall_ms() - 5000;
+  for (int n = 0; n < 3; ++n) exporter.on_reading(numbered_reading("meter-1", n, first_read));
+  ASSERT_TRUE(ts::wait_until([&] { return observer_.published_for("meter-1") == 5; }, 20s)) << broker_->log();
+  exporter.stop(2s);
+
+  EXPECT_EQ(observer_.stored_for("meter-1"), 3u);     // only what this run made
+  EXPECT_EQ(observer_.published_for("meter-1"), 5u);  // the replayed rows too
+  const auto latencies = observer_.publish_latencies();
+  ASSERT_EQ(latencies.size(), 5u);  // one per acknowledged reading
+  std::size_t old = 0;
+  for (double s : latencies) {
+    EXPECT_GE(s, 3.0);  // never less than the time since the read
+    if (s >= 3600.0) ++old;
+  }
+  EXPECT_EQ(old, 2u);  // the leftovers carry their own read time
+}
+
 }  // namespace
 }  // namespace mqtt_it

@@ -54,6 +54,14 @@ class CountingObserver : public bridge::mqtt::Observer {
     std::lock_guard lock(mutex);
     published[meter] += n;
   }
+  void on_readings_stored(const std::string& meter, std::uint64_t n) override {
+    std::lock_guard lock(mutex);
+    stored[meter] += n;
+  }
+  void on_publish_latency(double seconds) override {
+    std::lock_guard lock(mutex);
+    latencies.push_back(seconds);
+  }
   void on_publish_failure(bridge::labels::PublishFailure r) override {
     std::lock_guard lock(mutex);
     failures[std::string(bridge::labels::to_label(r))]++;
@@ -79,12 +87,21 @@ class CountingObserver : public bridge::mqtt::Observer {
     std::lock_guard lock(mutex);
     return published[meter];
   }
+  std::uint64_t stored_for(const std::string& meter) {
+    std::lock_guard lock(mutex);
+    return stored[meter];
+  }
+  std::vector<double> publish_latencies() {
+    std::lock_guard lock(mutex);
+    return latencies;
+  }
 
   std::atomic<bool> connected{false};
   std::atomic<std::uint64_t> acked{0}, reconnects{0};
   std::atomic<std::int64_t> outbox_messages{-1}, oldest_ts_ms{0};
   std::mutex mutex;
-  std::map<std::string, std::uint64_t> published, failures, dropped;
+  std::map<std::string, std::uint64_t> published, stored, failures, dropped;
+  std::vector<double> latencies;
 };
 
 inline std::unique_ptr<bridge::store::Store> open_store(const std::filesystem::path& path) {

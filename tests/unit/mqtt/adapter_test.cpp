@@ -92,6 +92,14 @@ TEST(MetricsObserverTest, drives_the_design_section_3_series) {
   obs.on_readings_published("removed-meter", 5);  // no series: ignored
   EXPECT_EQ(meter.readings_published_total.Value(), 5.0);
   EXPECT_EQ(metrics.meter("removed-meter"), nullptr);
+  obs.on_readings_stored("meter-1", 7);
+  obs.on_readings_stored("removed-meter", 7);
+  EXPECT_EQ(meter.readings_total.Value(), 7.0);
+  obs.on_publish_latency(1.5);
+  obs.on_publish_latency(400);
+  const auto latency = metrics.publish_latency_seconds().Collect().histogram;
+  EXPECT_EQ(latency.sample_count, 2u);
+  EXPECT_DOUBLE_EQ(latency.sample_sum, 401.5);
   obs.on_publish_failure(bridge::labels::PublishFailure::auth);
   EXPECT_EQ(metrics.mqtt_publish_failure(bridge::labels::PublishFailure::auth).Value(), 1.0);
   obs.on_reconnect();

@@ -42,9 +42,13 @@ const char* const kPerMeter[] = {
     "dlms_bridge_meter_circuit_breaker_trips_total",
     "dlms_bridge_meter_watchdog_trips_total",
     "dlms_bridge_meter_readings_published_total",
+    "dlms_bridge_meter_readings_total",
+    "dlms_bridge_meter_poll_duration_seconds",
+    "dlms_bridge_meter_diagnosis_info",
 };
 const char* const kFleet[] = {
     "dlms_bridge_poll_duration_seconds",
+    "dlms_bridge_publish_latency_seconds",
     "dlms_bridge_mqtt_connected",
     "dlms_bridge_mqtt_messages_acked_total",
     "dlms_bridge_mqtt_publish_failures_total",
@@ -61,13 +65,18 @@ TEST_F(Fixture, every_family_of_the_contract_has_help_and_type) {
   for (const char* name : kPerMeter) {
     ASSERT_TRUE(p.help.count(name)) << name;
     EXPECT_NE(p.help.at(name).find("as of the last poll"), std::string::npos) << name;
-    EXPECT_EQ(p.type.at(name), std::string(name).ends_with("_total") ? "counter" : "gauge") << name;
+    const std::string n(name);
+    const char* type = n.ends_with("_total")                               ? "counter"
+                       : n == "dlms_bridge_meter_poll_duration_seconds" ? "summary"
+                                                                         : "gauge";
+    EXPECT_EQ(p.type.at(name), type) << name;
   }
   for (const char* name : kFleet) {
     ASSERT_TRUE(p.help.count(name)) << name;
     EXPECT_GT(p.help.at(name).size(), 20u) << name;
   }
   EXPECT_EQ(p.type.at("dlms_bridge_poll_duration_seconds"), "histogram");
+  EXPECT_EQ(p.type.at("dlms_bridge_publish_latency_seconds"), "histogram");
   EXPECT_EQ(p.type.at("dlms_bridge_mqtt_messages_acked_total"), "counter");
 }
 
@@ -182,6 +191,62 @@ TEST_F(Fixture, poll_duration_histogram_has_buckets_from_50ms_to_30s) {
   EXPECT_EQ(les.back(), "+Inf");
   EXPECT_EQ(p.value("dlms_bridge_poll_duration_seconds_count"), 2);
   EXPECT_EQ(p.value("dlms_bridge_poll_duration_seconds_bucket", {{"le", "0.1"}}), 1);
+}
+
+TEST_F(Fixture, per_meter_poll_duration_is_a_summary_of_sum_and_count_only) {
+  auto& a = metrics->add_meter("a");
+  metrics->add_meter("b");
+  a.observe_poll_duration(0.25);
+  a.observe_poll_duration(1.5);
+  auto p = scrape();
+  EXPECT_EQ(p.type.at("dlms_bridge_meter_poll_duration_seconds"), "summary");
+  EXPECT_DOUBLE_EQ(p.value("dlms_bridge_meter_poll_duration_seconds_sum", {{"meter", "a"}}), 1.75);
+  EXPECT_EQ(p.value("dlms_bridge_meter_poll_duration_seconds_count", {{"meter", "a"}}), 2);
+  EXPECT_EQ(p.value("dlms_bridge_meter_poll_duration_seconds_count", {{"meter", "b"}}), 0);
+  // Two series per meter, no quantiles (cheap: the fleet p95 comes from the fleet histogram).
+  EXPECT_TRUE(p.find("dlms_bridge_meter_poll_duration_seconds").empty());
+  EXPECT_EQ(p.find("dlms_bridge_meter_poll_duration_seconds_sum").size(), 2u);
+}
+
+TEST_F(Fixture, diagnosis_info_is_one_series_per_meter_and_follows_the_symptom) {
+  auto& m = metrics->add_meter("m1");
+  auto p = scrape();
+  ASSERT_EQ(p.find("dlms_bridge_meter_diagnosis_info", {{"meter", "m1"}}).size(), 1u);
+  EXPECT_EQ(p.value("dlms_bridge_meter_diagnosis_info", {{"meter", "m1"}, {"symptom", "none"}}), 1);
+  m.set_symptom("silent_after_connect");
+  p = scrape();
+  ASSERT_EQ(p.find("dlms_bridge_meter_diagnosis_info", {{"meter", "m1"}}).size(), 1u);
+  EXPECT_EQ(p.value("dlms_bridge_meter_diagnosis_info", {{"meter", "m1"}, {"symptom", "silent_after_connect"}}), 1);
+  EXPECT_TRUE(p.find("dlms_bridge_meter_diagnosis_info", {{"symptom", "none"}}).empty());
+  m.set_symptom("");  // no diagnosis: none
+  p = scrape();
+  EXPECT_EQ(p.value("dlms_bridge_meter_diagnosis_info", {{"meter", "m1"}, {"symptom", "none"}}), 1);
+  EXPECT_EQ(m.symptom(), "none");
+}
+
+TEST_F(Fixture, readings_total_counts_apart_from_readings_published) {
+  auto& m = metrics->add_meter("m1");
+  m.readings_total.Increment(3);
+  m.readings_published_total.Increment(2);
+  auto p = scrape();
+  EXPECT_EQ(p.value("dlms_bridge_meter_readings_total", {{"meter", "m1"}}), 3);
+  EXPECT_EQ(p.value("dlms_bridge_meter_readings_published_total", {{"meter", "m1"}}), 2);
+}
+
+TEST_F(Fixture, publish_latency_histogram_has_buckets_from_50ms_to_30min) {
+  metrics->publish_latency_seconds().Observe(1.2);
+  metrics->publish_latency_seconds().Observe(900);
+  auto p = scrape();
+  std::vector<double> les;
+  for (const auto& b : p.find("dlms_bridge_publish_latency_seconds_bucket")) {
+    if (b.labels.at("le") != "+Inf") les.push_back(std::stod(b.labels.at("le")));
+  }
+  EXPECT_EQ(les, (std::vector<double>{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800}));
+  EXPECT_EQ(p.value("dlms_bridge_publish_latency_seconds_bucket", {{"le", "2"}}), 1);
+  EXPECT_EQ(p.value("dlms_bridge_publish_latency_seconds_bucket", {{"le", "1800"}}), 2);
+  EXPECT_EQ(p.value("dlms_bridge_publish_latency_seconds_count"), 2);
+  // Fleet-wide: no meter label.
+  for (const auto& s : p.find("dlms_bridge_publish_latency_seconds_count")) EXPECT_FALSE(s.labels.count("meter"));
 }
 
 TEST_F(Fixture, build_info_carries_version_and_revision) {

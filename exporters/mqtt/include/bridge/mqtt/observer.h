@@ -19,8 +19,12 @@ class Observer {
   // carry several readings; see on_readings_published).
   virtual void on_acked(std::uint64_t messages) = 0;
   // meter_readings_published_total{meter}: readings whose PUBACK arrived (exactly once per
-  // reading; the publish ratio is readings_published / polls).
+  // reading; the publish ratio is increase(readings_published) / increase(readings) over a window).
   virtual void on_readings_published(const std::string& meter, std::uint64_t readings) = 0;
+  // meter_readings_total{meter}: readings written to the outbox (the readings the bridge made).
+  virtual void on_readings_stored(const std::string& meter, std::uint64_t readings) = 0;
+  // publish_latency_seconds: one call per acknowledged reading, PUBACK time minus read time.
+  virtual void on_publish_latency(double seconds) = 0;
   // mqtt_publish_failures_total{reason}.
   virtual void on_publish_failure(bridge::labels::PublishFailure reason) = 0;
   // mqtt_reconnects_total: every successful connection after the first one.

@@ -1,7 +1,7 @@
 #pragma once
 // The bridge's own QoS metrics (docs/contract.md). Fleet-wide families live in a
 // prometheus-cpp Registry; per-meter series are prometheus::Counter/Gauge objects owned here
-// and written by collect() straight into exposition text (10,000 meters x 41 series would take
+// and written by collect() straight into exposition text (10,000 meters x 45 series would take
 // over a second through Family::Collect + TextSerializer; see bench/results/scrape.md).
 //
 // Thread model: increments/sets on the returned references are lock-free (prometheus-cpp
@@ -10,6 +10,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -38,6 +39,14 @@ struct BuildInfo {
 // Buckets of dlms_bridge_poll_duration_seconds: 50 ms ... 30 s.
 inline constexpr std::array kPollDurationBuckets = {0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0};
 
+// Buckets of dlms_bridge_publish_latency_seconds (read time -> PUBACK): 50 ms ... 30 min, so
+// both the 2 s end-to-end target and a replay after a long broker outage are resolved.
+inline constexpr std::array kPublishLatencyBuckets = {0.05, 0.1, 0.25, 0.5, 1.0, 2.0,   5.0,
+                                                      10.0, 30.0, 60.0, 300.0, 1800.0};
+
+// dlms_bridge_meter_diagnosis_info{symptom} while the last cycle succeeded (or nothing failed yet).
+inline constexpr std::string_view kNoSymptom = "none";
+
 class BridgeMetrics : public Collector {
  public:
   // Every label value of a bounded enum is created here (or in add_meter), at zero, so that
@@ -56,6 +65,17 @@ class BridgeMetrics : public Collector {
     prometheus::Counter polls_total;                    // poll cycles attempted
     prometheus::Counter circuit_breaker_trips_total;    // closed -> open transitions
     prometheus::Counter readings_published_total;       // readings acknowledged by the broker (PUBACK)
+    prometheus::Counter readings_total;                 // readings made (entered the outbox; see README)
+
+    // dlms_bridge_meter_poll_duration_seconds{_sum,_count}: a summary without quantiles, two
+    // series per meter, so mean latency per meter is rate(_sum) / rate(_count).
+    void observe_poll_duration(double seconds);
+    double poll_duration_sum() const { return poll_duration_sum_.Value(); }
+    double poll_duration_count() const { return poll_duration_count_.Value(); }
+
+    // dlms_bridge_meter_diagnosis_info{symptom}: exactly one series; the old one disappears.
+    void set_symptom(std::string_view symptom);
+    std::string symptom() const;
 
     prometheus::Counter& poll_failure(labels::PollFailure reason);
     prometheus::Counter& reconnect(labels::ReconnectCause cause);
@@ -68,6 +88,11 @@ class BridgeMetrics : public Collector {
     friend class BridgeMetrics;
     std::string id_;
     std::string label_body_;  // meter="<escaped id>"
+    prometheus::Counter poll_duration_sum_;
+    prometheus::Counter poll_duration_count_;
+    mutable std::mutex symptom_mutex_;
+    std::string symptom_{kNoSymptom};
+    std::string symptom_label_;  // symptom="<escaped symptom>"
     std::array<prometheus::Counter, labels::kPollFailures.size()> poll_failures_;
     std::array<prometheus::Counter, labels::kReconnectCauses.size()> reconnects_;
     std::array<prometheus::Counter, labels::kHdlcErrors.size()> hdlc_errors_;
@@ -88,6 +113,8 @@ class BridgeMetrics : public Collector {
 
   // Fleet-wide, no meter label.
   prometheus::Histogram& poll_duration_seconds() { return poll_duration_seconds_; }
+  // From a reading's read time to its PUBACK, one observation per reading.
+  prometheus::Histogram& publish_latency_seconds() { return publish_latency_seconds_; }
   prometheus::Gauge& mqtt_connected() { return mqtt_connected_; }
   prometheus::Counter& mqtt_messages_acked_total() { return mqtt_messages_acked_total_; }
   prometheus::Counter& mqtt_publish_failure(labels::PublishFailure reason);
@@ -102,6 +129,7 @@ class BridgeMetrics : public Collector {
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Histogram& poll_duration_seconds_;
+  prometheus::Histogram& publish_latency_seconds_;
   prometheus::Gauge& mqtt_connected_;
   prometheus::Counter& mqtt_messages_acked_total_;
   std::vector<prometheus::Counter*> mqtt_publish_failures_;
