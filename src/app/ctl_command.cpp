@@ -123,8 +123,8 @@ int cmd_status(const CtlOptions& o, const std::string& id) {
             << "last success:  " << ts_text(m["last_success"]) << "\n"
             << "last error:    " << str(m["last_error"]) << "\n";
   const auto& c = m["counters"];
-  std::cout << "cycles:        " << c["cycles"] << " (ok " << c["cycles_ok"] << ", partial " << c["cycles_partial"]
-            << ", failed " << c["cycles_failed"] << ", on time " << c["on_time_cycles"] << ")\n"
+  std::cout << "cycles:        " << c["cycles"] << " (ok " << c["cycles_ok"] << ", failed " << c["cycles_failed"]
+            << " of which partial " << c["cycles_partial"] << ", on time " << c["on_time_cycles"] << ")\n"
             << "reconnects:    " << c["reconnects"] << ", HDLC errors " << c["hdlc_errors"] << ", watchdog trips "
             << c["watchdog_trips"] << "\n";
   if (m["diagnosis"].is_object()) {

@@ -7,11 +7,19 @@ namespace {
 
 nlohmann::json ts_or_null(std::int64_t ms) { return ms > 0 ? nlohmann::json(ms) : nlohmann::json(nullptr); }
 
+// The same figures as /metrics: cycles = meter_polls_total, cycles_failed = the sum of
+// meter_poll_failures_total, failures.<reason> = meter_poll_failures_total{reason}.
 nlohmann::json to_json(const poller::MeterCounters& c) {
+  nlohmann::json failures = nlohmann::json::object();
+  for (std::size_t i = 0; i < labels::kPollFailures.size(); ++i) {
+    failures[std::string(labels::to_label(labels::kPollFailures[i]))] = c.failures[i];
+  }
   return {{"cycles", c.cycles},
           {"cycles_ok", c.cycles_ok},
-          {"cycles_partial", c.cycles_partial},
           {"cycles_failed", c.cycles_failed},
+          {"cycles_partial", c.cycles_partial},
+          {"breaker_skipped", c.breaker_skipped},
+          {"failures", failures},
           {"on_time_cycles", c.on_time_cycles},
           {"skipped_slots", c.skipped_slots},
           {"reads_ok", c.reads_ok},

@@ -276,6 +276,26 @@ TEST_F(BridgeE2E, a_dead_meter_is_diagnosed_and_does_not_disturb_the_others) {
   EXPECT_TRUE(found) << plan.dump(2);
   auto health = json::parse(s.get("/api/v1/health").body);
   EXPECT_EQ(health["status"], "degraded") << health.dump();
+
+  // The figures the alert rules use: the diagnosis as a metric (one series per meter), the
+  // request timeouts as HDLC errors, per-meter latency, readings made and end-to-end latency.
+  EXPECT_TRUE(wait_until([&] {
+    return s.metric("dlms_bridge_meter_diagnosis_info{meter=\"m3\",symptom=\"silent_after_connect\"}").value_or(0) == 1;
+  }, 20s)) << s.metrics();
+  EXPECT_EQ(s.metric("dlms_bridge_meter_diagnosis_info{meter=\"m1\",symptom=\"none\"}").value_or(0), 1.0);
+  EXPECT_GT(s.metric("dlms_bridge_meter_hdlc_errors_total{meter=\"m3\",kind=\"timeout\"}").value_or(0), 0.0);
+  EXPECT_GT(s.metric("dlms_bridge_meter_poll_duration_seconds_count{meter=\"m1\"}").value_or(0), 0.0);
+  EXPECT_GT(s.metric("dlms_bridge_meter_readings_total{meter=\"m1\"}").value_or(0), 0.0);
+  EXPECT_TRUE(wait_until([&] { return s.metric("dlms_bridge_publish_latency_seconds_count").value_or(0) > 0; }, 20s));
+  // The API's cycle counts are /metrics' counts (m3 fails every attempt: retried until both
+  // reads fall between two attempts).
+  EXPECT_TRUE(wait_until([&] {
+    const auto c = json::parse(s.get("/api/v1/meters/m3").body)["counters"];
+    const auto polls = s.metric("dlms_bridge_meter_polls_total{meter=\"m3\"}").value_or(-1);
+    const auto timeouts = s.metric("dlms_bridge_meter_poll_failures_total{meter=\"m3\",reason=\"timeout\"}").value_or(-1);
+    return c["cycles"].get<double>() == polls && c["cycles_failed"].get<double>() == timeouts &&
+           c["failures"]["timeout"].get<double>() == timeouts && c["cycles_ok"] == 0 && polls > 0;
+  }, 20s)) << s.get("/api/v1/meters/m3").body << s.metrics();
 }
 
 TEST_F(BridgeE2E, status_page_renders_the_fleet_in_headless_chromium) {

@@ -26,6 +26,18 @@ Duration Backoff::base_delay(std::uint32_t n) const {
   return Duration{static_cast<Duration::rep>(std::min(wait, cap))};
 }
 
+Duration Backoff::longest_delay(std::uint32_t n) const {
+  const double base = static_cast<double>(base_delay(n).count());
+  const double wait = std::min(base * (1.0 + std::clamp(policy_.jitter, 0.0, 1.0)), static_cast<double>(policy_.max.count()));
+  return Duration{static_cast<Duration::rep>(std::ceil(wait))};
+}
+
+TimePoint shorten_wait(TimePoint since, TimePoint due, Duration limit) {
+  if (limit < Duration::zero()) limit = Duration::zero();
+  if (due - since <= limit) return due;
+  return since + limit;
+}
+
 Duration Backoff::on_failure() {
   if (failures_ < UINT32_MAX) ++failures_;
   const double base = static_cast<double>(base_delay(failures_).count());

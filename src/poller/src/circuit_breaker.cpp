@@ -27,8 +27,16 @@ std::uint32_t CircuitBreaker::recent_reconnects(TimePoint now) {
   return static_cast<std::uint32_t>(history_.size());
 }
 
+void CircuitBreaker::set_policy(const BreakerPolicy& p) {
+  policy_ = p;
+  if (state_ == BreakerState::open && opened_at_ + policy_.open_for < open_until_) {
+    open_until_ = opened_at_ + policy_.open_for;
+  }
+}
+
 void CircuitBreaker::open(TimePoint now) {
   state_ = BreakerState::open;
+  opened_at_ = now;
   open_until_ = now + policy_.open_for;
   probe_out_ = false;
   ++trips_;
@@ -73,6 +81,7 @@ bool CircuitBreaker::record_failure(TimePoint now) {
   if (state_ != BreakerState::half_open) return false;
   // A failed probe re-opens without counting a new trip: still the same incident.
   state_ = BreakerState::open;
+  opened_at_ = now;
   open_until_ = now + policy_.open_for;
   probe_out_ = false;
   return true;

@@ -51,6 +51,7 @@ MeterSession::MeterSession(SessionContext& ctx, config::MeterConfig meter, bool 
   if (ctx_.metrics) {
     auto& m = ctx_.metrics->add_meter(meter_.id);
     m.paused.Set(paused_ ? 1 : 0);
+    m.set_symptom(metrics::kNoSymptom);
   }
 }
 
@@ -121,6 +122,7 @@ void MeterSession::resume() {
   // A fresh grid from now: the slots during the pause are not "skipped".
   schedule_.restart(Clock::now());
   next_connect_at_ = TimePoint{};
+  wait_kind_ = WaitKind::none;
   backoff_.reset();
   emit(Severity::info, "polling", "polling resumed by operator", {}, true);
   poke();
@@ -169,6 +171,7 @@ awaitable<void> MeterSession::run() {
       // Silence while disconnected: the connect loop is already retrying; report it only.
       co_await handle_watchdogs(now);
       if (stopping_) break;
+      count_breaker_skips(now);
       if (!breaker_.allow(now)) {
         if (breaker_.state() == BreakerState::half_open) {
           // The probe association was lost before a cycle could judge it: count it as failed.
@@ -176,7 +179,6 @@ awaitable<void> MeterSession::run() {
           continue;
         }
         set_state(MeterState::breaker_open);
-        count_breaker_skips(now);
         co_await sleep_until(breaker_.open_until());
         continue;
       }
@@ -258,12 +260,12 @@ awaitable<bool> MeterSession::connect(bool manual) {
   while (Clock::now() < allowed && !stopping_) co_await sleep_until(allowed);
   if (stopping_ || (paused_ && !manual)) co_return false;
   if (!co_await acquire_slot()) co_return false;
-  const bool ok = co_await open_link();
+  const bool ok = co_await open_link(!manual);
   release_slot();
   co_return ok;
 }
 
-awaitable<bool> MeterSession::open_link() {
+awaitable<bool> MeterSession::open_link(bool scheduled) {
   const LinkCredential cred = credential();
   LinkObserver observer;
   observer.on_hdlc_error = [this](labels::HdlcError kind, const std::string& hex) { on_hdlc_error(kind, hex); };
@@ -275,7 +277,7 @@ awaitable<bool> MeterSession::open_link() {
   const TimePoint now = Clock::now();
   if (!result) {
     link_.reset();
-    if (!result.error().cancelled) on_connect_failure(result.error(), now);
+    if (!result.error().cancelled) on_connect_failure(result.error(), now, scheduled);
     co_return false;
   }
   ++counters_.connects;
@@ -307,15 +309,15 @@ awaitable<void> MeterSession::pause_for(Duration d) {
   while (!stopping_ && Clock::now() < until) co_await sleep_until(until);
 }
 
-void MeterSession::on_connect_failure(const LinkError& error, TimePoint now) {
+void MeterSession::on_connect_failure(const LinkError& error, TimePoint now, bool scheduled) {
   ++counters_.connect_failures;
+  count_link_hdlc_error(error);
   record_diagnosis(error, Step::connect);
   if (auto* m = meter_metrics(ctx_, meter_.id)) {
-    m->polls_total.Increment();
-    m->poll_failure(error.reason).Increment();
-    m->up.Set(0);
+    if (scheduled) m->up.Set(0);
     m->connected.Set(0);
   }
+  if (scheduled) count_cycle(CycleResult::failed, error.reason);
   if (breaker_.record_failure(now)) {
     emit(Severity::warning, "circuit_breaker",
          "circuit breaker probe failed (" + std::string(labels::to_label(error.reason)) + "): open again for " +
@@ -328,6 +330,8 @@ void MeterSession::on_connect_failure(const LinkError& error, TimePoint now) {
   if (meter_side_refusal) delay = std::max(delay, Duration{meter_.qos.inter_attempt_wait});
   if (diagnosis_ && diagnosis_->diagnosis.try_alternative_credentials) ++credential_index_;
   next_connect_at_ = now + delay;
+  wait_kind_ = meter_side_refusal ? WaitKind::refusal : WaitKind::backoff;
+  wait_since_ = now;
   log::warn("connect failed", {{"meter", meter_.id},
                                {"reason", labels::to_label(error.reason)},
                                {"attempt", backoff_.failures()},
@@ -359,6 +363,7 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
     in_link_op_ = true;
     auto r = co_await link_->read(reg);
     in_link_op_ = false;
+    if (!r) count_link_hdlc_error(r.error());
     // Per-read retry (read_retries, default 1, after read_retry_delay). When the failure broke
     // the association (timeout, framing, closed), the retry re-associates first, inside the
     // cycle, so one bad frame costs a reconnect but not the reading.
@@ -373,7 +378,7 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
         if (stopping_ || breaker_.is_open()) break;
         co_await pause_for(meter_.qos.read_retry_delay);
         if (stopping_) break;
-        const bool reopened = co_await open_link();
+        const bool reopened = co_await open_link(/*scheduled=*/false);
         if (!reopened) break;
       } else {
         co_await pause_for(meter_.qos.read_retry_delay);
@@ -382,6 +387,7 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
       in_link_op_ = true;
       r = co_await link_->read(reg);
       in_link_op_ = false;
+      if (!r) count_link_hdlc_error(r.error());
     }
     if (r) {
       ++counters_.reads_ok;
@@ -421,7 +427,6 @@ awaitable<void> MeterSession::cycle() {
   const TimePoint start = Clock::now();
   const auto slot = schedule_.begin(start);
   if (slot.skipped > 0) note_skipped(slot.skipped, "late wake-up");
-  ++counters_.cycles;
   if (slot.on_time) ++counters_.on_time_cycles;
   max_lateness_ = std::max(max_lateness_, slot.lateness);
   set_state(MeterState::polling);
@@ -449,23 +454,20 @@ awaitable<void> MeterSession::cycle() {
 
 void MeterSession::finish_cycle(const CycleOutcome& outcome, TimePoint start, TimePoint end) {
   const bool have_reading = !outcome.reading.values.empty();
-  const bool complete = have_reading && outcome.failures.empty();
+  const bool complete = have_reading && outcome.failures.empty() && !outcome.first_error;
+  // A cycle cancelled before anything was read or failed did not happen (stop, abort).
   if (complete) {
-    ++counters_.cycles_ok;
-  } else if (have_reading) {
-    ++counters_.cycles_partial;
-  } else {
-    ++counters_.cycles_failed;
+    count_cycle(CycleResult::ok, std::nullopt);
+  } else if (outcome.first_error) {
+    count_cycle(have_reading ? CycleResult::partial : CycleResult::failed, outcome.first_error->reason);
   }
   auto* m = meter_metrics(ctx_, meter_.id);
+  const double seconds = std::chrono::duration<double>(end - start).count();
   if (m) {
-    m->polls_total.Increment();
-    if (outcome.first_error) m->poll_failure(outcome.first_error->reason).Increment();
     m->up.Set(have_reading ? 1 : 0);
+    m->observe_poll_duration(seconds);
   }
-  if (ctx_.metrics) {
-    ctx_.metrics->poll_duration_seconds().Observe(std::chrono::duration<double>(end - start).count());
-  }
+  if (ctx_.metrics) ctx_.metrics->poll_duration_seconds().Observe(seconds);
   if (have_reading) {
     last_success_ms_ = outcome.reading.ts_ms;
     ++counters_.readings;
@@ -502,6 +504,7 @@ awaitable<void> MeterSession::keepalive() {
   auto r = co_await link_->read(meter_.registers.front());
   in_link_op_ = false;
   release_slot();
+  if (!r) count_link_hdlc_error(r.error());
   if (r) {
     ++counters_.keepalives;
     watchdogs_.on_read_ok();
@@ -536,6 +539,8 @@ awaitable<void> MeterSession::reconnect(ReconnectCause cause, const std::string&
   }
   co_await release_link();
   next_connect_at_ = now + meter_.qos.reconnect_settle;
+  wait_kind_ = WaitKind::settle;
+  wait_since_ = now;
 }
 
 awaitable<void> MeterSession::release_link() {
@@ -656,6 +661,7 @@ awaitable<void> MeterSession::apply_pending_config() {
   breaker_.set_policy(breaker_policy(meter_.qos));
   watchdogs_.set_policy(watchdog_policy(meter_.qos));
   if (interval_changed) schedule_.restart(std::max(Clock::now(), schedule_.next()), meter_.qos.poll_interval);
+  replan_waits();
   log::info("meter settings reloaded",
             {{"meter", meter_.id}, {"connection_changed", connection_changed}, {"interval_changed", interval_changed}});
   if (connection_changed) {
@@ -665,6 +671,7 @@ awaitable<void> MeterSession::apply_pending_config() {
       std::string why = "connection settings changed";
       co_await reconnect(ReconnectCause::config_reload, why);
       next_connect_at_ = TimePoint{};
+      wait_kind_ = WaitKind::none;
     }
   }
   publish_status();
@@ -712,6 +719,7 @@ void MeterSession::record_diagnosis(const LinkError& error, Step step) {
   } else {
     diagnosis_ = DiagnosisRecord{std::move(d), step, now_ms, now_ms, 1};
   }
+  if (auto* m = meter_metrics(ctx_, meter_.id)) m->set_symptom(diagnosis_->diagnosis.symptom);
   // "<reason>: <message>", without doubling a reason the transport's text already starts with
   // ("timeout: no UA to SNRM within 7s").
   const std::string reason = std::string(labels::to_label(error.reason)) + ": ";
@@ -720,18 +728,67 @@ void MeterSession::record_diagnosis(const LinkError& error, Step step) {
 
 void MeterSession::count_breaker_skips(TimePoint now) {
   // Every slot that falls inside the open window is a poll the breaker skipped
-  // (meter_poll_failures_total{reason="circuit_open"}); counted once per window.
-  if (breaker_counted_until_ >= breaker_.open_until()) return;
-  const TimePoint from = std::max(now, breaker_counted_until_);
-  const auto interval = schedule_.interval();
-  const auto window = breaker_.open_until() - from;
-  const auto slots = window <= Clock::duration::zero() ? 0 : (window + interval - Clock::duration{1}) / interval;
-  breaker_counted_until_ = breaker_.open_until();
+  // (meter_poll_failures_total{reason="circuit_open"}), counted as the slots pass: a reload may
+  // shorten the window, and slots that never passed are not counted.
+  if (breaker_.state() != BreakerState::open) return;
+  const TimePoint opened = breaker_.opened_at();
+  const TimePoint from = std::max(breaker_counted_until_, opened);
+  const TimePoint to = std::min(now, breaker_.open_until());
+  if (to <= from) return;
+  const auto interval = std::max(schedule_.interval(), Duration{1});
+  // Slots begun since the breaker opened, at time t: ceil((t - opened) / interval).
+  const auto slots_by = [&](TimePoint t) { return (t - opened + interval - Clock::duration{1}) / interval; };
+  const auto slots = slots_by(to) - slots_by(from);
+  breaker_counted_until_ = to;
   if (slots <= 0) return;
-  if (auto* m = meter_metrics(ctx_, meter_.id)) {
-    m->polls_total.Increment(static_cast<double>(slots));
-    m->poll_failure(PollFailure::circuit_open).Increment(static_cast<double>(slots));
+  count_cycle(CycleResult::failed, PollFailure::circuit_open, static_cast<std::uint64_t>(slots));
+  publish_status();
+}
+
+void MeterSession::count_cycle(CycleResult result, std::optional<PollFailure> reason, std::uint64_t slots) {
+  if (slots == 0) return;
+  auto* m = meter_metrics(ctx_, meter_.id);
+  counters_.cycles += slots;
+  if (m) m->polls_total.Increment(static_cast<double>(slots));
+  if (result == CycleResult::ok) {
+    counters_.cycles_ok += slots;
+    if (m) m->set_symptom(metrics::kNoSymptom);
+    return;
   }
+  const PollFailure why = reason.value_or(PollFailure::timeout);
+  counters_.cycles_failed += slots;
+  if (result == CycleResult::partial) counters_.cycles_partial += slots;
+  if (why == PollFailure::circuit_open) counters_.breaker_skipped += slots;
+  const auto index = static_cast<std::size_t>(why);
+  if (index < counters_.failures.size()) counters_.failures[index] += slots;
+  if (m) m->poll_failure(why).Increment(static_cast<double>(slots));
+}
+
+void MeterSession::count_link_hdlc_error(const LinkError& error) {
+  if (error.cancelled || !error.hdlc) return;
+  ++counters_.hdlc_errors;
+  if (auto* m = meter_metrics(ctx_, meter_.id)) m->hdlc_error(*error.hdlc).Increment();
+}
+
+void MeterSession::replan_waits() {
+  const TimePoint now = Clock::now();
+  if (next_connect_at_ <= now || wait_kind_ == WaitKind::none) return;
+  Duration limit = Duration::max();
+  switch (wait_kind_) {
+    case WaitKind::none: return;
+    case WaitKind::backoff: limit = backoff_.longest_delay(backoff_.failures()); break;
+    case WaitKind::refusal:
+      limit = std::max(backoff_.longest_delay(backoff_.failures()), Duration{meter_.qos.inter_attempt_wait});
+      break;
+    case WaitKind::settle: limit = meter_.qos.reconnect_settle; break;
+  }
+  const TimePoint replanned = shorten_wait(wait_since_, next_connect_at_, limit);
+  if (replanned == next_connect_at_) return;
+  log::info("pending wait shortened by the reload",
+            {{"meter", meter_.id},
+             {"was_in_ms", std::chrono::duration_cast<Duration>(next_connect_at_ - now).count()},
+             {"now_in_ms", std::chrono::duration_cast<Duration>(std::max(replanned, now) - now).count()}});
+  next_connect_at_ = replanned;
 }
 
 void MeterSession::note_skipped(std::uint64_t slots, std::string_view why) {

@@ -71,5 +71,25 @@ TEST(BackoffTest, default_random_spreads_a_fleet) {
   EXPECT_TRUE(differ);
 }
 
+TEST(BackoffTest, longest_delay_bounds_every_jittered_wait) {
+  Backoff low(BackoffPolicy{}, fixed(0.0));
+  Backoff high(BackoffPolicy{}, fixed(0.999999));
+  for (std::uint32_t n = 1; n <= 12; ++n) {
+    const auto lo = low.on_failure();
+    const auto hi = high.on_failure();
+    EXPECT_LE(lo, low.longest_delay(n));
+    EXPECT_LE(hi, high.longest_delay(n));
+    EXPECT_LE(high.longest_delay(n), 300s);
+  }
+  EXPECT_EQ(high.longest_delay(1), 2200ms);  // 2 s + 10 %
+}
+
+TEST(BackoffTest, shorten_wait_only_ever_brings_a_planned_wait_forward) {
+  const TimePoint since = TimePoint{} + 1000h;
+  EXPECT_EQ(shorten_wait(since, since + 125s, 5s), since + 5s);      // lowered backoff_max
+  EXPECT_EQ(shorten_wait(since, since + 125s, 300s), since + 125s);  // raised: next wait only
+  EXPECT_EQ(shorten_wait(since, since + 125s, -1s), since);
+}
+
 }  // namespace
 }  // namespace bridge::poller

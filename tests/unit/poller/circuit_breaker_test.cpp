@@ -98,5 +98,23 @@ TEST(CircuitBreakerTest, labels) {
   EXPECT_EQ(to_label(BreakerState::half_open), "half_open");
 }
 
+TEST(CircuitBreakerTest, a_shorter_open_window_from_a_reload_applies_to_the_open_breaker) {
+  FakeClock clock;
+  CircuitBreaker b(BreakerPolicy{2, 1h, 5min});
+  b.record_reconnect(clock.now);
+  EXPECT_TRUE(b.record_reconnect(clock.now));
+  const auto opened = clock.now;
+  EXPECT_EQ(b.open_until(), opened + 5min);
+  clock.advance(2min);
+  b.set_policy(BreakerPolicy{2, 1h, 1min});  // already past: half-opens at once
+  EXPECT_EQ(b.open_until(), opened + 1min);
+  EXPECT_TRUE(b.allow(clock.now));
+  EXPECT_EQ(b.state(), BreakerState::half_open);
+  EXPECT_TRUE(b.record_failure(clock.now));  // open again for the new open_for
+  EXPECT_EQ(b.open_until(), clock.now + 1min);
+  b.set_policy(BreakerPolicy{2, 1h, 10min});  // a longer one does not extend the open window
+  EXPECT_EQ(b.open_until(), clock.now + 1min);
+}
+
 }  // namespace
 }  // namespace bridge::poller

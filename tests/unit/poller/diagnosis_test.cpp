@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 namespace bridge::poller {
@@ -106,6 +110,23 @@ TEST(DiagnosisTest, json_details_carry_reason_symptom_step_and_action) {
   EXPECT_EQ(j["step"], "connect");
   EXPECT_EQ(j["detail"], "connect: Connection refused");
   EXPECT_FALSE(j["action"].get<std::string>().empty());
+}
+
+// dlms_bridge_meter_diagnosis_info{symptom} is a contract: the metrics README lists every value
+// (alert descriptions and the runbook key on them).
+TEST(DiagnosisTest, every_symptom_code_is_listed_in_the_metrics_readme) {
+  std::ifstream in(std::string(DLMS_BRIDGE_SOURCE_DIR) + "/exporters/prometheus/README.md");
+  ASSERT_TRUE(in) << "README not found";
+  const std::string text(std::istreambuf_iterator<char>(in), {});
+  const auto section = text.find("`dlms_bridge_meter_diagnosis_info{symptom}` (");
+  ASSERT_NE(section, std::string::npos);
+  const std::string readme = text.substr(section, text.find("\n\n`", section + 1) - section);
+  std::set<std::string_view> symptoms;
+  for (const auto& rule : diagnosis_rules()) symptoms.insert(rule.symptom);
+  symptoms.insert("none");
+  for (auto symptom : symptoms) {
+    EXPECT_NE(readme.find("| `" + std::string(symptom) + "` |"), std::string::npos) << symptom;
+  }
 }
 
 }  // namespace

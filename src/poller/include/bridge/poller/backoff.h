@@ -40,6 +40,8 @@ class Backoff {
   bool down() const { return failures_ >= policy_.attempts_before_down; }
   // The wait before jitter for the n-th failure (n >= 1); exposed for tests and docs.
   Duration base_delay(std::uint32_t n) const;
+  // The longest wait on_failure() can return for the n-th failure (jitter included, capped).
+  Duration longest_delay(std::uint32_t n) const;
 
   const BackoffPolicy& policy() const { return policy_; }
   void set_policy(const BackoffPolicy& p) { policy_ = p; }
@@ -49,5 +51,10 @@ class Backoff {
   UniformRandom random_;
   std::uint32_t failures_ = 0;
 };
+
+// A wait planned at `since` to end at `due`, re-planned under a new limit (a reload lowered
+// backoff_max, reconnect_settle ...): it ends at since + limit if that is earlier. A raised
+// limit never extends a wait already planned; it applies from the next one.
+TimePoint shorten_wait(TimePoint since, TimePoint due, Duration limit);
 
 }  // namespace bridge::poller

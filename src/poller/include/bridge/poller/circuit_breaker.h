@@ -41,11 +41,15 @@ class CircuitBreaker {
   bool is_open() const { return state_ != BreakerState::closed; }
   // When an open breaker lets the probe through.
   TimePoint open_until() const { return open_until_; }
+  // When it last opened (or re-opened after a failed probe).
+  TimePoint opened_at() const { return opened_at_; }
   // Reconnects inside the window ending at `now`.
   std::uint32_t recent_reconnects(TimePoint now);
   std::uint64_t trips() const { return trips_; }
 
-  void set_policy(const BreakerPolicy& p) { policy_ = p; }
+  // A new policy applies at once: an open breaker whose new open_for has already run out (or
+  // runs out sooner) half-opens then, not at the old deadline (reload re-plans the wait).
+  void set_policy(const BreakerPolicy& p);
   const BreakerPolicy& policy() const { return policy_; }
 
  private:
@@ -56,6 +60,7 @@ class CircuitBreaker {
   BreakerState state_ = BreakerState::closed;
   std::vector<TimePoint> history_;  // oldest first; bounded by max_reconnects (a deque's 512-byte block per meter is not)
   TimePoint open_until_{};
+  TimePoint opened_at_{};
   bool probe_out_ = false;
   std::uint64_t trips_ = 0;
 };

@@ -80,9 +80,20 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   awaitable<bool> acquire_slot();
   void release_slot();
   awaitable<bool> connect(bool manual);
-  awaitable<bool> open_link();
+  awaitable<bool> open_link(bool scheduled = true);
   awaitable<void> pause_for(Duration d);
-  void on_connect_failure(const LinkError& error, TimePoint now);
+  // `scheduled`: the attempt stands in for a poll cycle (counted); false inside a cycle (the
+  // per-read retry's re-association) or a manual test, whose cycle is counted on its own.
+  void on_connect_failure(const LinkError& error, TimePoint now, bool scheduled);
+  enum class CycleResult { ok, partial, failed };
+  // The one place where cycles are counted, for the status snapshot and /metrics alike.
+  void count_cycle(CycleResult result, std::optional<labels::PollFailure> reason, std::uint64_t slots = 1);
+  // HDLC failures that end a request (timeout, FRMR, DM, sequence ...) arrive as the LinkError's
+  // `hdlc` kind, not through the frame observer: counted here.
+  void count_link_hdlc_error(const LinkError& error);
+  // After a reload: shorten a pending connect/settle wait to what the new keys allow (the
+  // breaker shortens its own open window in set_policy).
+  void replan_waits();
   awaitable<CycleOutcome> read_all();
   awaitable<void> cycle();
   void finish_cycle(const CycleOutcome& outcome, TimePoint start, TimePoint end);
@@ -123,6 +134,10 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   bool finished_ = false;
   bool down_ = false;  // reported down (connect_attempts failures in a row)
   TimePoint next_connect_at_{};
+  // What next_connect_at_ waits for, and since when (a reload re-plans it with the new keys).
+  enum class WaitKind { none, backoff, refusal, settle };
+  WaitKind wait_kind_ = WaitKind::none;
+  TimePoint wait_since_{};
   TimePoint breaker_counted_until_{};  // open-window slots already counted as circuit_open
   std::size_t credential_index_ = 0;  // 0 = primary, i = credential_alternatives[i - 1]
   std::uint8_t client_sap_ = 0;

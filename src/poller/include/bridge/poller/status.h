@@ -1,6 +1,7 @@
 #pragma once
 // What the REST API, the status page and `dlms-bridge ctl` show about a meter: a snapshot,
 // copied out of the session on the io_context thread.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,11 +26,20 @@ enum class MeterState {
 };
 std::string_view to_label(MeterState s);
 
+// One definition of "cycle" for the status page, the REST API, `ctl` and /metrics: a cycle is
+// one poll slot's attempt. It is a scheduled read cycle that ran, or a connection attempt made
+// while disconnected (it stands in for the cycle it was made for), or a slot skipped because
+// the circuit breaker is open. It succeeded when every register was read; otherwise it failed,
+// once, with the reason of its first error. cycles == cycles_ok + cycles_failed ==
+// meter_polls_total, and failures[reason] == meter_poll_failures_total{reason}. Manual test
+// cycles are counted in `tests` only.
 struct MeterCounters {
-  std::uint64_t cycles = 0;           // scheduled cycles run (ok + partial + failed)
+  std::uint64_t cycles = 0;           // meter_polls_total
   std::uint64_t cycles_ok = 0;        // every register read
-  std::uint64_t cycles_partial = 0;   // a reading with some registers missing
-  std::uint64_t cycles_failed = 0;    // no reading (all registers failed, or no association)
+  std::uint64_t cycles_failed = 0;    // sum of meter_poll_failures_total (partial ones included)
+  std::uint64_t cycles_partial = 0;   // of the failed cycles: a reading with some registers missing
+  std::uint64_t breaker_skipped = 0;  // of the failed cycles: slots skipped by the open breaker
+  std::array<std::uint64_t, labels::kPollFailures.size()> failures{};  // failed cycles by reason
   std::uint64_t on_time_cycles = 0;   // started within tolerance of their slot
   std::uint64_t skipped_slots = 0;    // slots lost to an overrun or a late wake-up
   std::uint64_t reads_ok = 0;
@@ -38,7 +48,7 @@ struct MeterCounters {
   std::uint64_t connects = 0;         // associations opened
   std::uint64_t connect_failures = 0;
   std::uint64_t reconnects = 0;       // established sessions torn down to be re-established
-  std::uint64_t hdlc_errors = 0;
+  std::uint64_t hdlc_errors = 0;      // sum of meter_hdlc_errors_total
   std::uint64_t watchdog_trips = 0;
   std::uint64_t breaker_trips = 0;
   std::uint64_t keepalives = 0;
