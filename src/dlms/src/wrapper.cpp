@@ -4,7 +4,7 @@
 
 namespace dlms::wrapper {
 
-using bridge::labels::HdlcError;
+using dlms::LinkError;
 
 namespace {
 void put16(Bytes& out, std::uint16_t v) {
@@ -34,7 +34,7 @@ void WrapperDecoder::feed(ByteSpan bytes) {
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
 }
 
-WrapperError WrapperDecoder::fail(HdlcError kind, std::size_t skip) {
+WrapperError WrapperDecoder::fail(LinkError kind, std::size_t skip) {
   WrapperError e;
   e.kind = kind;
   e.skipped_bytes = skip;
@@ -49,15 +49,15 @@ DecodeResult WrapperDecoder::next() {
   const std::size_t avail = buffer_.size() - pos_;
   if (avail < 2) return NeedData{};
   const std::uint8_t* p = buffer_.data() + pos_;
-  if (get16(p) != kVersion) return fail(HdlcError::format, 1);
+  if (get16(p) != kVersion) return fail(LinkError::format, 1);
   if (avail < kHeaderSize) return NeedData{};
   const std::uint16_t source = get16(p + 2);
   const std::uint16_t destination = get16(p + 4);
   const std::size_t length = get16(p + 6);
-  if (length > max_apdu_) return fail(HdlcError::length, 1);
+  if (length > max_apdu_) return fail(LinkError::length, 1);
   if ((filter_.source && *filter_.source != source) || (filter_.destination && *filter_.destination != destination)) {
     if (avail < kHeaderSize + length) return NeedData{};
-    return fail(HdlcError::address, kHeaderSize + length);
+    return fail(LinkError::address, kHeaderSize + length);
   }
   if (avail < kHeaderSize + length) return NeedData{};
   Message m;

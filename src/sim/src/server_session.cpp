@@ -167,7 +167,7 @@ void ServerSession::handle_hdlc(SteadyTime now, WallTime wall) {
       // A real meter discards frames with a bad HCS/FCS or length without answering.
       if (meter_ && bound_) ++meter_->stats().bad_frames;
       bridge::log::debug("bad frame", {{"meter", meter_ ? meter_->id() : 0U},
-                                       {"kind", bridge::labels::to_label(error->kind)},
+                                       {"kind", dlms::to_label(error->kind)},
                                        {"hex", dlms::to_hex(error->raw)}});
       continue;
     }

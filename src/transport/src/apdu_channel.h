@@ -11,6 +11,7 @@
 #include "bridge/transport/error.h"
 #include "bridge/transport/tcp_stream.h"
 #include "dlms/bytes.h"
+#include "dlms/link_error.h"
 
 namespace bridge::transport::detail {
 
@@ -58,6 +59,8 @@ struct ChannelContext {
 // Error for a socket failure while waiting for `what`, turning "closed" into "closed mid-frame"
 // when a partial frame was buffered.
 Error receive_error(Error e, std::size_t buffered, const What& what);
+// The codec's link-layer error as the metric label hdlc_errors_total{kind}.
+labels::HdlcError to_metric_label(dlms::LinkError e);
 // Error for a passed step deadline.
 Error step_timeout(Step step, std::chrono::milliseconds timeout, const What& what, std::string peer);
 

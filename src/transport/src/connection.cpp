@@ -35,13 +35,12 @@ std::string spaced(std::string_view label) {
 }
 
 // "association rejected: authentication failure (diagnostic 13)"
-Error client_failed(const cosem::ClientFailed& f, Step step, const detail::What& what,
-                    std::optional<cosem::AssociationResult> aare_result) {
+Error client_failed(const cosem::ClientFailed& f, Step step, const detail::What& what) {
   Error e = make_error(ErrorKind::protocol, step, {});
   switch (f.reason) {
     case cosem::FailReason::association_rejected:
       e.kind = ErrorKind::association_rejected;
-      if (aare_result == cosem::AssociationResult::rejected_transient) {
+      if (f.association_result == cosem::AssociationResult::rejected_transient) {
         // Transient rejection: the meter serves one association at a time and another client has it.
         e.kind = ErrorKind::busy;
         e.diagnostic = f.diagnostic.value_or(-1);
@@ -86,7 +85,6 @@ struct DlmsConnection::Impl {
   awaitable<Result<std::vector<ObjectListEntry>, Error>> object_list();
   awaitable<void> close();
   std::optional<Error> validate() const;
-  bool stale(const dlms::Bytes& apdu) const;
 
   MeterEndpoint endpoint;
   Timeouts timeouts;
@@ -97,8 +95,6 @@ struct DlmsConnection::Impl {
   Clock::time_point last_activity{};
   std::unique_ptr<detail::ApduChannel> channel;
   std::optional<cosem::Client> client;
-  std::optional<std::uint8_t> pending_invoke;  // low 4 bits of the GET in flight
-  std::optional<cosem::AssociationResult> aare_result;
   std::map<std::pair<int, LogicalName>, cosem::ScalerUnit> scalers;  // per association
   bool open_ = false;
 };
@@ -143,8 +139,6 @@ awaitable<Result<void, Error>> DlmsConnection::Impl::open() {
   co_await close();
   stats = {};
   scalers.clear();
-  pending_invoke.reset();
-  aare_result.reset();
   if (auto bad = validate()) co_return fail(*bad);
 
   if (auto c = co_await stream.connect(endpoint.host, endpoint.port, timeouts.connect); !c) co_return fail(c.error());
@@ -194,23 +188,12 @@ awaitable<Result<void, Error>> DlmsConnection::Impl::open() {
   co_return Result<void, Error>{};
 }
 
-bool DlmsConnection::Impl::stale(const dlms::Bytes& apdu) const {
-  // A GET response whose invoke-id is not the one in flight answers an older request (late reply
-  // after a timeout, duplicate). cosem::Client would fail the session on it; it is only stale.
-  constexpr std::uint8_t kGetResponse = 0xC4;
-  return pending_invoke && apdu.size() >= 3 && apdu[0] == kGetResponse &&
-         cosem::invoke_id(apdu[2]) != *pending_invoke;
-}
-
 awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step step, detail::What what) {
   auto deadline = Clock::now() + timeouts.request;
   for (;;) {
     while (auto apdu = client->poll_transmit()) {
       constexpr std::uint8_t kGetRequest = 0xC0;
-      if (apdu->size() >= 3 && (*apdu)[0] == kGetRequest) {
-        pending_invoke = cosem::invoke_id((*apdu)[2]);
-        ++stats.requests;
-      }
+      if (!apdu->empty() && (*apdu)[0] == kGetRequest) ++stats.requests;
       if (auto s = co_await channel->send(*apdu, step, timeouts.request); !s) {
         open_ = false;
         co_return fail(s.error());
@@ -220,7 +203,7 @@ awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step st
     if (auto ev = client->poll_event()) {
       if (auto* f = std::get_if<cosem::ClientFailed>(&*ev)) {
         open_ = false;
-        co_return fail(client_failed(*f, step, what, aare_result));
+        co_return fail(client_failed(*f, step, what));
       }
       co_return std::move(*ev);
     }
@@ -229,16 +212,11 @@ awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step st
       open_ = false;
       co_return fail(apdu.error());
     }
-    if (stale(*apdu)) {
-      ++stats.stale_discarded;
-      continue;
-    }
-    constexpr std::uint8_t kAare = 0x61;
-    if (!apdu->empty() && (*apdu)[0] == kAare) {
-      // Kept to tell a transient rejection (busy) from a permanent one; Client reports both alike.
-      if (auto aare = cosem::decode_aare(*apdu)) aare_result = aare->result;
-    }
+    // The Client drops replies to an older request (late answer after a timeout, duplicate)
+    // instead of failing the session; count what it dropped.
+    const auto stale_before = client->stale_responses();
     client->handle_apdu(*apdu, Clock::now());
+    stats.stale_discarded += client->stale_responses() - stale_before;
   }
 }
 
@@ -259,7 +237,6 @@ awaitable<Result<cosem::Value, Error>> DlmsConnection::Impl::get(const LogicalNa
                               "cannot send GET: " + std::string(cosem::to_label(g.error()))));
   }
   auto ev = co_await drive(Step::request, what);
-  pending_invoke.reset();
   if (!ev) co_return fail(ev.error());
   auto* result = std::get_if<cosem::GetResult>(&*ev);
   if (!result) co_return fail(make_error(ErrorKind::protocol, Step::request, "unexpected event for " + what.str()));
@@ -353,7 +330,6 @@ awaitable<void> DlmsConnection::Impl::close() {
   stream.close();
   channel.reset();
   client.reset();
-  pending_invoke.reset();
   scalers.clear();  // scaler_unit is cached per association
 }
 

@@ -27,16 +27,6 @@ hdlc::LinkConfig link_config(const MeterEndpoint& ep, const Timeouts& t) {
 
 }  // namespace
 
-bool HdlcChannel::is_stale(const hdlc::Frame& frame) const {
-  // A repeat of the I-frame we accepted last (meter retransmission, or a late duplicate from a
-  // previous exchange): N(S) = V(R)-1 and N(R) = V(S)-1. The Link would treat it as a sequence
-  // error and fail the session; it carries nothing new, so drop it here.
-  if (link_.state() != hdlc::LinkState::connected || frame.type() != hdlc::FrameType::i) return false;
-  const auto prev = [](std::uint8_t v) { return static_cast<std::uint8_t>((v + 7) & 7); };
-  return hdlc::control::send_seq(frame.control) == prev(link_.receive_sequence()) &&
-         hdlc::control::recv_seq(frame.control) == prev(link_.send_sequence());
-}
-
 HdlcChannel::HdlcChannel(ChannelContext ctx, const MeterEndpoint& endpoint, const Timeouts& timeouts)
     : ctx_(ctx), link_(link_config(endpoint, timeouts)), timeout_(timeouts.request) {
   const auto cfg = link_config(endpoint, timeouts);
@@ -46,13 +36,13 @@ HdlcChannel::HdlcChannel(ChannelContext ctx, const MeterEndpoint& endpoint, cons
 
 Error HdlcChannel::link_failed(const hdlc::Failed& f, Step step, const What& what) const {
   Error e = make_error(ErrorKind::protocol, step, {});
-  e.hdlc = f.kind;
+  e.hdlc = to_metric_label(f.kind);
   switch (f.kind) {
-    case HdlcError::timeout:
+    case dlms::LinkError::timeout:
       e.kind = ErrorKind::timeout;
       e.message = "timeout: no " + what.str() + " within " + format_duration(timeout_) + " (" + ctx_.stream.peer() + ")";
       return e;
-    case HdlcError::dm:
+    case dlms::LinkError::dm:
       // DM to SNRM: the meter refuses the link, typically because another client holds it.
       if (step == Step::link) {
         e.kind = ErrorKind::busy;
@@ -63,7 +53,7 @@ Error HdlcChannel::link_failed(const hdlc::Failed& f, Step step, const What& wha
       e.message = "protocol error (dm): meter answered DM while waiting for " + what.str() + ": " + f.message;
       return e;
     default:
-      e.message = "protocol error (" + std::string(labels::to_label(f.kind)) + ") while waiting for " + what.str() + ": " +
+      e.message = "protocol error (" + std::string(dlms::to_label(f.kind)) + ") while waiting for " + what.str() + ": " +
                   f.message;
       return e;
   }
@@ -111,14 +101,14 @@ awaitable<Result<hdlc::LinkEvent, Error>> HdlcChannel::next_event(Step step, Clo
         if (ctx_.observer.on_frame) {
           if (auto raw = hdlc::encode(*frame)) ctx_.observer.on_frame(false, *raw);
         }
-        if (is_stale(*frame)) {
-          ++ctx_.stats.stale_discarded;
-          continue;
-        }
+        // The Link drops a repeat of the I-frame it accepted last (a retransmission or a late
+        // duplicate) instead of failing the session; count what it dropped.
+        const auto duplicates_before = link_.duplicates_discarded();
         link_.handle_frame(*frame, now);
+        ctx_.stats.stale_discarded += link_.duplicates_discarded() - duplicates_before;
       } else if (auto* error = std::get_if<hdlc::FrameError>(&r)) {
         ++ctx_.stats.hdlc_errors;
-        if (ctx_.observer.on_hdlc_error) ctx_.observer.on_hdlc_error(error->kind, error->raw);
+        if (ctx_.observer.on_hdlc_error) ctx_.observer.on_hdlc_error(to_metric_label(error->kind), error->raw);
       } else {
         break;  // NeedData
       }

@@ -29,7 +29,6 @@ class HdlcChannel final : public ApduChannel {
   awaitable<Result<dlms::hdlc::LinkEvent, Error>> next_event(Step step, Clock::time_point deadline,
                                                              std::chrono::milliseconds timeout,
                                                              const What& what);
-  bool is_stale(const dlms::hdlc::Frame& frame) const;
   Error link_failed(const dlms::hdlc::Failed& f, Step step, const What& what) const;
 
   ChannelContext ctx_;

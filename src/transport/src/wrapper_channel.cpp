@@ -35,7 +35,7 @@ awaitable<Result<dlms::Bytes, Error>> WrapperChannel::receive(Step step, Clock::
       }
       if (auto* error = std::get_if<wrapper::WrapperError>(&r)) {
         ++ctx_.stats.hdlc_errors;
-        if (ctx_.observer.on_hdlc_error) ctx_.observer.on_hdlc_error(error->kind, error->raw);
+        if (ctx_.observer.on_hdlc_error) ctx_.observer.on_hdlc_error(to_metric_label(error->kind), error->raw);
         continue;
       }
       break;  // NeedData

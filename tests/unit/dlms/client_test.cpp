@@ -85,7 +85,7 @@ TEST_F(ClientTest, rejected_aare_reports_authentication_failure) {
   EXPECT_EQ(f.reason, FailReason::association_rejected);
   EXPECT_EQ(f.diagnostic, 13);
   EXPECT_NE(f.message.find("authentication_failure"), std::string::npos);
-  EXPECT_EQ(to_poll_failure(f.reason), bridge::labels::PollFailure::association_rejected);
+  EXPECT_EQ(f.association_result, AssociationResult::rejected_permanent);
   EXPECT_EQ(client.get(reg("1-1:32.7.0"), now).error(), ClientError::failed);
 }
 
@@ -174,6 +174,32 @@ TEST_F(ClientTest, response_with_another_invoke_id_is_stale_and_dropped) {
   auto ev = events();
   ASSERT_EQ(ev.size(), 1U);
   EXPECT_EQ(std::get<Value>(std::get<GetResult>(ev[0]).result), Value(std::uint8_t{7}));
+}
+
+// The Client alone owns the stale-reply rule (the transport no longer filters): a reply that
+// arrives after its request completed is dropped and counted, the association stays usable.
+TEST_F(ClientTest, response_with_nothing_in_flight_is_stale_and_dropped) {
+  associate();
+  ASSERT_TRUE(client.get(reg("1-1:32.7.0"), now));
+  take();
+  client.handle_apdu(hex("C4 01 C1 00 11 07"), now);
+  ASSERT_EQ(events().size(), 1U);
+  client.handle_apdu(hex("C4 01 C1 00 11 07"), now);  // the same answer again, late
+  EXPECT_TRUE(events().empty());
+  EXPECT_EQ(client.stale_responses(), 1U);
+  EXPECT_EQ(client.state(), ClientState::associated);
+  ASSERT_TRUE(client.get(reg("1-1:31.7.0"), now));
+}
+
+TEST_F(ClientTest, transient_rejection_carries_the_association_result) {
+  ASSERT_TRUE(client.associate(now));
+  take();
+  Aare busy;
+  busy.result = AssociationResult::rejected_transient;
+  client.handle_apdu(encode_aare(busy), now);
+  auto f = failure();
+  EXPECT_EQ(f.reason, FailReason::association_rejected);
+  EXPECT_EQ(f.association_result, AssociationResult::rejected_transient);
 }
 
 TEST_F(ClientTest, malformed_and_unexpected_apdus_are_protocol_errors) {

@@ -7,7 +7,7 @@
 namespace {
 
 using namespace dlms::hdlc;
-using bridge::labels::HdlcError;
+using dlms::LinkError;
 using dlms::Bytes;
 using dlms::testing::hex;
 
@@ -29,8 +29,8 @@ std::vector<Bytes> frames_of(const std::vector<DecodeResult>& results) {
   return out;
 }
 
-std::vector<HdlcError> errors_of(const std::vector<DecodeResult>& results) {
-  std::vector<HdlcError> out;
+std::vector<LinkError> errors_of(const std::vector<DecodeResult>& results) {
+  std::vector<LinkError> out;
   for (const auto& r : results) {
     if (auto* e = std::get_if<FrameError>(&r)) out.push_back(e->kind);
   }
@@ -166,7 +166,7 @@ TEST(FrameDecoderTest, corrupted_fcs_skips_that_frame_only) {
   auto results = drain(d);
   ASSERT_EQ(results.size(), 2U);
   const auto& e = std::get<FrameError>(results[0]);
-  EXPECT_EQ(e.kind, HdlcError::fcs);
+  EXPECT_EQ(e.kind, LinkError::fcs);
   EXPECT_EQ(e.skipped_bytes, bad.size() - 1);
   EXPECT_EQ(e.raw, bad);
   EXPECT_EQ(frames_of(results), std::vector<Bytes>{good});
@@ -181,7 +181,7 @@ TEST(FrameDecoderTest, corrupted_hcs_is_reported_and_next_frame_survives) {
   auto results = drain(d);
   auto errors = errors_of(results);
   ASSERT_FALSE(errors.empty());
-  EXPECT_EQ(errors.front(), HdlcError::hcs);
+  EXPECT_EQ(errors.front(), LinkError::hcs);
   EXPECT_EQ(frames_of(results), std::vector<Bytes>{good});
 }
 
@@ -192,7 +192,7 @@ TEST(FrameDecoderTest, corrupted_length_field_does_not_stall) {
   d.feed(bad);
   auto results = drain(d);
   ASSERT_FALSE(results.empty());
-  EXPECT_EQ(errors_of(results).front(), HdlcError::hcs);
+  EXPECT_EQ(errors_of(results).front(), LinkError::hcs);
   const Bytes good = hex("7E A0 07 03 03 53 80 D7 7E");
   d.feed(good);
   EXPECT_EQ(frames_of(drain(d)), std::vector<Bytes>{good});
@@ -201,19 +201,19 @@ TEST(FrameDecoderTest, corrupted_length_field_does_not_stall) {
 TEST(FrameDecoderTest, too_short_length_and_bad_addresses_are_errors) {
   FrameDecoder d;
   d.feed(hex("7E A0 03 03 03 93 7E"));
-  EXPECT_EQ(errors_of(drain(d)), std::vector<HdlcError>{HdlcError::length});
+  EXPECT_EQ(errors_of(drain(d)), std::vector<LinkError>{LinkError::length});
   FrameDecoder d3;
   d3.feed(hex("7E A0 0A 00 02 03 21 93 00 00 00 7E"));  // 3-byte server address
   auto errors = errors_of(drain(d3));
   ASSERT_FALSE(errors.empty());
-  EXPECT_EQ(errors.front(), HdlcError::format);
+  EXPECT_EQ(errors.front(), LinkError::format);
 }
 
 TEST(FrameDecoderTest, missing_closing_flag_is_format_error) {
   Bytes bad = hex("7E A0 07 03 03 93 8C 11 00");
   FrameDecoder d;
   d.feed(bad);
-  EXPECT_EQ(errors_of(drain(d)), std::vector<HdlcError>{HdlcError::format});
+  EXPECT_EQ(errors_of(drain(d)), std::vector<LinkError>{LinkError::format});
 }
 
 TEST(FrameDecoderTest, address_filter_rejects_frames_for_someone_else) {
@@ -224,7 +224,7 @@ TEST(FrameDecoderTest, address_filter_rejects_frames_for_someone_else) {
   const Bytes not_for_us = *encode(other);
   d.feed(concat({not_for_us, for_us}));
   auto results = drain(d);
-  EXPECT_EQ(errors_of(results), std::vector<HdlcError>{HdlcError::address});
+  EXPECT_EQ(errors_of(results), std::vector<LinkError>{LinkError::address});
   EXPECT_EQ(frames_of(results), std::vector<Bytes>{for_us});
 }
 

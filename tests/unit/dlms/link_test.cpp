@@ -9,7 +9,7 @@
 namespace {
 
 using namespace dlms::hdlc;
-using bridge::labels::HdlcError;
+using dlms::LinkError;
 using dlms::Bytes;
 using dlms::testing::hex;
 using dlms::testing::LinkPair;
@@ -154,7 +154,7 @@ TEST_F(ClientFixture, dm_answer_to_snrm_fails_with_dm) {
   feed(meter_frame(0x1F, {}));
   auto failed = events_of<Failed>(events());
   ASSERT_EQ(failed.size(), 1U);
-  EXPECT_EQ(failed[0].kind, HdlcError::dm);
+  EXPECT_EQ(failed[0].kind, LinkError::dm);
   EXPECT_EQ(link.state(), LinkState::failed);
   EXPECT_EQ(link.send(hex("60"), now).error(), CommandError::failed);
   EXPECT_EQ(link.connect(now).error(), CommandError::failed);
@@ -167,7 +167,7 @@ TEST_F(ClientFixture, frmr_is_a_failure_with_its_reason) {
   feed(meter_frame(0x97, hex("10 00 08")));
   auto failed = events_of<Failed>(events());
   ASSERT_EQ(failed.size(), 1U);
-  EXPECT_EQ(failed[0].kind, HdlcError::frmr);
+  EXPECT_EQ(failed[0].kind, LinkError::frmr);
   EXPECT_NE(failed[0].message.find("invalid N(R)"), std::string::npos);
 }
 
@@ -178,7 +178,7 @@ TEST_F(ClientFixture, wrong_ns_in_response_is_sequence_error_and_sticky) {
   feed(meter_frame(control::i_frame(3, 1), with_llc(hex("61 00"))));
   auto failed = events_of<Failed>(events());
   ASSERT_EQ(failed.size(), 1U);
-  EXPECT_EQ(failed[0].kind, HdlcError::sequence);
+  EXPECT_EQ(failed[0].kind, LinkError::sequence);
   // Sticky: later good frames change nothing.
   feed(meter_frame(control::i_frame(0, 1), with_llc(hex("61 00"))));
   EXPECT_TRUE(events().empty());
@@ -212,7 +212,7 @@ TEST_F(ClientFixture, wrong_nr_in_response_is_sequence_error) {
   ASSERT_TRUE(link.send(hex("60 00"), now));
   take();
   feed(meter_frame(control::i_frame(0, 0), with_llc(hex("61 00"))));
-  EXPECT_EQ(events_of<Failed>(events()).at(0).kind, HdlcError::sequence);
+  EXPECT_EQ(events_of<Failed>(events()).at(0).kind, LinkError::sequence);
 }
 
 TEST_F(ClientFixture, response_without_llc_is_format_error) {
@@ -220,13 +220,13 @@ TEST_F(ClientFixture, response_without_llc_is_format_error) {
   ASSERT_TRUE(link.send(hex("60 00"), now));
   take();
   feed(meter_frame(control::i_frame(0, 1), hex("61 00")));
-  EXPECT_EQ(events_of<Failed>(events()).at(0).kind, HdlcError::format);
+  EXPECT_EQ(events_of<Failed>(events()).at(0).kind, LinkError::format);
 }
 
 TEST_F(ClientFixture, unexpected_frames_fail) {
   connect_with_capture_ua();
   feed(meter_frame(control::i_frame(0, 0), with_llc(hex("61 00"))));  // nobody asked
-  EXPECT_EQ(events_of<Failed>(events()).at(0).kind, HdlcError::unexpected_frame);
+  EXPECT_EQ(events_of<Failed>(events()).at(0).kind, LinkError::unexpected_frame);
 }
 
 TEST_F(ClientFixture, timeout_polls_then_fails) {
@@ -244,7 +244,7 @@ TEST_F(ClientFixture, timeout_polls_then_fails) {
   link.handle_timeout(*link.poll_timeout());
   auto failed = events_of<Failed>(events());
   ASSERT_EQ(failed.size(), 1U);
-  EXPECT_EQ(failed[0].kind, HdlcError::timeout);
+  EXPECT_EQ(failed[0].kind, LinkError::timeout);
   EXPECT_FALSE(link.poll_timeout());
 }
 
@@ -418,7 +418,7 @@ TEST_F(PairFixture, corrupted_response_then_rr_recovery) {
   };
   EXPECT_EQ(request(hex("07"), 3), hex("AA 07"));
   ASSERT_FALSE(pair.client.frame_errors.empty());
-  EXPECT_EQ(pair.client.frame_errors[0].kind, HdlcError::fcs);
+  EXPECT_EQ(pair.client.frame_errors[0].kind, LinkError::fcs);
 }
 
 TEST_F(PairFixture, server_inactivity_timeout_then_client_gets_dm) {
@@ -438,7 +438,7 @@ TEST_F(PairFixture, server_inactivity_timeout_then_client_gets_dm) {
   request(hex("01"));
   auto failed = events_of<Failed>(pair.client.events);
   ASSERT_EQ(failed.size(), 1U);
-  EXPECT_EQ(failed[0].kind, HdlcError::dm);
+  EXPECT_EQ(failed[0].kind, LinkError::dm);
 }
 
 TEST_F(PairFixture, server_answers_disc_when_disconnected_with_dm) {

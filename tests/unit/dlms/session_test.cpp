@@ -234,7 +234,7 @@ TEST_F(Session, meter_inactivity_timeout_surfaces_as_dm) {
   run();
   bool dm = false;
   for (const auto& e : pair.client.events) {
-    if (auto* f = std::get_if<hdlc::Failed>(&e)) dm = f->kind == bridge::labels::HdlcError::dm;
+    if (auto* f = std::get_if<hdlc::Failed>(&e)) dm = f->kind == dlms::LinkError::dm;
   }
   EXPECT_TRUE(dm);
 }

@@ -7,7 +7,7 @@
 namespace {
 
 using namespace dlms::wrapper;
-using bridge::labels::HdlcError;
+using dlms::LinkError;
 using dlms::Bytes;
 using dlms::testing::hex;
 
@@ -63,14 +63,14 @@ TEST(WrapperTest, bad_version_skips_until_next_header) {
   d.feed(stream);
   auto results = drain(d);
   ASSERT_FALSE(results.empty());
-  EXPECT_EQ(std::get<WrapperError>(results[0]).kind, HdlcError::format);
+  EXPECT_EQ(std::get<WrapperError>(results[0]).kind, LinkError::format);
   EXPECT_EQ(std::get<Message>(results.back()).apdu, kGet);
 }
 
 TEST(WrapperTest, length_above_limit_and_foreign_wports_are_errors) {
   WrapperDecoder d(16);
   d.feed(*encode(Message{0x10, 0x01, Bytes(17, 0)}));
-  EXPECT_EQ(std::get<WrapperError>(d.next()).kind, HdlcError::length);
+  EXPECT_EQ(std::get<WrapperError>(d.next()).kind, LinkError::length);
 
   WrapperDecoder f(0xFFFF, WportFilter{0x01, 0x10});
   const Bytes other = *encode(Message{0x01, 0x20, kGet});
@@ -80,7 +80,7 @@ TEST(WrapperTest, length_above_limit_and_foreign_wports_are_errors) {
   f.feed(both);
   auto results = drain(f);
   ASSERT_EQ(results.size(), 2U);
-  EXPECT_EQ(std::get<WrapperError>(results[0]).kind, HdlcError::address);
+  EXPECT_EQ(std::get<WrapperError>(results[0]).kind, LinkError::address);
   EXPECT_EQ(std::get<WrapperError>(results[0]).skipped_bytes, other.size());
   EXPECT_EQ(std::get<Message>(results[1]).destination, 0x10);
 }

@@ -12,13 +12,13 @@
 //                           encode_server_address, encode_client_address(sap), decode_*
 // dlms/hdlc/control.h       control::i_frame/rr/snrm/disc/ua/dm/frmr, classify, send_seq/recv_seq
 // dlms/hdlc/frame.h         hdlc::Frame{destination, source, control, segmented, info}, encode()
-// dlms/hdlc/frame_decoder.h FrameDecoder::feed(bytes); next() -> Frame | FrameError{kind (HdlcError
-//                           label), skipped_bytes, raw} | NeedData; AddressFilter; decode_frame()
+// dlms/hdlc/frame_decoder.h FrameDecoder::feed(bytes); next() -> Frame | FrameError{kind (LinkError,
+//                           link_error.h), skipped_bytes, raw} | NeedData; AddressFilter; decode_frame()
 // dlms/hdlc/parameters.h    LinkParameters (SNRM/UA block), encode_parameters, decode_parameters
 // dlms/hdlc/link.h          hdlc::Link(LinkConfig{role, local, peer, proposed, limits, timeouts})
 //                           inputs handle_frame/handle_timeout, commands connect/send/disconnect,
 //                           outputs poll_transmit (encoded frame) / poll_timeout / poll_event ->
-//                           Connected | ApduReceived | Disconnected | Failed{HdlcError, message}
+//                           Connected | ApduReceived | Disconnected | Failed{LinkError, message}
 // dlms/wrapper.h            wrapper::encode(Message{source, destination, apdu}), WrapperDecoder
 // dlms/cosem/value.h        Value (A-XDR Data tree), encode_value, decode_value(_exact),
 //                           to_number, to_integer, decode_date_time

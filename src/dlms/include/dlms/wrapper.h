@@ -11,7 +11,7 @@
 #include <optional>
 #include <variant>
 
-#include "bridge/labels.h"
+#include "dlms/link_error.h"
 #include "bridge/result.h"
 #include "dlms/bytes.h"
 #include "dlms/need_data.h"
@@ -35,7 +35,7 @@ enum class EncodeError : std::uint8_t { too_long };
 bridge::Result<Bytes, EncodeError> encode(const Message& message);
 
 struct WrapperError {
-  bridge::labels::HdlcError kind = bridge::labels::HdlcError::format;  // format | length | address
+  dlms::LinkError kind = dlms::LinkError::format;  // format | length | address
   std::size_t skipped_bytes = 0;
   Bytes raw;  // the header that was rejected
 };
@@ -57,7 +57,7 @@ class WrapperDecoder {
   std::size_t buffered() const { return buffer_.size() - pos_; }
 
  private:
-  WrapperError fail(bridge::labels::HdlcError kind, std::size_t skip);
+  WrapperError fail(dlms::LinkError kind, std::size_t skip);
 
   std::size_t max_apdu_;
   WportFilter filter_;

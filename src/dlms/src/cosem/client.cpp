@@ -4,8 +4,6 @@
 
 namespace dlms::cosem {
 
-using bridge::labels::PollFailure;
-
 std::string_view to_label(ClientState s) {
   switch (s) {
     case ClientState::idle: return "idle";
@@ -26,16 +24,6 @@ std::string_view to_label(FailReason r) {
     case FailReason::timeout: return "timeout";
   }
   return "unknown";
-}
-
-PollFailure to_poll_failure(FailReason r) {
-  switch (r) {
-    case FailReason::association_rejected: return PollFailure::association_rejected;
-    case FailReason::timeout: return PollFailure::timeout;
-    case FailReason::exception:
-    case FailReason::protocol: return PollFailure::protocol;
-  }
-  return PollFailure::protocol;
 }
 
 std::string_view to_label(ClientError e) {
@@ -81,11 +69,15 @@ void Client::transmit(Bytes apdu, TimePoint now) {
 }
 
 void Client::fail(FailReason reason, std::string message, std::optional<std::uint8_t> diagnostic) {
+  fail(ClientFailed{reason, std::move(message), diagnostic, std::nullopt});
+}
+
+void Client::fail(ClientFailed failed) {
   state_ = ClientState::failed;
   in_flight_.reset();
   queue_.clear();
   deadline_.reset();
-  events_.push_back(ClientFailed{reason, std::move(message), diagnostic});
+  events_.push_back(std::move(failed));
 }
 
 std::uint8_t Client::next_invoke() {
@@ -206,7 +198,13 @@ void Client::handle_apdu(ByteSpan apdu, TimePoint now) {
       on_aare(apdu);
       return;
     case ClientState::associated:
-      if (t != tag::kGetResponse || !in_flight_) break;
+      if (t != tag::kGetResponse) break;
+      if (!in_flight_) {
+        // A reply after its request was given up (late answer, duplicate): nothing is waiting
+        // for it, so it is stale rather than a protocol violation.
+        ++stale_;
+        return;
+      }
       on_get_response(apdu, now);
       return;
     case ClientState::releasing:
@@ -231,11 +229,11 @@ void Client::on_aare(ByteSpan apdu) {
     return;
   }
   if (aare->result != AssociationResult::accepted) {
-    fail(FailReason::association_rejected,
-         "association rejected (result " + std::to_string(static_cast<int>(aare->result)) + ", diagnostic " +
-             std::to_string(aare->diagnostic) + " " +
-             std::string(diagnostic_label(aare->diagnostic_source, aare->diagnostic)) + ")",
-         aare->diagnostic);
+    fail(ClientFailed{FailReason::association_rejected,
+                      "association rejected (result " + std::to_string(static_cast<int>(aare->result)) +
+                          ", diagnostic " + std::to_string(aare->diagnostic) + " " +
+                          std::string(diagnostic_label(aare->diagnostic_source, aare->diagnostic)) + ")",
+                      aare->diagnostic, aare->result});
     return;
   }
   if (aare->initiate_error) {

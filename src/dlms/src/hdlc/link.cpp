@@ -4,7 +4,7 @@
 
 namespace dlms::hdlc {
 
-using bridge::labels::HdlcError;
+using dlms::LinkError;
 
 std::string_view to_label(LinkState s) {
   switch (s) {
@@ -84,7 +84,7 @@ void Link::emit_frame(std::uint8_t control, ByteSpan info, bool segmented) {
   auto bytes = encode(f);
   // Segments are sized to fit, so encoding only fails on a misconfigured (empty) address.
   if (!bytes) {
-    fail(HdlcError::format, std::string("cannot encode frame: ") + std::string(to_label(bytes.error())));
+    fail(LinkError::format, std::string("cannot encode frame: ") + std::string(to_label(bytes.error())));
     return;
   }
   transmit_.push_back(std::move(*bytes));
@@ -100,7 +100,7 @@ void Link::arm(TimePoint now) {
   }
 }
 
-void Link::fail(HdlcError kind, std::string message) {
+void Link::fail(LinkError kind, std::string message) {
   state_ = LinkState::failed;
   awaiting_ = Awaiting::none;
   segments_.clear();
@@ -241,7 +241,7 @@ void Link::handle_timeout(TimePoint now) {
     events_.push_back(Disconnected{false});
     return;
   }
-  fail(HdlcError::timeout, "no answer within the response timeout");
+  fail(LinkError::timeout, "no answer within the response timeout");
 }
 
 void Link::handle_frame(const Frame& frame, TimePoint now) {
@@ -268,7 +268,7 @@ void Link::handle_client(const Frame& frame, TimePoint now) {
         case FrameType::ua: {
           auto ua = decode_parameters(frame.info);
           if (!ua) {
-            fail(HdlcError::format, std::string("bad UA parameters: ") + std::string(to_label(ua.error())));
+            fail(LinkError::format, std::string("bad UA parameters: ") + std::string(to_label(ua.error())));
             return;
           }
           // The UA states the server's view; ours is the reverse, bounded by our own limits.
@@ -284,11 +284,11 @@ void Link::handle_client(const Frame& frame, TimePoint now) {
           return;
         }
         case FrameType::dm:
-          fail(HdlcError::dm, "peer answered SNRM with DM (disconnected mode: busy or refusing the link)");
+          fail(LinkError::dm, "peer answered SNRM with DM (disconnected mode: busy or refusing the link)");
           return;
-        case FrameType::frmr: fail(HdlcError::frmr, describe_frmr(frame.info)); return;
+        case FrameType::frmr: fail(LinkError::frmr, describe_frmr(frame.info)); return;
         default:
-          fail(HdlcError::unexpected_frame,
+          fail(LinkError::unexpected_frame,
                "expected UA after SNRM, got " + std::string(to_label(type)) + " " + hex_byte(frame.control));
           return;
       }
@@ -306,18 +306,18 @@ void Link::handle_client(const Frame& frame, TimePoint now) {
         case FrameType::rr: on_rr(frame, now); return;
         case FrameType::rnr:
           if (control::recv_seq(frame.control) != vs_ && control::recv_seq(frame.control) != prev(vs_)) {
-            fail(HdlcError::sequence, "RNR with invalid N(R)");
+            fail(LinkError::sequence, "RNR with invalid N(R)");
             return;
           }
           arm(now);  // peer busy: keep waiting
           return;
         case FrameType::ui: return;
         case FrameType::dm:
-          fail(HdlcError::dm, "peer is in disconnected mode (DM): link dropped, e.g. inactivity timeout");
+          fail(LinkError::dm, "peer is in disconnected mode (DM): link dropped, e.g. inactivity timeout");
           return;
-        case FrameType::frmr: fail(HdlcError::frmr, describe_frmr(frame.info)); return;
+        case FrameType::frmr: fail(LinkError::frmr, describe_frmr(frame.info)); return;
         default:
-          fail(HdlcError::unexpected_frame,
+          fail(LinkError::unexpected_frame,
                "unexpected " + std::string(to_label(type)) + " " + hex_byte(frame.control) + " while connected");
           return;
       }
@@ -337,12 +337,12 @@ void Link::on_i_frame(const Frame& frame, TimePoint now) {
     return;
   }
   if (client && awaiting_ != Awaiting::response && awaiting_ != Awaiting::next_segment) {
-    fail(HdlcError::unexpected_frame, "I-frame while no response is expected");
+    fail(LinkError::unexpected_frame, "I-frame while no response is expected");
     return;
   }
   if (nr != vs_) {
     if (client) {
-      fail(HdlcError::sequence, "I-frame N(R)=" + std::to_string(nr) + " but V(S)=" + std::to_string(vs_));
+      fail(LinkError::sequence, "I-frame N(R)=" + std::to_string(nr) + " but V(S)=" + std::to_string(vs_));
     } else {
       server_reject(frame, kFrmrZ, "I-frame with invalid N(R)");
     }
@@ -361,7 +361,7 @@ void Link::on_i_frame(const Frame& frame, TimePoint now) {
       return;
     }
     if (client) {
-      fail(HdlcError::sequence, "I-frame N(S)=" + std::to_string(ns) + " but V(R)=" + std::to_string(vr_));
+      fail(LinkError::sequence, "I-frame N(S)=" + std::to_string(ns) + " but V(R)=" + std::to_string(vr_));
     } else {
       emit_frame(control::rr(vr_, true));  // tell the client what we expect
     }
@@ -377,7 +377,7 @@ void Link::on_i_frame(const Frame& frame, TimePoint now) {
   retries_ = 0;
   if (rx_.size() + frame.info.size() > kMaxApdu + 3) {
     if (client) {
-      fail(HdlcError::segmentation, "reassembled information field exceeds 64 KiB");
+      fail(LinkError::segmentation, "reassembled information field exceeds 64 KiB");
     } else {
       server_reject(frame, kFrmrY, "reassembled information field too long");
     }
@@ -396,7 +396,7 @@ void Link::on_i_frame(const Frame& frame, TimePoint now) {
   const auto& llc = client ? kLlcResponse : kLlcRequest;
   if (info.size() < 3 || !std::equal(llc.begin(), llc.end(), info.begin())) {
     if (client) {
-      fail(HdlcError::format, "I-frame information field without LLC header " + hex_byte(llc[0]) + " " +
+      fail(LinkError::format, "I-frame information field without LLC header " + hex_byte(llc[0]) + " " +
                                   hex_byte(llc[1]) + " " + hex_byte(llc[2]));
     } else {
       server_reject(frame, kFrmrW, "I-frame without LLC request header");
@@ -439,7 +439,7 @@ void Link::on_rr(const Frame& frame, TimePoint now) {
     return;
   }
   if (client) {
-    fail(HdlcError::sequence, "RR N(R)=" + std::to_string(nr) + " but V(S)=" + std::to_string(vs_));
+    fail(LinkError::sequence, "RR N(R)=" + std::to_string(nr) + " but V(S)=" + std::to_string(vs_));
   } else {
     server_reject(frame, kFrmrZ, "RR with invalid N(R)");
   }
@@ -451,7 +451,7 @@ void Link::server_reject(const Frame& frame, std::uint8_t reason_bits, std::stri
   state_ = LinkState::frame_reject;
   segments_.clear();
   rx_.clear();
-  events_.push_back(Failed{reason_bits == kFrmrZ ? HdlcError::sequence : HdlcError::unexpected_frame,
+  events_.push_back(Failed{reason_bits == kFrmrZ ? LinkError::sequence : LinkError::unexpected_frame,
                            std::move(message)});
 }
 
@@ -466,7 +466,7 @@ void Link::handle_server(const Frame& frame, TimePoint now) {
       peer_ = frame.source;
       frmr_info_ = Bytes{frame.control, 0, bits};
       emit_frame(control::frmr(true), frmr_info_);
-      events_.push_back(Failed{HdlcError::format, "SNRM with malformed parameters"});
+      events_.push_back(Failed{LinkError::format, "SNRM with malformed parameters"});
       return;
     }
     const LinkParameters& p = *proposal;  // the client's view

@@ -26,7 +26,6 @@
 #include <variant>
 #include <vector>
 
-#include "bridge/labels.h"
 #include "bridge/result.h"
 #include "dlms/bytes.h"
 #include "dlms/time.h"
@@ -59,7 +58,6 @@ enum class FailReason : std::uint8_t {
   timeout,               // no answer within response_timeout
 };
 std::string_view to_label(FailReason r);
-bridge::labels::PollFailure to_poll_failure(FailReason r);
 
 struct Associated {
   std::uint32_t conformance = 0;
@@ -76,6 +74,9 @@ struct ClientFailed {
   FailReason reason = FailReason::protocol;
   std::string message;
   std::optional<std::uint8_t> diagnostic;  // AARE result-source-diagnostic when rejected
+  // The AARE's result when the association was rejected: rejected_transient (typically "busy",
+  // another association is open) is a different operator action from rejected_permanent.
+  std::optional<AssociationResult> association_result;
 };
 using ClientEvent = std::variant<Associated, GetResult, Released, ClientFailed>;
 
@@ -123,6 +124,7 @@ class Client {
   void start_next(TimePoint now);
   void transmit(Bytes apdu, TimePoint now);
   void fail(FailReason reason, std::string message, std::optional<std::uint8_t> diagnostic = std::nullopt);
+  void fail(ClientFailed failed);
   void on_aare(ByteSpan apdu);
   void on_get_response(ByteSpan apdu, TimePoint now);
   void finish(std::vector<GetDataResult> results);

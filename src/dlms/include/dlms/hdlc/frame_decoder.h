@@ -25,7 +25,7 @@
 #include <optional>
 #include <variant>
 
-#include "bridge/labels.h"
+#include "dlms/link_error.h"
 #include "bridge/result.h"
 #include "dlms/bytes.h"
 #include "dlms/need_data.h"
@@ -36,7 +36,7 @@ namespace dlms::hdlc {
 using dlms::NeedData;
 
 struct FrameError {
-  bridge::labels::HdlcError kind = bridge::labels::HdlcError::format;
+  dlms::LinkError kind = dlms::LinkError::format;
   std::size_t skipped_bytes = 0;  // bytes dropped because of this error
   Bytes raw;                      // the candidate frame as far as it was examined (for diagnostics)
 };
@@ -63,7 +63,7 @@ class FrameDecoder {
   void reset();
 
  private:
-  FrameError fail(bridge::labels::HdlcError kind, std::size_t skip, std::size_t examined);
+  FrameError fail(dlms::LinkError kind, std::size_t skip, std::size_t examined);
 
   AddressFilter filter_;
   Bytes buffer_;

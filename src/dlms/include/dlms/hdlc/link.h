@@ -18,7 +18,7 @@
 // GET 32, reply 52, GET 54, reply 74, ...
 //
 // Client errors are sticky: state() becomes failed and a Failed{kind, message} event is emitted
-// (kind uses the hdlc_errors_total labels): DM (peer in disconnected mode, e.g. after its
+// (kind is a dlms::LinkError): DM (peer in disconnected mode, e.g. after its
 // inactivity timeout), FRMR (frame reject, with the decoded reason), wrong N(S)/N(R) (sequence),
 // unexpected frame types, bad LLC (format), bad UA parameters (format), timeout after
 // max_retries. An exact repeat of the last accepted I-frame (N(S) = V(R)-1) is dropped and
@@ -44,7 +44,7 @@
 #include <string_view>
 #include <variant>
 
-#include "bridge/labels.h"
+#include "dlms/link_error.h"
 #include "bridge/result.h"
 #include "dlms/bytes.h"
 #include "dlms/time.h"
@@ -88,7 +88,7 @@ struct Disconnected {
   bool acknowledged = true;  // false: no UA/DM arrived (client) or inactivity timeout (server)
 };
 struct Failed {
-  bridge::labels::HdlcError kind = bridge::labels::HdlcError::format;
+  dlms::LinkError kind = dlms::LinkError::format;
   std::string message;
 };
 using LinkEvent = std::variant<Connected, ApduReceived, Disconnected, Failed>;
@@ -148,7 +148,7 @@ class Link {
   void transmit_next_segment(TimePoint now);
   void retransmit_last(TimePoint now);
   void arm(TimePoint now);
-  void fail(bridge::labels::HdlcError kind, std::string message);
+  void fail(dlms::LinkError kind, std::string message);
   void server_reject(const Frame& frame, std::uint8_t reason_bits, std::string message);
   void reset_sequences();
 
