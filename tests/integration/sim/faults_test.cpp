@@ -33,7 +33,7 @@ TEST(SimFaultsTest, corrupt_fcs_makes_the_frame_fail_its_fcs) {
   ASSERT_TRUE(c.send(hex(kProductionSnrm)));
   EXPECT_FALSE(c.read_frame(5s, true));
   ASSERT_FALSE(c.errors().empty());
-  EXPECT_EQ(c.errors().front().kind, bridge::labels::HdlcError::fcs);
+  EXPECT_EQ(c.errors().front().kind, dlms::LinkError::fcs);
   EXPECT_EQ(c.raw().size(), kUaSize);
   EXPECT_EQ(sim.count(1, "corrupt_fcs"), 1U);
 }
@@ -44,7 +44,7 @@ TEST(SimFaultsTest, corrupt_hcs_makes_the_frame_fail_its_hcs) {
   ASSERT_TRUE(c.send(hex(kProductionSnrm)));
   EXPECT_FALSE(c.read_frame(5s, true));
   ASSERT_FALSE(c.errors().empty());
-  EXPECT_EQ(c.errors().front().kind, bridge::labels::HdlcError::hcs);
+  EXPECT_EQ(c.errors().front().kind, dlms::LinkError::hcs);
   EXPECT_EQ(sim.count(1, "corrupt_hcs"), 1U);
 }
 
