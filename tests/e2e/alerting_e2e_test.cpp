@@ -208,8 +208,15 @@ TEST_F(AlertingE2E, silent_meter_notifies_by_email_and_sms_then_resolves_and_a_p
     }
     return Email{};
   }();
-  // The description names the meter and the figure, and links the runbook.
+  // The description names the meter, the figure, and the meter's diagnosis with its cause, action
+  // and runbook section. A meter that goes silent mid-session is first a read timeout, then, once
+  // the bridge reconnects, silent after connect: either is right, depending on the moment.
   EXPECT_NE(firing_email.body.find("Meter m2 on 127.0.0.1:"), std::string::npos) << firing_email.body;
+  EXPECT_TRUE(std::regex_search(
+      firing_email.body,
+      std::regex(R"(Diagnosis (read_timeout|silent_after_connect): [^.]+\. Action: [^\n]+ Symptom guide: )"
+                 R"(\S+/alerts/RUNBOOK\.md#symptom-\1)")))
+      << firing_email.body;
   EXPECT_NE(firing_email.body.find("RUNBOOK.md#dlmsbridgemeterdown"), std::string::npos) << firing_email.body;
 
   // m2 recovers: the resolution follows on both paths.
