@@ -58,6 +58,12 @@ int main(int argc, char** argv) {
       ->take_all();
   app.add_option("--fault-meters", options.fault_meters, "Meter ids the --fault options apply to (default all)")
       ->delimiter(',');
+  std::uint16_t physical_address = 0;
+  auto* physical_option = app.add_option(
+      "--physical-address", physical_address,
+      "One meter only: it answers just this server physical address (logical 1; 0 too on the Microstar) and its "
+      "serial ends in it, the vendor's factory setting (no physical-1 alias on its own port)");
+  physical_option->check(CLI::Range(1, 16383));
   double idle_timeout_s = 0;
   app.add_option("--idle-timeout", idle_timeout_s,
                  "Seconds without a valid frame before the meter drops link and association (default: profile, "
@@ -98,6 +104,7 @@ int main(int argc, char** argv) {
   options.transport = transport == "wrapper" ? sim::Transport::wrapper : sim::Transport::hdlc;
   if (!scenario.empty()) options.scenario = scenario;
   if (seed_option->count() > 0) options.seed = seed;
+  if (physical_option->count() > 0) options.physical_address = physical_address;
   if (idle_timeout_s > 0) {
     options.idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(idle_timeout_s * 1000));
   }

@@ -48,7 +48,8 @@ json stats_json(const MeterStats& s) {
               {"frmr_sent", s.frmr_sent},         {"dm_sent", s.dm_sent},
               {"associations", s.associations},   {"rejected_password", s.rejected_password},
               {"rejected_busy", s.rejected_busy}, {"releases", s.releases},
-              {"get_requests", s.get_requests},   {"idle_timeouts", s.idle_timeouts}};
+              {"get_requests", s.get_requests},   {"idle_timeouts", s.idle_timeouts},
+              {"peak_open_connections", s.peak_open_connections}};
 }
 
 // Converts one JSON member into the FaultValue apply_fault expects.

@@ -12,7 +12,7 @@ Meter::Meter(std::uint32_t id, Profile profile, std::uint64_t seed)
 
 std::string Meter::serial_number() const {
   char text[24];
-  std::snprintf(text, sizeof text, "%012u", 19'000'000U + id_);
+  std::snprintf(text, sizeof text, "%012u", 19'000'000U + physical_address());
   return text;
 }
 

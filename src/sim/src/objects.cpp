@@ -74,6 +74,9 @@ ObjectTable::ObjectTable(const Profile& profile) {
                       2,
                       ObjectKind::serial_number,
                       {}});
+  if (profile.kind == ProfileKind::generic) {
+    objects_.push_back({1, 0, obis(0, 0, 42, 0, 0), 2, ObjectKind::logical_device_name, {}});
+  }
   const std::pair<std::uint8_t, Quantity> registers[] = {
       {32, Quantity::voltage_l1}, {52, Quantity::voltage_l2},  {72, Quantity::voltage_l3},
       {31, Quantity::current_l1}, {51, Quantity::current_l2},  {71, Quantity::current_l3},
@@ -141,6 +144,10 @@ bridge::Result<Value, AccessResult> ObjectTable::read(std::uint16_t class_id, co
         default: return Value{cosem::Enum{1}};              // clock_base: internal crystal
       }
     case ObjectKind::serial_number: return Value{cosem::VisibleString{ctx.meter.serial_number()}};
+    case ObjectKind::logical_device_name: {
+      const std::string name = "SIM" + ctx.meter.serial_number();
+      return Value{cosem::OctetString{dlms::Bytes(name.begin(), name.end())}};
+    }
     case ObjectKind::reg: {
       Sample s = ctx.meter.measurements().sample(o->quantity, ctx.elapsed_s);
       if (attribute == 3) return cosem::encode_scaler_unit({s.scaler, s.unit});

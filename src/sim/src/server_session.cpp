@@ -1,5 +1,6 @@
 #include "sim/server_session.h"
 
+#include <algorithm>
 #include <variant>
 
 #include "bridge/log.h"
@@ -31,10 +32,12 @@ double seconds_since(SteadyTime start, SteadyTime now) {
 
 // Does `meter` answer server address `a`? Meter k answers physical address k with logical
 // address 1 (0 too on the Microstar); 1-byte addresses only on profiles that accept them. On
-// its own port a meter also answers physical address 1, the field's per-IP setting (docs/protocol.md 1.15).
+// its own port a meter also answers physical address 1, the field's per-IP setting
+// (docs/protocol.md 1.15), unless its address was set explicitly (--physical-address).
 bool answers(const Meter& meter, const hdlc::ServerAddress& a, bool shared) {
   const Profile& p = meter.profile();
-  bool physical_ok = a.physical == meter.physical_address() || (!shared && a.physical == 1);
+  const bool field_alias = !shared && !meter.has_explicit_address() && a.physical == 1;
+  bool physical_ok = a.physical == meter.physical_address() || field_alias;
   if (a.size == 1) return p.accept_one_byte_address && physical_ok;
   bool logical_ok = a.logical == 1 || (p.kind == ProfileKind::microstar && a.logical == 0);
   return logical_ok && physical_ok;
@@ -70,6 +73,7 @@ bool ServerSession::bind(Meter& meter) {
   }
   ++meter.stats().connections;
   ++meter.open_connections;
+  meter.stats().peak_open_connections = std::max<std::uint64_t>(meter.stats().peak_open_connections, meter.open_connections);
   bound_ = true;
   return true;
 }

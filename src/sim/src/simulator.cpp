@@ -59,6 +59,13 @@ bridge::Result<void, std::string> Simulator::start() {
   // --seed wins over the scenario's seed; 1 when neither sets one.
   seed_ = options_.seed ? *options_.seed : (scenario && scenario->seed ? *scenario->seed : 1);
   fleet_ = std::make_unique<Fleet>(options_.meters, profile, seed_);
+  if (options_.physical_address) {
+    if (options_.meters != 1) return bridge::fail("--physical-address needs --meters 1 (meter k of a fleet answers k)");
+    if (*options_.physical_address < 1 || *options_.physical_address > 16383) {
+      return bridge::fail("--physical-address must be 1..16383 (14 bits, 4-byte HDLC address)");
+    }
+    fleet_->find(1)->set_physical_address(*options_.physical_address);
+  }
   if (scenario) {
     if (auto r = apply_scenario(*scenario, *fleet_); !r) return r;
   }

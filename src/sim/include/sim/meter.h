@@ -3,6 +3,7 @@
 // that outlives a TCP connection (the single association slot, the silence latch). Owned by the
 // Fleet; touched only on the simulator's io_context thread.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "sim/faults.h"
@@ -27,6 +28,7 @@ struct MeterStats {
   std::uint64_t releases = 0;           // RLRQ or DISC that ended an association
   std::uint64_t get_requests = 0;       // GET.request (normal, next, with-list)
   std::uint64_t idle_timeouts = 0;      // links dropped after the inactivity timeout
+  std::uint64_t peak_open_connections = 0;  // most TCP connections bound to this meter at once
 };
 
 class Meter {
@@ -34,12 +36,16 @@ class Meter {
   Meter(std::uint32_t id, Profile profile, std::uint64_t seed);
 
   std::uint32_t id() const { return id_; }
-  // Fleet mode on one port: meter k answers server physical address k.
-  std::uint16_t physical_address() const { return static_cast<std::uint16_t>(id_); }
+  // Fleet mode on one port: meter k answers server physical address k, unless the address was
+  // set explicitly (--physical-address: the vendor's factory rule, last four serial digits).
+  std::uint16_t physical_address() const { return physical_ ? *physical_ : static_cast<std::uint16_t>(id_); }
+  // Explicit address: the meter answers only this physical address (no physical-1 alias).
+  void set_physical_address(std::uint16_t physical) { physical_ = physical; }
+  bool has_explicit_address() const { return physical_.has_value(); }
   const Profile& profile() const { return profile_; }
   Profile& profile() { return profile_; }
   const Measurements& measurements() const { return measurements_; }
-  std::string serial_number() const;  // 12 digits; last 4 = physical address for k < 10000 (docs/protocol.md 1.17)
+  std::string serial_number() const;  // 12 digits; last 4 = physical address when < 10000 (docs/protocol.md 1.17)
 
   FaultSettings& faults() { return faults_; }
   const FaultSettings& faults() const { return faults_; }
@@ -68,6 +74,7 @@ class Meter {
 
  private:
   std::uint32_t id_;
+  std::optional<std::uint16_t> physical_;
   Profile profile_;
   Measurements measurements_;
   FaultSettings faults_;

@@ -5,6 +5,8 @@
 //   0-0:40.0.0.255  class 15 v1  Association LN (object_list names every object below)
 //   0-0:1.0.0.255   class 8  v0  Clock (attribute 2 = octet-string(12) date-time, UTC)
 //   serial number   class 1  v0  microstar 1-0:0.0.0.255, generic 0-0:96.1.0.255 (visible-string)
+//   0-0:42.0.0.255  class 1  v0  COSEM logical device name, generic only (octet-string "SIM" +
+//                                serial; the Microstar's OBIS list has none)
 //   B = profile channel (1 microstar, 0 generic), class 3 v0 Register (2 value, 3 scaler_unit):
 //   1-B:32.7.0 / 52.7.0 / 72.7.0 voltage L1..L3   double-long-unsigned, -2, V (35)
 //   1-B:31.7.0 / 51.7.0 / 71.7.0 current L1..L3   double-long-unsigned, -3, A (33)
@@ -34,7 +36,7 @@ enum class AccessResult : std::uint8_t {
   object_unavailable = 11,
 };
 
-enum class ObjectKind { association, clock, serial_number, reg };
+enum class ObjectKind { association, clock, serial_number, logical_device_name, reg };
 
 struct CosemObject {
   std::uint16_t class_id = 0;

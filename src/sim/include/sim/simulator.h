@@ -36,6 +36,7 @@ struct SimulatorOptions {
   std::optional<std::chrono::milliseconds> idle_timeout;  // overrides the profile's inactivity timeout
   std::vector<std::string> faults;                        // "KEY=VALUE" applied after the scenario
   std::vector<std::uint32_t> fault_meters;                // meters the --fault options apply to (empty = all)
+  std::optional<std::uint16_t> physical_address;          // one meter only: answer just this physical address
 };
 
 inline constexpr std::uint32_t kMaxMeters = 16383;  // 14-bit physical address (4-byte HDLC address)
