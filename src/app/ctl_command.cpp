@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "dlms/cosem/units.h"
+
 namespace bridge::app {
 namespace {
 
@@ -157,8 +159,11 @@ int cmd_action(const CtlOptions& o, const std::string& id, const std::string& ac
   std::cout << "test " << id << ": " << (r["ok"].get<bool>() ? "ok" : "FAILED") << " in " << r["duration_ms"]
             << " ms\n";
   for (const auto& [key, v] : r["reading"]["values"].items()) {
+    // The unit symbol as `read` prints it ("Wh"), not the DLMS code (30).
+    const auto unit = dlms::cosem::unit_symbol(v.value("unit", 0));
     std::cout << "  " << std::left << std::setw(16) << key << " " << std::setw(14) << str(v["obis"]) << " = "
-              << v["value"] << " (raw " << v["raw"] << ", scaler " << v["scaler"] << ", unit " << v["unit"] << ")\n";
+              << v["value"] << (unit.empty() ? "" : " ") << unit << " (raw " << v["raw"] << ", scaler " << v["scaler"]
+              << ")\n";
   }
   for (const auto& f : r["failures"]) {
     std::cout << "  " << std::left << std::setw(16) << str(f["key"]) << " FAILED " << str(f["reason"]) << ": "

@@ -190,6 +190,10 @@ TEST_F(BridgeE2E, ctl_pauses_resumes_tests_and_lists) {
   auto test = ctl({"test", "m1"});
   EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
   EXPECT_NE(test.out.find("voltage_l1"), std::string::npos) << test.out;
+  // Units as `read` prints them ("V", "Wh"), never the DLMS code ("unit 35").
+  EXPECT_NE(test.out.find(" V (raw "), std::string::npos) << test.out;
+  EXPECT_NE(test.out.find(" Wh (raw "), std::string::npos) << test.out;
+  EXPECT_EQ(test.out.find("unit "), std::string::npos) << test.out;
 
   auto unknown = ctl({"pause", "nope"});
   EXPECT_EQ(unknown.exit_code, 1);

@@ -23,6 +23,17 @@ TEST(UnitsTest, blue_book_codes_and_symbols) {
   EXPECT_FALSE(unit_info(100));
 }
 
+TEST(UnitsTest, unit_symbol_is_the_human_name_of_a_code) {
+  EXPECT_EQ(unit_symbol(30), "Wh");
+  EXPECT_EQ(unit_symbol(35), "V");
+  EXPECT_EQ(unit_symbol(44), "Hz");
+  EXPECT_EQ(unit_symbol(0), "");    // not set
+  EXPECT_EQ(unit_symbol(255), "");  // count: no unit
+  EXPECT_EQ(unit_symbol(100), "");  // undefined
+  EXPECT_EQ(unit_symbol(-1), "");
+  EXPECT_EQ(unit_symbol(300), "");
+}
+
 TEST(UnitsTest, prometheus_base_units) {
   EXPECT_EQ(unit_info(kUnitVolt)->base_unit, "volts");
   EXPECT_EQ(unit_info(kUnitAmpere)->base_unit, "amperes");

@@ -89,4 +89,10 @@ std::optional<UnitInfo> unit_info(std::uint8_t code) {
   return std::nullopt;
 }
 
+std::string_view unit_symbol(int code) {
+  if (code <= 0 || code > 255) return {};
+  auto info = unit_info(static_cast<std::uint8_t>(code));
+  return info ? info->symbol : std::string_view{};
+}
+
 }  // namespace dlms::cosem

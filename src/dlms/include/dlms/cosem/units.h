@@ -19,6 +19,11 @@ struct UnitInfo {
 // nullopt for codes the Blue Book does not define (0 "not set" included).
 std::optional<UnitInfo> unit_info(std::uint8_t code);
 
+// The symbol people read ("V", "Wh"): the one unit-name function for every human-facing text
+// (read, discover, ctl). Empty for 0 "not set", count (255) and codes the Blue Book does not
+// define; takes an int because the unit travels as a plain number in JSON and readings.
+std::string_view unit_symbol(int code);
+
 // Well-known codes used by the bridge.
 inline constexpr std::uint8_t kUnitDegreeCelsius = 9;
 inline constexpr std::uint8_t kUnitWatt = 27;
