@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "bridge/log.h"
@@ -10,6 +11,7 @@
 #include "backup_command.h"
 #include "check_config.h"
 #include "ctl_command.h"
+#include "discover_command.h"
 #include "read_command.h"
 #include "run_command.h"
 
@@ -18,6 +20,30 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitUsage = 2;
 
+// A missing or unknown subcommand ("dlms-bridge bogus", "dlms-bridge ctl bogus"): name the
+// stray word and list the subcommands, instead of CLI11's bare "A subcommand is required".
+std::optional<std::string> subcommand_problem(const CLI::App& app) {
+  const CLI::App* at = &app;
+  std::string path = app.get_name();
+  while (!at->get_subcommands().empty()) {
+    at = at->get_subcommands().front();
+    path += " " + at->get_name();
+  }
+  if (at->get_require_subcommand_min() == 0) return std::nullopt;
+  std::string word, option;
+  for (const auto& arg : app.remaining(true)) {
+    if (arg.empty()) continue;
+    if (arg.front() != '-' && word.empty()) word = arg;
+    if (arg.front() == '-' && option.empty()) option = arg;
+  }
+  std::string names;
+  for (const auto* sub : at->get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+  const std::string choices = "the subcommands are: " + names + " (" + path + " --help)";
+  if (!word.empty()) return path + ": unknown subcommand \"" + word + "\"; " + choices;
+  if (!option.empty()) return path + ": unknown option \"" + option + "\" and no subcommand; " + choices;
+  return path + ": a subcommand is required; " + choices;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -25,6 +51,9 @@ int main(int argc, char** argv) {
                "dlms-bridge"};
   app.set_version_flag("--version", bridge::version_line("dlms-bridge"));
   app.require_subcommand(1);
+  // Global flags (--log-level) are accepted after the subcommand too: options a subcommand does
+  // not know fall through to its parent (subcommands inherit this setting).
+  app.fallthrough();
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")->capture_default_str();
 
@@ -38,6 +67,9 @@ int main(int argc, char** argv) {
 
   auto* read = app.add_subcommand("read", "One-shot probe of one meter");
   bridge::app::ReadCommand read_command(*read);
+  auto* discover =
+      app.add_subcommand("discover", "Find how to talk to a meter and print a ready [[meter]] entry");
+  bridge::app::DiscoverCommand discover_command(*discover);
   auto* ctl = app.add_subcommand("ctl", "Operator CLI over the REST API");
   bridge::app::CtlOptions ctl_options;
   bridge::app::add_ctl_commands(*ctl, ctl_options);
@@ -47,6 +79,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (auto message = subcommand_problem(app); message && e.get_exit_code() != 0) {
+      std::cerr << *message << "\n";
+      return kExitUsage;
+    }
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
   bridge::log::Level level;
@@ -63,6 +99,7 @@ int main(int argc, char** argv) {
   }
   if (*check) return bridge::app::check_config(check_path, std::cout, std::cerr);
   if (*read) return read_command.run();
+  if (*discover) return discover_command.run();
   if (*ctl) return bridge::app::run_ctl(*ctl, ctl_options);
   if (*backup) return backup_command.run();
   return kExitUsage;

@@ -22,6 +22,8 @@
 #include "dlms/cosem/units.h"
 #include "dlms/cosem/value.h"
 #include "dlms/hdlc/address.h"
+#include "electricity_registers.h"
+#include "value_text.h"
 
 namespace bridge::app {
 namespace {
@@ -44,26 +46,15 @@ struct RegisterSpec {
   int attribute = 2;
 };
 
-// The five registers of the Microstar field profile (docs/protocol.md 1.16), read when no --obis is given,
-// and the telemetry keys the previous system used for them (the greppable line prefix).
-struct KnownRegister {
-  LogicalName ln;
-  const char* key;
+// The five registers of the Microstar field profile (docs/protocol.md 1.16), read when no --obis is given.
+constexpr LogicalName kDefaultRegisters[] = {
+    {1, 1, 32, 7, 0, 255}, {1, 1, 31, 7, 0, 255}, {1, 1, 14, 7, 0, 255}, {1, 1, 1, 7, 0, 255}, {1, 1, 1, 8, 0, 255},
 };
-constexpr KnownRegister kKnown[] = {
-    {{1, 1, 32, 7, 0, 255}, "voltage_l1"},   {{1, 1, 31, 7, 0, 255}, "current_l1"},
-    {{1, 1, 14, 7, 0, 255}, "frequency"},    {{1, 1, 1, 7, 0, 255}, "active_power"},
-    {{1, 1, 1, 8, 0, 255}, "active_energy"}, {{1, 1, 52, 7, 0, 255}, "voltage_l2"},
-    {{1, 1, 51, 7, 0, 255}, "current_l2"},   {{1, 1, 72, 7, 0, 255}, "voltage_l3"},
-    {{1, 1, 71, 7, 0, 255}, "current_l3"},
-};
-constexpr std::size_t kDefaultRegisters = 5;
 
+// The telemetry key a register has in a [[meter]] entry (the greppable line prefix), or "".
 std::string key_of(const LogicalName& ln) {
-  for (const auto& k : kKnown) {
-    if (k.ln == ln) return k.key;
-  }
-  return {};
+  const auto known = electricity_register(ln);
+  return known ? std::string(known->key) : std::string();
 }
 
 std::optional<int> parse_int(std::string_view text) {
@@ -120,103 +111,6 @@ std::string timestamp_now() {
   return buf;
 }
 
-// Decimal text with exactly as many decimals as the scaler implies: 13519, -2 -> "135.19".
-std::string format_scaled(const RegisterRead& r) {
-  char buf[64];
-  if (!dlms::cosem::to_integer(r.data)) {  // float data: no scaler arithmetic to mirror
-    std::snprintf(buf, sizeof buf, "%g", r.value);
-    return buf;
-  }
-  const int decimals = r.scaler < 0 ? -r.scaler : 0;
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, r.value);
-  return buf;
-}
-
-std::string unit_symbol(int unit) {
-  if (unit <= 0 || unit > 255) return {};
-  auto info = dlms::cosem::unit_info(static_cast<std::uint8_t>(unit));
-  return info ? std::string(info->symbol) : std::string();
-}
-
-std::string two(int v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d", v);
-  return buf;
-}
-
-std::string date_text(const dlms::cosem::Date& d) {
-  auto field = [](int v, int unset, int width) {
-    if (v == unset) return std::string(static_cast<std::size_t>(width), '*');
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%0*d", width, v);
-    return std::string(buf);
-  };
-  return field(d.year, 0xFFFF, 4) + "-" + field(d.month, 0xFF, 2) + "-" + field(d.day, 0xFF, 2);
-}
-
-std::string time_text(const dlms::cosem::Time& t) {
-  auto field = [](int v) { return v == 0xFF ? std::string("**") : two(v); };
-  return field(t.hour) + ":" + field(t.minute) + ":" + field(t.second);
-}
-
-// Display text of a non-register value: strings quoted, octet-strings as text when printable
-// (serial numbers) else hex, date-times ISO-like, structures and arrays bracketed.
-std::string value_text(const dlms::cosem::Value& value) {
-  namespace cosem = dlms::cosem;
-  return std::visit(
-      [](const auto& v) -> std::string {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, cosem::Null>) {
-          return "null";
-        } else if constexpr (std::is_same_v<T, cosem::Array> || std::is_same_v<T, cosem::Structure>) {
-          std::string out = std::is_same_v<T, cosem::Array> ? "[" : "{";
-          for (std::size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + value_text(v.items[i]);
-          return out + (std::is_same_v<T, cosem::Array> ? "]" : "}");
-        } else if constexpr (std::is_same_v<T, cosem::CompactArray>) {
-          std::string out = "[";
-          for (std::size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + value_text(v.items[i]);
-          return out + "]";
-        } else if constexpr (std::is_same_v<T, cosem::OctetString>) {
-          if (v.bytes.size() == 12) {
-            if (auto dt = cosem::decode_date_time(v.bytes)) return date_text(dt->date) + "T" + time_text(dt->time);
-          }
-          const bool printable = !v.bytes.empty() && std::all_of(v.bytes.begin(), v.bytes.end(), [](std::uint8_t c) {
-            return c >= 0x20 && c < 0x7F;
-          });
-          if (printable) return "\"" + std::string(v.bytes.begin(), v.bytes.end()) + "\"";
-          return "0x" + dlms::to_hex(v.bytes);
-        } else if constexpr (std::is_same_v<T, cosem::VisibleString> || std::is_same_v<T, cosem::Utf8String>) {
-          return "\"" + v.text + "\"";
-        } else if constexpr (std::is_same_v<T, cosem::BitString>) {
-          std::string out;
-          for (std::size_t i = 0; i < v.bit_count; ++i) out += ((v.bytes[i / 8] >> (7 - i % 8)) & 1) ? '1' : '0';
-          return "b" + out;
-        } else if constexpr (std::is_same_v<T, cosem::DateTime>) {
-          return date_text(v.date) + "T" + time_text(v.time);
-        } else if constexpr (std::is_same_v<T, cosem::Date>) {
-          return date_text(v);
-        } else if constexpr (std::is_same_v<T, cosem::Time>) {
-          return time_text(v);
-        } else if constexpr (std::is_same_v<T, bool>) {
-          return v ? "true" : "false";
-        } else if constexpr (std::is_same_v<T, cosem::Enum> || std::is_same_v<T, cosem::Bcd>) {
-          return std::to_string(v.value);
-        } else if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-          char buf[64];
-          std::snprintf(buf, sizeof buf, "%g", static_cast<double>(v));
-          return buf;
-        } else {
-          return std::to_string(v);  // integers
-        }
-      },
-      value.v);
-}
-
-std::string describe_value(const RegisterRead& r) {
-  if (r.numeric) return format_scaled(r);
-  return value_text(r.data);
-}
-
 // voltage_l1 1-1:32.7.0 = 135.19 V (raw 13519, scaler -2)
 std::string register_line(const RegisterRead& r) {
   std::string line;
@@ -227,7 +121,7 @@ std::string register_line(const RegisterRead& r) {
     line += "/" + std::to_string(r.class_id) + "/" + std::to_string(r.attribute);
   }
   line += " = " + describe_value(r);
-  const auto unit = unit_symbol(r.unit);
+  const auto unit = std::string(dlms::cosem::unit_symbol(r.unit));
   if (r.numeric && !unit.empty()) line += " " + unit;
   if (r.numeric) {
     line += " (raw " + std::to_string(r.raw) + ", scaler " + std::to_string(r.scaler) + ")";
@@ -247,7 +141,7 @@ nlohmann::json register_json(const RegisterRead& r) {
     j["raw"] = r.raw;
     j["scaler"] = r.scaler;
     j["unit_code"] = r.unit;
-    j["unit"] = unit_symbol(r.unit);
+    j["unit"] = std::string(dlms::cosem::unit_symbol(r.unit));
   } else {
     j["value"] = value_text(r.data);
   }
@@ -275,7 +169,7 @@ struct Outcome {
 
 ReadCommand::ReadCommand(CLI::App& read) {
   read.add_option("--host", host_, "Meter IP address or host name")->capture_default_str();
-  read.add_option("--port", port_, "TCP port (4059 = IANA DLMS port; the Microstar field installation uses 3333)")
+  read.add_option("--port", port_, "TCP port (3333: the Microstar TCP module, as in the config; 4059 is the IANA DLMS port)")
       ->check(CLI::Range(1, 65535))
       ->capture_default_str();
   read.add_option("--transport", transport_, "hdlc (HDLC frames on TCP) or wrapper (IEC 62056-47)")
@@ -284,13 +178,16 @@ ReadCommand::ReadCommand(CLI::App& read) {
   read.add_option("--client-sap", client_sap_, "Client SAP (1 = Microstar LLS client, 16 = public client)")
       ->check(CLI::Range(0, 127))
       ->capture_default_str();
-  read.add_option("--server-logical", server_logical_, "Server logical address (upper HDLC address)")
+  server_logical_option_ = read.add_option("--server-logical", server_logical_, "Server logical address (upper HDLC address)")
       ->check(CLI::Range(0, 16383))
       ->capture_default_str();
-  read.add_option("--server-physical", server_physical_, "Server physical address (lower HDLC address)")
-      ->check(CLI::Range(0, 16383))
-      ->capture_default_str();
-  read.add_option("--address-size", address_size_, "HDLC server address size in bytes: 1, 2 or 4")
+  server_physical_option_ =
+      read.add_option("--server-physical", server_physical_, "Server physical address (lower HDLC address)")
+          ->check(CLI::Range(0, 16383))
+          ->capture_default_str();
+  read.add_option("--address-size", address_size_,
+                  "HDLC server address size in bytes: 1, 2 or 4 (1 byte carries one value: the one of "
+                  "--server-logical/--server-physical given explicitly)")
       ->check(CLI::IsMember({1, 2, 4}))
       ->capture_default_str();
   read.add_option("--auth", auth_, "none (public client) or low (LLS password)")
@@ -328,10 +225,18 @@ int ReadCommand::run() {
     registers.push_back(*spec);
   }
   if (registers.empty() && !list_) {
-    for (std::size_t i = 0; i < kDefaultRegisters; ++i) registers.push_back({kKnown[i].ln, 3, 2});
+    for (const auto& ln : kDefaultRegisters) registers.push_back({ln, 3, 2});
   }
   auto timeout = parse_timeout(timeout_);
   if (!timeout) return usage("bad --timeout: " + timeout.error());
+  if (address_size_ == 1) {
+    // The one-byte form carries a single value: the address given explicitly wins over the
+    // other's default (--server-logical 1 alone means the byte 0x03, not "logical 1 + physical 1").
+    const bool logical_given = server_logical_option_->count() > 0;
+    const bool physical_given = server_physical_option_->count() > 0;
+    if (logical_given && !physical_given) server_physical_ = 0;
+    if (physical_given && !logical_given) server_logical_ = 0;
+  }
   const dlms::hdlc::ServerAddress server{static_cast<std::uint16_t>(server_logical_),
                                          static_cast<std::uint16_t>(server_physical_),
                                          static_cast<std::uint8_t>(address_size_)};

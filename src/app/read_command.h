@@ -18,12 +18,14 @@ class ReadCommand {
 
  private:
   std::string host_ = "127.0.0.1";
-  int port_ = 4059;
+  int port_ = 3333;  // the Microstar TCP module's port, as in [[meter]] port
   std::string transport_ = "hdlc";
   int client_sap_ = 1;
   int server_logical_ = 0;
   int server_physical_ = 1;
   int address_size_ = 1;
+  CLI::Option* server_logical_option_ = nullptr;   // given explicitly? (1-byte form: it wins)
+  CLI::Option* server_physical_option_ = nullptr;
   std::string auth_ = "low";
   std::string password_ = "22222222";
   std::vector<std::string> obis_;

@@ -22,33 +22,6 @@ LinkError to_link_error(const transport::Error& e) {
   return out;
 }
 
-transport::MeterEndpoint endpoint_of(const config::MeterConfig& m, const LinkCredential& c) {
-  transport::MeterEndpoint ep;
-  ep.host = m.host;
-  ep.port = m.port;
-  ep.release = m.release;
-  ep.kind = m.transport == config::Transport::wrapper ? transport::MeterEndpoint::Kind::wrapper
-                                                      : transport::MeterEndpoint::Kind::hdlc;
-  ep.client_sap = c.client_sap;
-  ep.server_logical = m.server_logical;
-  ep.server_physical = m.server_physical;
-  ep.address_size = m.address_size;
-  ep.auth = c.auth == config::Auth::low ? transport::MeterEndpoint::Auth::low : transport::MeterEndpoint::Auth::none;
-  ep.password = c.password;
-  ep.wrapper_client_wport = c.client_sap;
-  ep.wrapper_server_wport = m.server_logical;
-  return ep;
-}
-
-transport::Timeouts timeouts_of(const config::QosConfig& q) {
-  transport::Timeouts t;
-  t.connect = q.connect_timeout;
-  t.request = q.request_timeout;
-  t.disc = q.disc_timeout;
-  t.drain_on_connect = q.drain_on_connect;
-  return t;
-}
-
 class DlmsLink final : public MeterLink {
  public:
   DlmsLink(asio::any_io_executor ex, const config::MeterConfig& m, const LinkCredential& c, LinkObserver obs)
@@ -93,6 +66,33 @@ class DlmsLink final : public MeterLink {
 };
 
 }  // namespace
+
+transport::MeterEndpoint endpoint_of(const config::MeterConfig& m, const LinkCredential& c) {
+  transport::MeterEndpoint ep;
+  ep.host = m.host;
+  ep.port = m.port;
+  ep.release = m.release;
+  ep.kind = m.transport == config::Transport::wrapper ? transport::MeterEndpoint::Kind::wrapper
+                                                      : transport::MeterEndpoint::Kind::hdlc;
+  ep.client_sap = c.client_sap;
+  ep.server_logical = m.server_logical;
+  ep.server_physical = m.server_physical;
+  ep.address_size = m.address_size;
+  ep.auth = c.auth == config::Auth::low ? transport::MeterEndpoint::Auth::low : transport::MeterEndpoint::Auth::none;
+  ep.password = c.password;
+  ep.wrapper_client_wport = c.client_sap;
+  ep.wrapper_server_wport = m.server_logical;
+  return ep;
+}
+
+transport::Timeouts timeouts_of(const config::QosConfig& q) {
+  transport::Timeouts t;
+  t.connect = q.connect_timeout;
+  t.request = q.request_timeout;
+  t.disc = q.disc_timeout;
+  t.drain_on_connect = q.drain_on_connect;
+  return t;
+}
 
 LinkFactory dlms_link_factory() {
   return [](asio::any_io_executor ex, const config::MeterConfig& m, const LinkCredential& c, LinkObserver obs) {

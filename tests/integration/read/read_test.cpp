@@ -115,6 +115,13 @@ TEST(ReadTest, hdlc_four_byte_server_address) {
       read(sim.port(), {"--server-logical", "1", "--server-physical", "1", "--address-size", "4"}));
 }
 
+TEST(ReadTest, one_byte_address_takes_the_one_value_given_explicitly) {
+  // --server-logical 1 alone with one byte means the byte 0x03 (the default physical 1 yields).
+  Sim sim({});
+  expect_microstar_registers(read(sim.port(), {"--server-logical", "1", "--address-size", "1"}));
+  expect_microstar_registers(read(sim.port(), {"--server-physical", "1", "--address-size", "1"}));
+}
+
 TEST(ReadTest, wrapper_transport) {
   Sim sim({"--transport", "wrapper"});
   expect_microstar_registers(read(sim.port(), {"--transport", "wrapper"}));
