@@ -1,6 +1,6 @@
 #include "discovery.h"
 
-#include "bridge/poller/dlms_link.h"
+#include "bridge/poller/dlms_endpoint.h"
 #include "bridge/transport/tcp_stream.h"
 #include "value_text.h"
 

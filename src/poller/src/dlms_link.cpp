@@ -1,4 +1,5 @@
 #include "bridge/poller/dlms_link.h"
+#include "bridge/poller/dlms_endpoint.h"
 
 #include "bridge/transport/connection.h"
 #include "bridge/transport/error.h"
