@@ -117,6 +117,7 @@ dlms-bridge demo: 5 simulated meters (demo-1..3 healthy, demo-4 flapping, demo-5
   alerts        http://127.0.0.1:$PROM_PORT/alerts   (demo-5 fires after ~1 min, demo-4 within a few)
   alertmanager  http://127.0.0.1:$AM_PORT/
   emails        $DEMO/mail/new/   SMS: $DEMO/sms.jsonl   runbook: alerts/RUNBOOK.md
+  dashboards    import grafana/dashboards/*.json into a Grafana whose Prometheus data source is http://127.0.0.1:$PROM_PORT (grafana/README.md)
   MQTT          mosquitto_sub -h 127.0.0.1 -t 'v1/gateway/#' -v
   events        sqlite3 state/dlms-bridge.db 'select * from events order by id desc limit 20'
   simulator     state/meter-sim.log (control API on 127.0.0.1:4062)
