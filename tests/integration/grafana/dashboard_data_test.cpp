@@ -126,6 +126,35 @@ TEST(DashboardData, every_panel_shows_data_from_a_bridge_polling_a_healthy_and_a
       45s);
   for (const auto& [where, why] : empty) ADD_FAILURE() << where << ": " << why;
   for (const auto& [panel, n] : queries_per_panel) EXPECT_TRUE(panels_with_data.count(panel)) << panel << " shows no data";
+
+  // The data means what the panels say: every meter is in exactly one state, the flapping meter
+  // heads the worst-meters table, and the healthy one is diagnosed `none` with its advice joined.
+  const auto dashboards = load_dashboards();
+  auto answer_of = [&](const std::string& uid, const std::string& panel, const std::string& ref, const Substitution& with) {
+    for (const auto& d : dashboards) {
+      for (const auto& q : queries_of(d)) {
+        if (d.uid() == uid && q.panel == panel && q.ref == ref) return prom.query(substitute(d, q.expr, with)).result;
+      }
+    }
+    ADD_FAILURE() << "no query " << uid << " / " << panel << " [" << ref << "]";
+    return nlohmann::json::array();
+  };
+  auto value_of = [](const nlohmann::json& sample) { return std::stod(sample["value"][1].get<std::string>()); };
+  double meters = 0;
+  for (const char* ref : {"A", "B", "C", "D"}) {
+    for (const auto& sample : answer_of("dlms-bridge-fleet", "Meters by state", ref, s)) meters += value_of(sample);
+  }
+  EXPECT_EQ(meters, 2.0) << "each meter counted in exactly one state";
+  const auto worst = answer_of("dlms-bridge-fleet", "Worst meters (by poll success, 1h)", "A", s);
+  ASSERT_EQ(worst.size(), 2u) << worst.dump();
+  const auto& lowest = value_of(worst[0]) <= value_of(worst[1]) ? worst[0] : worst[1];
+  EXPECT_EQ(lowest["metric"].value("meter", ""), "m2") << worst.dump();
+  Substitution healthy = s;
+  healthy.variables["meter"] = "m1";
+  const auto advice = answer_of("dlms-bridge-meter", "What to do", "A", healthy);
+  ASSERT_EQ(advice.size(), 1u) << advice.dump();
+  EXPECT_EQ(advice[0]["metric"].value("symptom", ""), "none") << advice.dump();
+  EXPECT_FALSE(advice[0]["metric"].value("action", "").empty()) << advice.dump();
   if (HasFailure()) ADD_FAILURE() << "prometheus:\n" << prom.log() << "\n" << stack.logs();
 }
 
