@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <deque>
 #include <stdexcept>
 
 namespace mqtt_testing {
@@ -151,7 +152,8 @@ void write_all(int fd, const std::vector<std::uint8_t>& bytes) {
 
 }  // namespace
 
-FakeBroker::FakeBroker(Policy policy) : policy_(std::move(policy)) {
+FakeBroker::FakeBroker(Policy policy, std::chrono::milliseconds puback_delay)
+    : policy_(std::move(policy)), puback_delay_(puback_delay) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
   ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -188,6 +190,11 @@ std::vector<FakeBroker::Publish> FakeBroker::publishes() {
   return publishes_;
 }
 
+std::vector<FakeBroker::Publish> FakeBroker::acknowledged() {
+  std::lock_guard lock(mutex_);
+  return acknowledged_;
+}
+
 bool FakeBroker::wait_for(const std::function<bool(const std::vector<Publish>&)>& pred,
                           std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
@@ -216,7 +223,27 @@ void FakeBroker::run() {
 
 // One connection, one packet at a time. Returns false when the broker is being destroyed.
 bool FakeBroker::serve(int fd, int connection) {
+  using Clock = std::chrono::steady_clock;
+  std::deque<std::pair<Clock::time_point, Publish>> delayed;  // PUBACKs not yet due, oldest first
+  auto send_puback = [&](const Publish& p) {
+    write_all(fd, {0x40, 0x02, static_cast<std::uint8_t>(p.mid >> 8), static_cast<std::uint8_t>(p.mid & 0xff)});
+    std::lock_guard lock(mutex_);
+    acknowledged_.push_back(p);
+    cv_.notify_all();
+  };
   while (true) {
+    // Send the delayed PUBACKs that are due; wait for the next packet no longer than the next one.
+    while (!delayed.empty()) {
+      const auto now = Clock::now();
+      while (!delayed.empty() && delayed.front().first <= now) {
+        send_puback(delayed.front().second);
+        delayed.pop_front();
+      }
+      if (delayed.empty()) break;
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(delayed.front().first - now).count() + 1;
+      pollfd fds[2] = {{fd, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+      if (::poll(fds, 2, static_cast<int>(wait)) != 0) break;  // a packet, hang-up or shutdown
+    }
     std::uint8_t header = 0;
     if (!read_exact(fd, &header, 1, wake_[0])) {
       pollfd p{wake_[0], POLLIN, 0};
@@ -262,9 +289,8 @@ bool FakeBroker::serve(int fd, int connection) {
         cv_.notify_all();
       }
       if (action == Action::drop) return true;
-      if (action == Action::puback && p.qos == 1) {
-        write_all(fd, {0x40, 0x02, static_cast<std::uint8_t>(p.mid >> 8), static_cast<std::uint8_t>(p.mid & 0xff)});
-      }
+      if (action == Action::puback && p.qos == 1) send_puback(p);
+      if (action == Action::delayed_puback && p.qos == 1) delayed.emplace_back(Clock::now() + puback_delay_, p);
     }
   }
 }

@@ -68,10 +68,11 @@ class Subscriber {
 };
 
 // Scripted MQTT 3.1.1 broker: CONNECT -> CONNACK 0, PINGREQ -> PINGRESP, and for every
-// PUBLISH asks the policy whether to PUBACK, stay silent or close the connection first.
+// PUBLISH asks the policy whether to PUBACK, PUBACK after puback_delay (while it goes on
+// reading), stay silent or close the connection first.
 class FakeBroker {
  public:
-  enum class Action { puback, ignore, drop };
+  enum class Action { puback, delayed_puback, ignore, drop };
   struct Publish {
     int connection = 0;  // 1 = first accepted connection
     std::string topic;
@@ -82,11 +83,13 @@ class FakeBroker {
   };
   using Policy = std::function<Action(const Publish&)>;
 
-  explicit FakeBroker(Policy policy);
+  explicit FakeBroker(Policy policy, std::chrono::milliseconds puback_delay = std::chrono::milliseconds(0));
   ~FakeBroker();
   int port() const { return port_; }
   int connections();
   std::vector<Publish> publishes();
+  // The publishes whose PUBACK was actually written to the client: what the broker took over.
+  std::vector<Publish> acknowledged();
   bool wait_for(const std::function<bool(const std::vector<Publish>&)>& pred, std::chrono::milliseconds timeout);
 
  private:
@@ -94,6 +97,7 @@ class FakeBroker {
   bool serve(int fd, int connection);
 
   Policy policy_;
+  std::chrono::milliseconds puback_delay_;
   int listen_fd_ = -1;
   int port_ = 0;
   int wake_[2] = {-1, -1};
@@ -102,6 +106,7 @@ class FakeBroker {
   std::condition_variable cv_;
   int connections_ = 0;
   std::vector<Publish> publishes_;
+  std::vector<Publish> acknowledged_;
 };
 
 // Self-signed certificate for 127.0.0.1 (subjectAltName IP) made with the openssl CLI.
