@@ -267,10 +267,13 @@ TEST_F(FleetTest, a_hanging_meter_does_not_delay_the_others) {
   slow.read_latency = 2s;  // every GET hangs far past the interval
   start(c);
   ASSERT_TRUE(run_until([&] { return st("m2").counters.cycles >= 20; }));
+  // Each slot the hanging meter held up would be late or skipped; one late cycle (a busy CI
+  // machine) is tolerated, a pattern is not.
   for (const char* id : {"m2", "m3", "m4"}) {
     auto s = st(id);
-    EXPECT_EQ(s.counters.skipped_slots, 0u) << id;
-    EXPECT_GE(s.counters.on_time_cycles * 100, s.counters.cycles * 99) << id;
+    EXPECT_LE(s.counters.skipped_slots + (s.counters.cycles - s.counters.on_time_cycles), 1u)
+        << id << " cycles=" << s.counters.cycles << " on_time=" << s.counters.on_time_cycles
+        << " skipped=" << s.counters.skipped_slots;
   }
   EXPECT_LE(st("m1").counters.cycles, 1u);  // still stuck in its first cycle
 }
