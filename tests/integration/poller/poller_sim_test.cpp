@@ -200,8 +200,9 @@ TEST_F(PollerSimTest, healthy_meters_stay_on_time_while_ten_of_fifty_misbehave) 
     const auto on_time = s.counters.on_time_cycles - before[k].counters.on_time_cycles;
     const auto skipped = s.counters.skipped_slots - before[k].counters.skipped_slots;
     EXPECT_GE(cycles, 18u) << meter_id(k);
-    EXPECT_GE(on_time * 100, (cycles + skipped) * 99) << meter_id(k) << " on_time=" << on_time
-                                                      << " cycles=" << cycles << " skipped=" << skipped;
+    // One late or skipped slot in the 20 s (a busy CI machine) is tolerated, two are not.
+    EXPECT_LE(cycles + skipped - on_time, 1u) << meter_id(k) << " on_time=" << on_time << " cycles=" << cycles
+                                              << " skipped=" << skipped;
     EXPECT_EQ(s.counters.cycles_failed, 0u) << meter_id(k);
   }
   // The faulty ones were diagnosed, each in its own way.
