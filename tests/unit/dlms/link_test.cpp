@@ -279,6 +279,27 @@ TEST_F(ClientFixture, segmented_response_is_acknowledged_with_rr_and_reassembled
   EXPECT_EQ(r[0].apdu, Bytes(300, 0x42));
 }
 
+TEST_F(ClientFixture, a_segmented_response_growing_past_64_kib_is_a_segmentation_error) {
+  connect_with_capture_ua();
+  ASSERT_TRUE(link.send(hex("C0 01 C1 00 07 00 00 63 01 00 FF 02 00"), now));
+  take();
+  const Bytes segment(2000, 0x42);  // long frames (11-bit length) keep the loop short
+  std::vector<Failed> failed;
+  std::size_t fed = 0;
+  for (std::uint8_t ns = 0; failed.empty() && fed <= kMaxApdu + 2000; ns = (ns + 1) % 8) {
+    feed(meter_frame(control::i_frame(ns, 1), fed == 0 ? with_llc(segment) : segment, true));
+    fed += segment.size();
+    failed = events_of<Failed>(events());
+    if (failed.empty()) {
+      EXPECT_EQ(frame_from(take()).type(), FrameType::rr);
+    }
+  }
+  ASSERT_EQ(failed.size(), 1U);
+  EXPECT_EQ(failed[0].kind, HdlcError::segmentation);
+  EXPECT_GT(fed, kMaxApdu);  // not before the limit
+  EXPECT_EQ(link.state(), LinkState::failed);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Client Link + server Link in memory.
 
