@@ -1,14 +1,20 @@
 #pragma once
 // Helpers shared by the store tests.
+#include <grp.h>
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <future>
 #include <memory>
+#include <functional>
 #include <string>
 
+#include "bridge/result.h"
 #include "bridge/store/store.h"
 
 namespace bridge::store::test {
@@ -65,5 +71,38 @@ class RawDb {
  private:
   sqlite3* db_ = nullptr;
 };
+
+// Runs fn in a forked child that has dropped to the unprivileged user "nobody" (when started as
+// root; otherwise it already is unprivileged) and returns the text fn returned, or why the child
+// could not run it. Permission checks then apply even when the suite runs as root (CI).
+inline Result<std::string, std::string> in_unprivileged_child(const std::function<std::string()>& fn) {
+  int fds[2];
+  if (::pipe(fds) != 0) return fail(std::string("pipe failed"));
+  const pid_t pid = ::fork();
+  if (pid < 0) return fail(std::string("fork failed"));
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string out;
+    if (::geteuid() == 0) {
+      const passwd* pw = ::getpwnam("nobody");
+      if (pw == nullptr || ::setgroups(0, nullptr) != 0 || ::setgid(pw->pw_gid) != 0 || ::setuid(pw->pw_uid) != 0) {
+        out = "!could not drop to user nobody";
+      }
+    }
+    if (out.empty()) out = fn();
+    (void)!::write(fds[1], out.data(), out.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return fail("child died: status " + std::to_string(status));
+  if (out.rfind("!", 0) == 0) return fail(out.substr(1));
+  return out;
+}
 
 }  // namespace bridge::store::test
