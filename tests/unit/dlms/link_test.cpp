@@ -295,7 +295,7 @@ TEST_F(ClientFixture, a_segmented_response_growing_past_64_kib_is_a_segmentation
     }
   }
   ASSERT_EQ(failed.size(), 1U);
-  EXPECT_EQ(failed[0].kind, HdlcError::segmentation);
+  EXPECT_EQ(failed[0].kind, LinkError::segmentation);
   EXPECT_GT(fed, kMaxApdu);  // not before the limit
   EXPECT_EQ(link.state(), LinkState::failed);
 }
