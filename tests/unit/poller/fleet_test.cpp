@@ -267,11 +267,12 @@ TEST_F(FleetTest, a_hanging_meter_does_not_delay_the_others) {
   slow.read_latency = 2s;  // every GET hangs far past the interval
   start(c);
   ASSERT_TRUE(run_until([&] { return st("m2").counters.cycles >= 20; }));
-  // Each slot the hanging meter held up would be late or skipped; one late cycle (a busy CI
-  // machine) is tolerated, a pattern is not.
+  // If the hanging meter held up the loop, nearly every slot of the others would be late or
+  // skipped (each of its GETs hangs for 50 intervals). A loaded machine makes a few 40 ms slots
+  // late on its own (2 of 20 seen at load average 12), so a quarter is tolerated; a pattern is not.
   for (const char* id : {"m2", "m3", "m4"}) {
     auto s = st(id);
-    EXPECT_LE(s.counters.skipped_slots + (s.counters.cycles - s.counters.on_time_cycles), 1u)
+    EXPECT_LE((s.counters.skipped_slots + (s.counters.cycles - s.counters.on_time_cycles)) * 4, s.counters.cycles)
         << id << " cycles=" << s.counters.cycles << " on_time=" << s.counters.on_time_cycles
         << " skipped=" << s.counters.skipped_slots;
   }
