@@ -130,6 +130,10 @@ int DiscoverCommand::run() {
         entry.reset();
       }
     }
+    if (entry && !result.found->credential.password.empty()) {
+      std::cerr << "note: the entry holds the password in clear; for production move it to a file readable "
+                   "only by the bridge and write password_file = \"...\" instead\n";
+    }
     if (result.working.size() > 1) {
       std::cerr << "working settings (" << result.working.size() << "):\n";
       for (const auto& w : result.working) {

@@ -22,7 +22,7 @@ class DiscoverCommand {
   std::string serial_;
   std::vector<std::string> credentials_;
   std::string id_;
-  std::string timeout_ = "5s";
+  std::string timeout_ = "7s";  // the [qos] request_timeout default
   std::string pause_ = "2s";
   std::string max_time_ = "2m";
   bool json_ = false;

@@ -153,6 +153,9 @@ void print_not_found(std::ostream& out, const DiscoveryOptions& options, const D
   } else if (all_address_failures) {
     out << "next: the meter accepts TCP but answers no address tried; check the transport (--transport) and "
            "whether another client holds the meter\n";
+  } else if (any(AttemptOutcome::busy)) {
+    out << "next: another client holds the meter's association; stop it (or wait for the meter's inactivity "
+           "timeout, 180 s on the Microstar) and run again, with a longer --pause\n";
   } else if (any(AttemptOutcome::rejected_password) || any(AttemptOutcome::rejected)) {
     out << "next: every credential was rejected; give the pair printed on the meter's label with "
            "--credential SAP:PASSWORD\n";

@@ -27,7 +27,7 @@ struct DiscoveryOptions {
   config::Transport transport = config::Transport::hdlc;
   std::vector<AddressForm> addresses;
   std::vector<ClientCredential> credentials;
-  std::chrono::milliseconds step_timeout{5000};  // connect, SNRM, AARQ, each GET
+  std::chrono::milliseconds step_timeout{7000};  // connect, SNRM, AARQ, each GET
   std::chrono::milliseconds pause{2000};         // between two attempts
   std::chrono::milliseconds max_time{120000};    // the whole search
   bool all = false;                              // keep going after the first success

@@ -56,7 +56,8 @@ AttemptVerdict judge_open_failure(const transport::Error& e, config::Transport t
                 "wrong address: the meter answered DM to SNRM (no logical device at this address, or another "
                 "client holds the link)"};
       }
-      return verdict(AttemptOutcome::busy, NextStep::next_credential, "busy (another client holds the association)", e);
+      // Every other attempt would meet the same client: stop instead of pressing the meter.
+      return verdict(AttemptOutcome::busy, NextStep::stop, "busy (another client holds the association)", e);
     case ErrorKind::association_rejected:
       if (e.diagnostic == kDiagnosticAuthenticationFailure) {
         return verdict(AttemptOutcome::rejected_password, NextStep::next_credential, "rejected by password", e);

@@ -1,7 +1,8 @@
 #pragma once
 // One `discover` attempt's result in the operator's words, and what it means for the next try:
-// a refused or unreachable port ends the search, a silent or wrong address moves on to the next
-// address form, a rejected credential to the next credential at the same address.
+// a refused or unreachable port, or a meter busy with another client, ends the search; a silent
+// or wrong address moves on to the next address form, a rejected credential to the next
+// credential at the same address.
 #include <string>
 #include <string_view>
 

@@ -158,6 +158,7 @@ TEST(DiscoverTest, factory_address_from_the_serial_and_an_operator_credential) {
   EXPECT_EQ(value_of(r.out, "client_sap"), "48");
   EXPECT_EQ(value_of(r.out, "password"), "s3cret:x");
   EXPECT_EQ(value_of(r.out, "id"), "meter-000019001234");
+  EXPECT_NE(r.err.find("password in clear"), std::string::npos) << r.err;
   auto checked = check_config(r.out);
   EXPECT_EQ(checked.exit_code, 0) << checked.err << r.out;
 
@@ -229,6 +230,17 @@ TEST(DiscoverTest, refused_port_stops_at_the_first_attempt_and_exits_1) {
   EXPECT_EQ(doc["attempts"][0]["result"], "refused");
   EXPECT_TRUE(doc["meter"].is_null());
   EXPECT_NE(r.err.find("attempt 1: refused (nothing listens on the port)"), std::string::npos) << r.err;
+}
+
+TEST(DiscoverTest, busy_meter_ends_the_search_at_once) {
+  // Another client holds the association: every further attempt would press the same meter.
+  SimProcess sim({"--fault", "reject_association=busy"});
+  auto r = discover(sim, {});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(count(r.err, "busy (another client holds the association)"), 1) << r.err;
+  EXPECT_NE(r.err.find("next: another client holds the meter's association"), std::string::npos) << r.err;
+  EXPECT_EQ(meter_stats(sim)["connections"], 1);
 }
 
 TEST(DiscoverTest, max_time_bounds_the_search) {
