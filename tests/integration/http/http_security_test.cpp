@@ -22,6 +22,8 @@ struct Certs {
   std::string client_crt = (dir / "client.crt").string();
   std::string client_key = (dir / "client.key").string();
   std::string other_key = (dir / "other.key").string();
+  std::string stranger_crt = (dir / "stranger.crt").string();  // a client certificate from another CA
+  std::string stranger_key = (dir / "stranger.key").string();
 
   Certs() {
     const std::vector<std::string> ec = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
@@ -42,6 +44,14 @@ struct Certs {
                     30s);
     if (sign.exit_code != 0) ADD_FAILURE() << sign.err;
     req({"-x509", "-keyout", other_key, "-out", (dir / "other.crt").string(), "-subj", "/CN=other", "-days", "1"});
+    req({"-x509", "-keyout", (dir / "other-ca.key").string(), "-out", (dir / "other-ca.crt").string(), "-subj",
+         "/CN=some other CA", "-days", "1"});
+    req({"-keyout", stranger_key, "-out", (dir / "stranger.csr").string(), "-subj", "/CN=prometheus"});
+    auto sign_stranger = run({"openssl", "x509", "-req", "-in", (dir / "stranger.csr").string(), "-CA",
+                              (dir / "other-ca.crt").string(), "-CAkey", (dir / "other-ca.key").string(),
+                              "-CAcreateserial", "-out", stranger_crt, "-days", "1"},
+                             30s);
+    if (sign_stranger.exit_code != 0) ADD_FAILURE() << sign_stranger.err;
   }
 
   bridge::api::TlsServerConfig tls() const {
@@ -117,6 +127,40 @@ TEST(HttpSecurityTest, mtls_requires_a_client_certificate_from_the_ca) {
   EXPECT_EQ(curl_status({"--cacert", certs.server_crt, "--cert", certs.client_crt, "--key", certs.client_key}, url),
             200);
   EXPECT_EQ(curl_status({"--cacert", certs.server_crt}, url), -1);
+  EXPECT_EQ(curl_status({"--cacert", certs.server_crt, "--cert", certs.stranger_crt, "--key", certs.stranger_key}, url),
+            -1);
+}
+
+// Every client_auth_type against no certificate, one from the configured CA, and one from
+// another CA (same subject): 200 when the handshake is accepted, -1 when it is refused.
+TEST(HttpSecurityTest, each_client_auth_type_accepts_and_refuses_exactly_its_certificates) {
+  Certs certs;
+  struct Case {
+    std::string type;
+    int none, from_ca, from_other_ca;
+  };
+  const std::vector<Case> cases = {
+      {"NoClientCert", 200, 200, 200},
+      {"RequestClientCert", 200, 200, 200},
+      {"RequireAnyClientCert", -1, 200, 200},
+      {"VerifyClientCertIfGiven", 200, 200, -1},
+      {"RequireAndVerifyClientCert", -1, 200, -1},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.type);
+    bridge::api::HttpOptions o;
+    o.tls_server_config = certs.tls();
+    o.tls_server_config->client_ca_file = certs.ca_crt;
+    o.tls_server_config->client_auth_type = c.type;
+    http_it::MetricsServer s(1, o);
+    const auto url = s.server->url() + "/-/healthy";
+    EXPECT_EQ(curl_status({"--cacert", certs.server_crt}, url), c.none);
+    EXPECT_EQ(curl_status({"--cacert", certs.server_crt, "--cert", certs.client_crt, "--key", certs.client_key}, url),
+              c.from_ca);
+    EXPECT_EQ(curl_status({"--cacert", certs.server_crt, "--cert", certs.stranger_crt, "--key", certs.stranger_key},
+                          url),
+              c.from_other_ca);
+  }
 }
 
 TEST(HttpSecurityTest, a_key_that_does_not_match_the_certificate_is_a_tls_start_error) {
