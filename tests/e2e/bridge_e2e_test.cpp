@@ -20,6 +20,17 @@ using testing_support::bin;
 using testing_support::run;
 using testing_support::wait_until;
 
+// dlms_bridge_reading_* samples of one meter in a /metrics body.
+int reading_series_of(const std::string& metrics, const std::string& meter) {
+  std::istringstream in(metrics);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    n += line.rfind("dlms_bridge_reading_", 0) == 0 && line.find("meter=\"" + meter + "\"") != std::string::npos;
+  }
+  return n;
+}
+
 bool all_meters_up(const BridgeStack& s, int n) {
   for (int k = 1; k <= n; ++k) {
     auto v = s.metric("dlms_bridge_meter_up{meter=\"m" + std::to_string(k) + "\"}");
@@ -208,10 +219,14 @@ TEST_F(BridgeE2E, ctl_pauses_resumes_tests_and_lists) {
 TEST_F(BridgeE2E, sighup_reload_removes_a_meter_and_keeps_the_others_polling) {
   start();
   auto& s = *stack_;
-  ASSERT_TRUE(wait_until([&] { return all_meters_up(s, 3); }, 20s));
+  ASSERT_TRUE(wait_until([&] { return all_meters_up(s, 3) && reading_series_of(s.metrics(), "m3") > 0; }, 20s));
   s.write_config({1, 2});
   s.bridge().signal(SIGHUP);
   EXPECT_TRUE(wait_until([&] { return !s.metric("dlms_bridge_meter_up{meter=\"m3\"}").has_value(); }, 10s)) << s.metrics();
+  // All its series go, its readings included; the others keep theirs.
+  const auto after = s.metrics();
+  EXPECT_EQ(reading_series_of(after, "m3"), 0) << after;
+  EXPECT_GT(reading_series_of(after, "m1"), 0) << after;
   auto polls = s.metric("dlms_bridge_meter_polls_total{meter=\"m1\"}").value_or(0);
   EXPECT_TRUE(wait_until([&] { return s.metric("dlms_bridge_meter_polls_total{meter=\"m1\"}").value_or(0) > polls; }, 10s));
   // The removed meter's association was released.
@@ -237,8 +252,9 @@ TEST_F(BridgeE2E, readings_made_during_a_broker_outage_are_published_after_it) {
   EXPECT_EQ(s.metric(published).value_or(-1), before);
   EXPECT_GE(s.metric("dlms_bridge_outbox_messages").value_or(0), 3.0);
   EXPECT_GT(s.metric("dlms_bridge_outbox_oldest_timestamp_seconds").value_or(0), 0.0);
-  auto health = json::parse(s.get("/api/v1/health").body);
-  EXPECT_EQ(health["status"], "failing") << health.dump();
+  const auto health = s.get("/api/v1/health");
+  EXPECT_EQ(health.status, 503) << health.body;
+  EXPECT_EQ(json::parse(health.body)["status"], "failing") << health.body;
   s.start_broker();
   // Everything read during the outage is delivered and acknowledged; the outbox drains.
   EXPECT_TRUE(wait_until([&] { return s.metric("dlms_bridge_outbox_messages").value_or(-1) == 0; }, 30s)) << s.metrics();
@@ -256,6 +272,47 @@ TEST_F(BridgeE2E, sigterm_releases_every_association_and_exits_0) {
     auto m = s.sim("GET", "/api/v1/meters/" + std::to_string(k));
     EXPECT_EQ(m.value("associated", true), false) << m.dump();
   }
+}
+
+TEST_F(BridgeE2E, sigint_stops_gracefully_with_an_empty_outbox_and_exit_0) {
+  start();
+  auto& s = *stack_;
+  ASSERT_TRUE(wait_until([&] {
+    return all_meters_up(s, 3) && s.metric("dlms_bridge_meter_readings_published_total{meter=\"m1\"}").value_or(0) > 0;
+  }, 20s)) << s.metrics();
+  EXPECT_EQ(s.bridge().stop(SIGINT, 15s), 0) << s.logs();
+  for (int k = 1; k <= 3; ++k) {
+    auto m = s.sim("GET", "/api/v1/meters/" + std::to_string(k));
+    EXPECT_EQ(m.value("associated", true), false) << m.dump();
+  }
+  // Everything read before the signal was acknowledged by the broker and left the outbox.
+  auto outbox = run({"sqlite3", (s.dir() / "state" / "bridge.db").string(), "SELECT count(*) FROM outbox"});
+  ASSERT_EQ(outbox.exit_code, 0) << outbox.err;
+  EXPECT_EQ(outbox.out, "0\n");
+  auto stopped = run({"sqlite3", (s.dir() / "state" / "bridge.db").string(),
+                      "SELECT count(*) FROM events WHERE category = 'shutdown'"});
+  EXPECT_EQ(stopped.out, "1\n") << stopped.err;
+}
+
+TEST_F(BridgeE2E, readings_enabled_false_hides_reading_series_and_a_reload_switches_them) {
+  StackOptions o;
+  o.extra_http = "readings_enabled = false\n";
+  start(o);
+  auto& s = *stack_;
+  ASSERT_TRUE(wait_until([&] {
+    return all_meters_up(s, 3) && s.metric("dlms_bridge_meter_polls_total{meter=\"m1\"}").value_or(0) >= 2;
+  }, 20s)) << s.metrics();
+  EXPECT_EQ(reading_series_of(s.metrics(), "m1"), 0) << s.metrics();
+  auto text = s.config_text({1, 2, 3});
+  const std::string off = "readings_enabled = false";
+  text.replace(text.find(off), off.size(), "readings_enabled = true");
+  testing_support::write_file(s.config_path(), text);
+  s.bridge().signal(SIGHUP);
+  EXPECT_TRUE(wait_until([&] { return reading_series_of(s.metrics(), "m1") > 0; }, 15s)) << s.metrics();
+  s.write_config({1, 2, 3});  // off again
+  s.bridge().signal(SIGHUP);
+  EXPECT_TRUE(wait_until([&] { return reading_series_of(s.metrics(), "m1") == 0; }, 15s)) << s.metrics();
+  EXPECT_TRUE(all_meters_up(s, 3));
 }
 
 TEST_F(BridgeE2E, a_dead_meter_is_diagnosed_and_does_not_disturb_the_others) {

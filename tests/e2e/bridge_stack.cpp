@@ -66,7 +66,7 @@ BridgeStack::~BridgeStack() {
 std::string BridgeStack::config_text(const std::vector<int>& meters) const {
   std::ostringstream c;
   c << "[bridge]\ninstance = \"e2e-" << http_port_ << "\"\nstate_dir = \"" << (dir_ / "state").string() << "\"\n\n"
-    << "[http]\nlisten = \"127.0.0.1:" << http_port_ << "\"\n\n"
+    << "[http]\nlisten = \"127.0.0.1:" << http_port_ << "\"\n" << options_.extra_http << "\n"
     << "[mqtt]\nenabled = " << (options_.mqtt ? "true" : "false") << "\nhost = \"127.0.0.1\"\nport = "
     << (options_.mqtt ? mqtt_port_ : 1883) << "\nmode = \"gateway\"\n\n"
     << "[store]\npath = \"" << (dir_ / "state" / "bridge.db").string() << "\"\n\n"
