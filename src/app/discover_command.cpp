@@ -24,7 +24,8 @@ Result<std::chrono::milliseconds, std::string> parse_seconds(const std::string& 
   const bool bare = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos;
   auto d = config::parse_duration(bare ? text + "s" : text);
   if (!d) return fail(option + ": " + d.error());
-  if (d->count() < 0 || (!zero_ok && d->count() == 0)) return fail(option + " must be " + (zero_ok ? "0 or more" : "positive"));
+  if (d->count() < 0 || (!zero_ok && d->count() == 0))
+    return fail(option + " must be " + (zero_ok ? "0 or more" : "positive"));
   return std::chrono::milliseconds(d->count());
 }
 
@@ -90,8 +91,8 @@ int DiscoverCommand::run() {
 
   std::cerr << "discover " << options.host << ":" << options.port << " over " << transport_ << ": "
             << options.addresses.size() << " address form(s) x " << options.credentials.size()
-            << " credential(s), one attempt at a time, " << config::format_duration(options.pause)
-            << " apart, at most " << config::format_duration(options.max_time) << "\n";
+            << " credential(s), one attempt at a time, " << config::format_duration(options.pause) << " apart, at most "
+            << config::format_duration(options.max_time) << "\n";
 
   asio::io_context io(1);
   Discovery discovery(io.get_executor(), options, [](const std::string& line) { std::cerr << line << "\n"; });
@@ -113,8 +114,8 @@ int DiscoverCommand::run() {
   std::optional<config::MeterConfig> entry;
   std::string block;
   if (result.found) {
-    std::cerr << "found: " << result.found->address.label(options.transport) << ", "
-              << result.found->credential.label() << "\n";
+    std::cerr << "found: " << result.found->address.label(options.transport) << ", " << result.found->credential.label()
+              << "\n";
     print_findings(std::cerr, *result.found);
     entry = meter_entry(options, result, id_);
     if (entry->registers.empty()) {
@@ -126,7 +127,8 @@ int DiscoverCommand::run() {
       block = config::meter_toml(*entry);
       // The entry must pass check-config as printed: validate it with the loader itself.
       if (auto loaded = config::load_string(block, "discovered entry"); !loaded) {
-        for (const auto& e : loaded.error()) std::cerr << "dlms-bridge discover: internal error: " << e.to_string() << "\n";
+        for (const auto& e : loaded.error())
+          std::cerr << "dlms-bridge discover: internal error: " << e.to_string() << "\n";
         entry.reset();
       }
     }

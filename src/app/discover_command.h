@@ -4,7 +4,6 @@
 // attempt's result go to stderr, so `discover ... >> fleet.toml` works. Exit 0 when a working
 // setting was found, 1 when not, 2 on a usage error.
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 

@@ -138,11 +138,11 @@ void print_not_found(std::ostream& out, const DiscoveryOptions& options, const D
     return std::any_of(result.attempts.begin(), result.attempts.end(),
                        [&](const AttemptRecord& a) { return a.verdict.outcome == o; });
   };
-  auto all_address_failures = !result.attempts.empty() &&
-                              std::all_of(result.attempts.begin(), result.attempts.end(), [](const AttemptRecord& a) {
-                                return a.verdict.outcome == AttemptOutcome::silent ||
-                                       a.verdict.outcome == AttemptOutcome::wrong_address;
-                              });
+  auto all_address_failures =
+      !result.attempts.empty() &&
+      std::all_of(result.attempts.begin(), result.attempts.end(), [](const AttemptRecord& a) {
+        return a.verdict.outcome == AttemptOutcome::silent || a.verdict.outcome == AttemptOutcome::wrong_address;
+      });
   if (any(AttemptOutcome::refused)) {
     out << "next: check the port (the Microstar's TCP module listens on 3333; 4059 is the IANA DLMS port)\n";
   } else if (any(AttemptOutcome::unreachable)) {
@@ -165,7 +165,9 @@ void print_not_found(std::ostream& out, const DiscoveryOptions& options, const D
 json result_json(const DiscoveryOptions& options, const DiscoveryResult& result, const config::MeterConfig* entry) {
   json doc{{"ok", entry != nullptr},
            {"target",
-            {{"host", options.host}, {"port", options.port}, {"transport", std::string(config::to_string(options.transport))}}},
+            {{"host", options.host},
+             {"port", options.port},
+             {"transport", std::string(config::to_string(options.transport))}}},
            {"out_of_time", result.out_of_time}};
   auto& attempts = doc["attempts"] = json::array();
   for (const auto& a : result.attempts) attempts.push_back(attempt_json(a, options.transport));

@@ -25,7 +25,9 @@ bool is_logical_device_name(const ObjectListEntry& o) {
   return o.class_id == 1 && o.ln == LogicalName{0, 0, 42, 0, 0, 255};
 }
 
-bool is_clock(const ObjectListEntry& o) { return o.class_id == 8 && o.ln == LogicalName{0, 0, 1, 0, 0, 255}; }
+bool is_clock(const ObjectListEntry& o) {
+  return o.class_id == 8 && o.ln == LogicalName{0, 0, 1, 0, 0, 255};
+}
 
 }  // namespace
 
@@ -116,7 +118,8 @@ asio::awaitable<MeterFindings> Discovery::probe(transport::DlmsConnection& conne
     RegisterProbe p{offered, std::nullopt, {}};
     if (!connection.is_open()) {
       p.error = "not read (connection lost)";
-    } else if (auto r = co_await connection.read_register(offered.object.ln, offered.object.class_id, kValueAttribute)) {
+    } else if (auto r =
+                   co_await connection.read_register(offered.object.ln, offered.object.class_id, kValueAttribute)) {
       p.read = std::move(*r);
     } else {
       p.error = r.error().message;

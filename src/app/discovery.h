@@ -64,9 +64,9 @@ struct MeterFindings {
 
 struct DiscoveryResult {
   std::vector<AttemptRecord> attempts;
-  std::optional<MeterFindings> found;            // the first working setting
-  std::vector<AttemptRecord> working;            // every working setting (one unless `all`)
-  bool out_of_time = false;                      // --max-time ended the search
+  std::optional<MeterFindings> found;  // the first working setting
+  std::vector<AttemptRecord> working;  // every working setting (one unless `all`)
+  bool out_of_time = false;            // --max-time ended the search
 };
 
 // The [[meter]] candidate an attempt stands for: what the block says if it works.

@@ -75,7 +75,8 @@ AttemptVerdict judge_open_failure(const transport::Error& e, config::Transport t
 }
 
 AttemptVerdict judge_list_failure(const transport::Error& e) {
-  if (e.kind == ErrorKind::cancelled) return verdict(AttemptOutcome::stopped, NextStep::stop, "stopped (--max-time)", e);
+  if (e.kind == ErrorKind::cancelled)
+    return verdict(AttemptOutcome::stopped, NextStep::stop, "stopped (--max-time)", e);
   if (e.kind == ErrorKind::access_denied) {
     return verdict(AttemptOutcome::unreadable, NextStep::next_credential,
                    "associated, but this client may not read the object list", e);

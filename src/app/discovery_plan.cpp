@@ -31,8 +31,8 @@ std::string AddressForm::label(config::Transport transport) const {
     std::snprintf(byte, sizeof byte, "0x%02X", ((logical != 0 ? logical : physical) << 1) | 1);
     return "1-byte " + std::string(byte);
   }
-  return std::to_string(size) + "-byte logical " + std::to_string(logical) + " / physical " +
-         std::to_string(physical) + (from_serial ? " (from the serial)" : "");
+  return std::to_string(size) + "-byte logical " + std::to_string(logical) + " / physical " + std::to_string(physical) +
+         (from_serial ? " (from the serial)" : "");
 }
 
 std::string ClientCredential::label() const {
@@ -40,7 +40,9 @@ std::string ClientCredential::label() const {
          origin + ")";
 }
 
-std::span<const ClientCredential> known_credentials() { return kKnown; }
+std::span<const ClientCredential> known_credentials() {
+  return kKnown;
+}
 
 Result<ClientCredential, std::string> parse_credential(std::string_view text) {
   const auto colon = text.find(':');
@@ -54,7 +56,8 @@ Result<ClientCredential, std::string> parse_credential(std::string_view text) {
   if (colon != std::string_view::npos) {
     c.password = std::string(text.substr(colon + 1));
     if (c.password.empty() || c.password.size() > kMaxLlsPassword) {
-      return fail("--credential SAP " + std::to_string(sap) + ": the LLS password must be 1..16 characters (or give "
+      return fail("--credential SAP " + std::to_string(sap) +
+                  ": the LLS password must be 1..16 characters (or give "
                   "just the SAP for a client without password)");
     }
   }

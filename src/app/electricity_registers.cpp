@@ -42,7 +42,9 @@ constexpr Entry kCatalogue[] = {
     {{73, 7, 0}, RegisterGroup::power_factor, "power_factor_l3"},
 };
 
-bool register_class(int class_id) { return class_id == 3 || class_id == 4 || class_id == 5; }
+bool register_class(int class_id) {
+  return class_id == 3 || class_id == 4 || class_id == 5;
+}
 
 }  // namespace
 
@@ -77,13 +79,15 @@ std::vector<OfferedRegister> offered_registers(const std::vector<transport::Obje
   }
   if (found.empty()) return found;
   // Dual-channel meters repeat every register on B = 2 and 3; the main channel is the lowest B.
-  const auto main_channel =
-      std::min_element(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.object.ln[1] < b.object.ln[1]; })
-          ->object.ln[1];
+  const auto main_channel = std::min_element(found.begin(), found.end(), [](const auto& a, const auto& b) {
+                              return a.object.ln[1] < b.object.ln[1];
+                            })->object.ln[1];
   std::erase_if(found, [&](const OfferedRegister& r) { return r.object.ln[1] != main_channel; });
-  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.what.order < b.what.order; });
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.what.order < b.what.order; });
   // One register per key (a list naming an object twice would give duplicate keys).
-  auto last = std::unique(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.what.key == b.what.key; });
+  auto last =
+      std::unique(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.what.key == b.what.key; });
   found.erase(last, found.end());
   return found;
 }

@@ -66,9 +66,8 @@ std::string value_text(const dlms::cosem::Value& value) {
           if (v.bytes.size() == 12) {
             if (auto dt = cosem::decode_date_time(v.bytes)) return date_text(dt->date) + "T" + time_text(dt->time);
           }
-          const bool printable = !v.bytes.empty() && std::all_of(v.bytes.begin(), v.bytes.end(), [](std::uint8_t c) {
-            return c >= 0x20 && c < 0x7F;
-          });
+          const bool printable = !v.bytes.empty() && std::all_of(v.bytes.begin(), v.bytes.end(),
+                                                                 [](std::uint8_t c) { return c >= 0x20 && c < 0x7F; });
           if (printable) return "\"" + std::string(v.bytes.begin(), v.bytes.end()) + "\"";
           return "0x" + dlms::to_hex(v.bytes);
         } else if constexpr (std::is_same_v<T, cosem::VisibleString> || std::is_same_v<T, cosem::Utf8String>) {

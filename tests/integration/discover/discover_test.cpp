@@ -23,8 +23,8 @@ using testing_support::RunResult;
 
 // Short pauses and deadlines keep each test to seconds; the defaults (2 s, 5 s) are for the field.
 RunResult discover(const SimProcess& sim, std::vector<std::string> args) {
-  std::vector<std::string> argv{bin("dlms-bridge"), "discover", "--host", "127.0.0.1", "--port",
-                                std::to_string(sim.port()), "--pause", "0.05"};
+  std::vector<std::string> argv{bin("dlms-bridge"),         "discover", "--host", "127.0.0.1", "--port",
+                                std::to_string(sim.port()), "--pause",  "0.05"};
   if (std::find(args.begin(), args.end(), "--timeout") == args.end()) args.insert(args.end(), {"--timeout", "1"});
   argv.insert(argv.end(), args.begin(), args.end());
   return testing_support::run(argv, 60s);
@@ -50,7 +50,9 @@ int count(const std::string& text, const std::string& what) {
   return n;
 }
 
-json meter_stats(const SimProcess& sim) { return sim.get("/api/v1/meters/1")["stats"]; }
+json meter_stats(const SimProcess& sim) {
+  return sim.get("/api/v1/meters/1")["stats"];
+}
 
 TEST(DiscoverTest, microstar_over_hdlc_is_found_at_0x03_and_the_block_passes_check_config) {
   SimProcess sim({});
@@ -68,7 +70,8 @@ TEST(DiscoverTest, microstar_over_hdlc_is_found_at_0x03_and_the_block_passes_che
   EXPECT_NE(r.err.find("serial number        \"000019000001\""), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("logical device name  not offered"), std::string::npos) << r.err;
   EXPECT_TRUE(std::regex_search(r.err, std::regex(R"(clock +20\d\d-\d\d-\d\dT)"))) << r.err;
-  for (const char* group : {"  Voltage\n", "  Current\n", "  Power\n", "  Energy\n", "  Frequency\n", "  Power factor\n"}) {
+  for (const char* group :
+       {"  Voltage\n", "  Current\n", "  Power\n", "  Energy\n", "  Frequency\n", "  Power factor\n"}) {
     EXPECT_NE(r.err.find(group), std::string::npos) << group << r.err;
   }
   EXPECT_TRUE(std::regex_search(r.err, std::regex(R"(voltage_l3 +1-1:72\.7\.0 +1\d\d\.\d\d V )"))) << r.err;

@@ -29,9 +29,9 @@ TEST(ElectricityRegistersTest, names_ignore_the_channel) {
 
 TEST(ElectricityRegistersTest, main_channel_in_catalogue_order) {
   // A dual-channel meter: channel 1 is the sum, 2 and 3 repeat it; other objects are skipped.
-  std::vector<ObjectListEntry> list{reg(2, 32, 7, 0), reg(1, 14, 7, 0),  reg(1, 1, 8, 0),
-                                    reg(1, 32, 7, 0), reg(1, 1, 8, 0, 3), reg(1, 31, 7, 0, 255, 7),
-                                    reg(3, 1, 8, 0), ObjectListEntry{8, 0, {0, 0, 1, 0, 0, 255}}};
+  std::vector<ObjectListEntry> list{
+      reg(2, 32, 7, 0),   reg(1, 14, 7, 0),         reg(1, 1, 8, 0), reg(1, 32, 7, 0),
+      reg(1, 1, 8, 0, 3), reg(1, 31, 7, 0, 255, 7), reg(3, 1, 8, 0), ObjectListEntry{8, 0, {0, 0, 1, 0, 0, 255}}};
   auto offered = offered_registers(list);
   ASSERT_EQ(offered.size(), 3u);
   EXPECT_EQ(offered[0].what.key, "voltage_l1");
