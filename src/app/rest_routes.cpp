@@ -6,7 +6,9 @@
 
 #include "bridge/config/duration.h"
 #include "bridge/labels.h"
+#include "bridge/log.h"
 #include "bridge/mqtt/exporter.h"
+#include "events_query.h"
 #include "status_json.h"
 #include "status_page.h"
 
@@ -77,34 +79,14 @@ Response meter_action(const RestContext& ctx, const Request& req) {
 }
 
 Response events(const RestContext& ctx, const Request& req) {
-  store::EventFilter filter;
-  if (auto m = req.query_param("meter"); !m.empty()) filter.meter = m;
-  if (auto c = req.query_param("category"); !c.empty()) filter.category = c;
-  if (auto since = req.query_param("since"); !since.empty()) {
-    auto d = config::parse_duration(since);
-    if (!d) return Response::error(400, "bad since '" + since + "': " + d.error());
-    filter.since_ms = now_ms() - d->count();
+  auto filter = parse_events_query(req.query_params, now_ms());
+  if (!filter) return Response::error(400, filter.error());
+  auto stored = ctx.store->events(*filter);
+  if (!stored) {
+    // The store's text may name files and SQL: the log gets it, the client does not.
+    log::error("event query failed", {{"error", stored.error().message}});
+    return Response::error(500, "event query failed (details are in the bridge's log)");
   }
-  if (auto sev = req.query_param("severity"); !sev.empty()) {
-    if (sev == "info") filter.min_severity = Severity::info;
-    else if (sev == "warning") filter.min_severity = Severity::warning;
-    else if (sev == "error") filter.min_severity = Severity::error;
-    else if (sev == "critical") filter.min_severity = Severity::critical;
-    else return Response::error(400, "bad severity '" + sev + "' (info, warning, error, critical)");
-  }
-  if (auto limit = req.query_param("limit"); !limit.empty()) {
-    std::size_t pos = 0;
-    unsigned long n = 0;
-    try {
-      n = std::stoul(limit, &pos);
-    } catch (const std::exception&) {
-      pos = 0;
-    }
-    if (pos != limit.size() || n == 0 || n > 10000) return Response::error(400, "bad limit '" + limit + "' (1..10000)");
-    filter.limit = n;
-  }
-  auto stored = ctx.store->events(filter);
-  if (!stored) return Response::error(500, "event query failed: " + stored.error().message);
   json list = json::array();
   for (const auto& e : *stored) list.push_back(to_json(e));
   return Response::json(200, list);

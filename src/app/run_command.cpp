@@ -91,11 +91,12 @@ class Service {
 
     auto http = api::HttpServer::start(api::to_http_options(cfg.http));
     if (!http) {
-      std::cerr << "dlms-bridge: cannot start the HTTP server on " << cfg.http.listen.to_string() << ": "
-                << http.error().message << "\n";
+      // The error names the address ("127.0.0.1:9947 is already in use").
+      std::cerr << "dlms-bridge: cannot start the HTTP server: " << http.error().message << "\n";
       return 1;
     }
     http_ = std::move(*http);
+    exposition->add(http_->connection_metrics());
     http_->readiness().set_waiting("exporters", "starting");
     http_->readiness().set_waiting("poller", "starting");
     http_->serve_metrics(exposition);

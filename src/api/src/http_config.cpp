@@ -18,6 +18,9 @@ HttpOptions to_http_options(const config::HttpConfig& http) {
   for (const auto& [user, hash] : http.basic_auth_users) o.basic_auth_users[user] = hash.reveal();
   o.healthy_without_auth = http.healthy_without_auth;
   o.bearer_token = http.token.reveal();
+  o.max_connections = static_cast<std::size_t>(http.max_connections);
+  o.read_header_timeout = http.read_header_timeout;
+  o.idle_timeout = http.idle_timeout;
   return o;
 }
 

@@ -43,7 +43,11 @@ Result<void, HttpError> validate(const HttpOptions& options) {
       problems.push_back("http.listen \"" + options.listen + "\": port must be 0..65535");
     }
   }
-  if (options.threads < 1) problems.push_back("http.threads must be at least 1");
+  if (options.max_connections < 1 || options.max_connections > kMaxConnections) {
+    problems.push_back("http.max_connections must be 1.." + std::to_string(kMaxConnections));
+  }
+  if (options.read_header_timeout.count() < 1) problems.push_back("http.read_header_timeout must be positive");
+  if (options.idle_timeout.count() < 1) problems.push_back("http.idle_timeout must be positive");
 
   if (const auto& tls = options.tls_server_config) {
     if (tls->cert_file.empty()) problems.push_back("tls_server_config.cert_file is required");

@@ -1,24 +1,25 @@
 #include "bridge/api/http_server.h"
 
-#include <CivetServer.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <civetweb.h>
+#include <openssl/ssl.h>
+#include <pthread.h>
 
-#include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <cstdint>
-#include <thread>
 #include <cctype>
+#include <chrono>
+#include <exception>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "bridge/log.h"
 #include "bridge/metrics/exposition.h"
+#include "connection_guard.h"
 #include "crypto_util.h"
 #include "gzip.h"
+#include "listen_address.h"
 #include "tls_context.h"
+
+extern "C" int dlms_bridge_civetweb_ssl_shim(void);  // ssl_compat/civetweb_ssl_shim.c
 
 namespace bridge::api {
 
@@ -27,41 +28,13 @@ namespace {
 // Bodies below this are sent as they are: gzip would not pay for its header and CPU.
 constexpr std::size_t kGzipMinBytes = 1024;
 constexpr const char* kRealm = "dlms-bridge";
-
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos <= path.size()) {
-    auto slash = path.find('/', pos);
-    auto seg = path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
-    if (!(pos == 0 && seg.empty())) out.emplace_back(seg);  // leading "/" gives an empty first segment
-    if (slash == std::string_view::npos) break;
-    pos = slash + 1;
-  }
-  return out;
-}
-
-bool is_placeholder(const std::string& seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
-
-bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
-           std::map<std::string, std::string>& params) {
-  if (pattern.size() != path.size()) return false;
-  std::map<std::string, std::string> found;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (is_placeholder(pattern[i])) {
-      if (path[i].empty()) return false;
-      found[pattern[i].substr(1, pattern[i].size() - 2)] = path[i];
-    } else if (pattern[i] != path[i]) {
-      return false;
-    }
-  }
-  params = std::move(found);
-  return true;
-}
-
-std::size_t literal_count(const std::vector<std::string>& pattern) {
-  return static_cast<std::size_t>(std::count_if(pattern.begin(), pattern.end(), [](const auto& s) { return !is_placeholder(s); }));
-}
+// One CivetWeb worker per connection: small stacks keep hundreds of them cheap (the address
+// space is reserved, only touched pages cost memory). Handlers build JSON, gzip, query SQLite
+// and run bcrypt; 512 KiB leaves them ample room.
+constexpr std::size_t kWorkerStackBytes = 512 * 1024;
+// Workers beyond max_connections: a worker that just closed a connection (count already
+// released) may not be back in CivetWeb's queue yet when the next one is admitted.
+constexpr int kSpareWorkers = 4;
 
 bool mutating(Method m) { return m == Method::post || m == Method::put || m == Method::patch || m == Method::del; }
 
@@ -81,121 +54,140 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// "localhost:9947" -> "127.0.0.1:9947"; ":9947" -> "9947" (all interfaces, CivetWeb syntax).
-std::string civet_listen(const std::string& listen, bool tls, std::string& host) {
-  auto colon = listen.rfind(':');
-  host = listen.substr(0, colon);
-  std::string port = listen.substr(colon + 1);
-  if (host == "localhost") host = "127.0.0.1";
-  std::string out = host.empty() ? port : host + ":" + port;
-  return tls ? out + "s" : out;
-}
-
-// Opens and closes a TCP connection to host:port (best effort, never blocks long).
-void poke(const std::string& host, int port) {
-  std::string h = host;
-  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  if (h.empty() || h == "0.0.0.0") h = "127.0.0.1";
-  if (h == "::") h = "::1";
-  sockaddr_storage addr{};
-  socklen_t len = 0;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&addr);
-  if (inet_pton(AF_INET, h.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(static_cast<std::uint16_t>(port));
-    len = sizeof(sockaddr_in);
-  } else if (inet_pton(AF_INET6, h.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(static_cast<std::uint16_t>(port));
-    len = sizeof(sockaddr_in6);
-  } else {
-    return;
+// CivetWeb's own error texts may quote what the client sent ("Bad HTTP version: [...]"); ours
+// say what is wrong without echoing anything.
+std::string_view civetweb_error_text(int status) {
+  switch (status) {
+    case 400: return "bad request: malformed request line, header or URI";
+    case 411: return "bad request: invalid Content-Length";
+    case 413: return "request header too large";
+    case 414: return "request URI too long";
+    case 431: return "request header fields too large";
+    case 505: return "HTTP version not supported (use HTTP/1.0 or HTTP/1.1)";
+    default: return status >= 500 ? "internal error" : "bad request";
   }
-  int fd = ::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return;
-  (void)::connect(fd, reinterpret_cast<sockaddr*>(&addr), len);
-  ::close(fd);
-}
-
-}  // namespace
-}  // namespace bridge::api
-
-extern "C" int dlms_bridge_civetweb_ssl_shim(void);  // ssl_compat/civetweb_ssl_shim.c
-
-namespace bridge::api {
-namespace {
-
-int log_civetweb(const mg_connection* /*conn*/, const char* message) {
-  log::warn("http server", {{"detail", message ? message : ""}});
-  return 1;
 }
 
 }  // namespace
 
-// Bridges CivetWeb callbacks to HttpServer::dispatch.
-class HttpServer::Glue : public CivetHandler {
+// CivetWeb callbacks (C, noexcept by contract): each one catches everything.
+class HttpServer::Glue {
  public:
-  explicit Glue(HttpServer& server) : server_(server) {}
-  ~Glue() override {
-    if (ssl_ctx != nullptr) detail::free_server_context(ssl_ctx);
+  static HttpServer* server_of(const mg_connection* conn) {
+    return static_cast<HttpServer*>(mg_get_user_data(mg_get_context(conn)));
   }
 
-  bool handleGet(CivetServer*, mg_connection* conn) override { return serve(conn, Method::get); }
-  bool handleHead(CivetServer*, mg_connection* conn) override { return serve(conn, Method::head); }
-  bool handlePost(CivetServer*, mg_connection* conn) override { return serve(conn, Method::post); }
-  bool handlePut(CivetServer*, mg_connection* conn) override { return serve(conn, Method::put); }
-  bool handlePatch(CivetServer*, mg_connection* conn) override { return serve(conn, Method::patch); }
-  bool handleDelete(CivetServer*, mg_connection* conn) override { return serve(conn, Method::del); }
+  static int begin_request(mg_connection* conn) noexcept {
+    try {
+      return serve(conn);
+    } catch (const std::exception& e) {
+      log_failure(e.what());
+    } catch (...) {
+      log_failure("unknown exception");
+    }
+    // Best effort: the answer may already be half sent, then the connection just closes.
+    try {
+      write(conn, Response::error(500, "internal error (details are in the bridge's log)"), false);
+    } catch (...) {
+    }
+    return 500;
+  }
 
-  // CivetWeb asks at start (*ctx == nullptr), on the thread that constructs the CivetServer,
-  // before the CivetServer's user context is readable; hence the thread_local. Ownership moves
-  // to CivetWeb, which frees the context at shutdown (we return 0 then).
-  static int external_ssl_ctx(void** ctx, void* /*user_data*/) {
-    if (*ctx != nullptr) return 0;
-    Glue* glue = starting_;
-    if (glue == nullptr || glue->ssl_ctx == nullptr) return -1;
-    *ctx = glue->ssl_ctx;
-    glue->ssl_ctx = nullptr;
+  static int http_error(mg_connection* conn, int status, const char* /*civetweb_text*/) noexcept {
+    try {
+      write(conn, Response::error(status, civetweb_error_text(status)), false);
+      return 0;  // answered
+    } catch (...) {
+      return 1;  // let CivetWeb send its own
+    }
+  }
+
+  static int log_message(const mg_connection* /*conn*/, const char* message) noexcept {
+    try {
+      log::warn("http server", {{"detail", message ? message : ""}});
+    } catch (...) {
+    }
     return 1;
   }
-  static thread_local Glue* starting_;
 
-  SSL_CTX* ssl_ctx = nullptr;
+  static void* init_thread(const mg_context* ctx, int thread_type) noexcept {
+    auto* server = static_cast<HttpServer*>(mg_get_user_data(ctx));
+    if (server == nullptr) return nullptr;
+    if (thread_type == 0) server->guard_->bind_master_thread();
+    if (thread_type == 1) server->guard_->bind_worker_thread();
+    return nullptr;
+  }
+
+  static int init_connection(const mg_connection* /*conn*/, void** /*conn_data*/) noexcept {
+    if (auto* guard = detail::ConnectionGuard::current()) guard->connection_started();
+    return 0;
+  }
+
+  static void connection_closed(const mg_connection* /*conn*/) noexcept {
+    if (auto* guard = detail::ConnectionGuard::current()) guard->connection_closed();
+  }
+
+  // A TLS connection occupies its worker from the first handshake byte it waits for.
+  static void tls_info(const SSL* /*ssl*/, int where, int /*ret*/) {
+    if ((where & SSL_CB_HANDSHAKE_START) != 0) {
+      if (auto* guard = detail::ConnectionGuard::current()) guard->connection_started();
+    }
+  }
+
+  // CivetWeb asks at start (*ctx == nullptr); ownership of our context moves to CivetWeb, which
+  // frees it at shutdown (we return 0 then).
+  static int external_ssl_ctx(void** ctx, void* user_data) noexcept {
+    if (*ctx != nullptr) return 0;
+    auto* server = static_cast<HttpServer*>(user_data);
+    if (server == nullptr || server->pending_ssl_ctx_ == nullptr) return -1;
+    *ctx = server->pending_ssl_ctx_;
+    server->pending_ssl_ctx_ = nullptr;
+    return 1;
+  }
 
  private:
-  bool serve(mg_connection* conn, Method method) {
+  static void log_failure(const char* what) {
+    try {
+      log::error("http request failed inside the server", {{"error", what}});
+    } catch (...) {
+    }
+  }
+
+  static int serve(mg_connection* conn) {
+    HttpServer& server = *server_of(conn);
     const mg_request_info* info = mg_get_request_info(conn);
     Request request;
-    request.method = method;
-    request.path = info->local_uri != nullptr ? info->local_uri : "/";
+    request.method_name = info->request_method != nullptr ? info->request_method : "";
+    request.method = parse_method(request.method_name);
+    // decode_url = no: this is the target exactly as sent (an absolute-form target that does
+    // not address this server has none and gets 400).
+    request.raw_path = info->local_uri_raw != nullptr ? info->local_uri_raw : "";
     request.query = info->query_string != nullptr ? info->query_string : "";
     for (int i = 0; i < info->num_headers; ++i) {
-      auto name = lower(info->http_headers[i].name);
+      auto name = lower(info->http_headers[i].name != nullptr ? info->http_headers[i].name : "");
       auto& slot = request.headers[name];
       if (!slot.empty()) slot.append(", ");
       slot.append(info->http_headers[i].value != nullptr ? info->http_headers[i].value : "");
     }
-    if (mutating(method)) {
-      const auto limit = server_.options_.max_body_bytes;
-      if (info->content_length > static_cast<long long>(limit)) {
-        write(conn, Response::error(413, "request body too large"), false);
-        return true;
-      }
+    if (mutating(request.method)) {
+      const auto limit = server.options_.max_body_bytes;
+      if (info->content_length > static_cast<long long>(limit)) return answer(conn, Response::error(413, "request body too large"), false);
       char buf[8192];
       int n = 0;
       while ((n = mg_read(conn, buf, sizeof buf)) > 0) {
         request.body.append(buf, static_cast<std::size_t>(n));
-        if (request.body.size() > limit) {
-          write(conn, Response::error(413, "request body too large"), false);
-          return true;
-        }
+        if (request.body.size() > limit) return answer(conn, Response::error(413, "request body too large"), false);
       }
     }
-    bool gzip_ok = detail::accepts_gzip(request.header("accept-encoding"));
-    auto response = server_.dispatch(std::move(request), gzip_ok);
-    write(conn, response, method == Method::head);
-    return true;
+    const bool head = request.method == Method::head;
+    const bool gzip_ok = detail::accepts_gzip(request.header("accept-encoding"));
+    return answer(conn, server.dispatch(std::move(request), gzip_ok), head);
+  }
+
+  static int answer(mg_connection* conn, const Response& response, bool head_only) {
+    write(conn, response, head_only);
+    if (auto* guard = detail::ConnectionGuard::current()) guard->request_answered();
+    return response.status;
   }
 
   static void write(mg_connection* conn, const Response& response, bool head_only) {
@@ -207,74 +199,106 @@ class HttpServer::Glue : public CivetHandler {
     mg_response_header_send(conn);
     if (!head_only && !response.body.empty()) mg_write(conn, response.body.data(), response.body.size());
   }
-
-  HttpServer& server_;
 };
-
-thread_local HttpServer::Glue* HttpServer::Glue::starting_ = nullptr;
 
 HttpServer::HttpServer(const HttpOptions& options)
     : options_(options), basic_auth_(options.basic_auth_users), tls_(options.tls_server_config.has_value()) {
+  detail::ConnectionLimits limits;
+  limits.max_connections = options.max_connections;
+  limits.read_header_timeout = options.read_header_timeout;
+  limits.idle_timeout = options.idle_timeout;
+  limits.tls = tls_;
+  guard_ = std::make_shared<detail::ConnectionGuard>(limits);
+  connection_metrics_ = std::make_shared<detail::ConnectionCollector>(guard_);
   add_builtin_routes();
 }
 
 Result<std::unique_ptr<HttpServer>, HttpError> HttpServer::start(const HttpOptions& options) {
   if (auto valid = validate(options); !valid) return fail(valid.error());
   std::unique_ptr<HttpServer> server(new HttpServer(options));
-  server->glue_ = std::make_unique<Glue>(*server);
   if (options.tls_server_config) {
     if (dlms_bridge_civetweb_ssl_shim() != 1) return fail(HttpError{HttpError::Code::tls, "libssl shim missing"});
     auto ctx = detail::make_server_context(*options.tls_server_config);
     if (!ctx) return fail(HttpError{HttpError::Code::tls, ctx.error()});
-    server->glue_->ssl_ctx = *ctx;
+    SSL_CTX_set_info_callback(*ctx, &Glue::tls_info);
+    server->pending_ssl_ctx_ = *ctx;
   }
-  const std::string listen = civet_listen(options.listen, server->tls_, server->host_);
-  std::vector<std::string> civet_options = {
+  const std::string listen = detail::civet_listen(options.listen, server->tls_, server->host_);
+  const std::vector<std::string> civet_options = {
       "listening_ports", listen,
-      "num_threads", std::to_string(options.threads),
-      "request_timeout_ms", std::to_string(options.request_timeout.count()),
+      "num_threads", std::to_string(options.max_connections + kSpareWorkers),
+      // Header read of a new connection (TLS handshake included), and any later body read.
+      "request_timeout_ms", std::to_string(options.read_header_timeout.count()),
       "enable_keep_alive", "yes",
-      "keep_alive_timeout_ms", "5000",
+      // Wait for the next request on a kept-alive connection.
+      "keep_alive_timeout_ms", std::to_string(options.idle_timeout.count()),
+      // Target exactly as sent: decode_path() validates it (CivetWeb would decode %2F and %00).
+      "decode_url", "no",
   };
-  CivetCallbacks callbacks;
-  callbacks.log_message = log_civetweb;
+  std::vector<const char*> argv;
+  for (const auto& o : civet_options) argv.push_back(o.c_str());
+  argv.push_back(nullptr);
+  mg_callbacks callbacks{};
+  callbacks.begin_request = &Glue::begin_request;
+  callbacks.http_error = &Glue::http_error;
+  callbacks.log_message = &Glue::log_message;
+  callbacks.init_thread = &Glue::init_thread;
+  callbacks.init_connection = &Glue::init_connection;
+  callbacks.connection_closed = &Glue::connection_closed;
   callbacks.external_ssl_ctx = &Glue::external_ssl_ctx;
-  Glue::starting_ = server->glue_.get();
-  try {
-    server->server_ = std::make_unique<CivetServer>(civet_options, &callbacks, server->glue_.get());
-  } catch (const CivetException& e) {
-    Glue::starting_ = nullptr;
-    return fail(HttpError{HttpError::Code::listen, "cannot listen on " + options.listen + ": " + e.what()});
+
+  // Worker threads get their stack size from the process default while mg_start runs.
+  pthread_attr_t saved{};
+  const bool have_saved = pthread_getattr_default_np(&saved) == 0;
+  pthread_attr_t small{};
+  pthread_attr_init(&small);
+  pthread_attr_setstacksize(&small, kWorkerStackBytes);
+  pthread_setattr_default_np(&small);
+  server->context_ = mg_start(&callbacks, server.get(), argv.data());
+  if (have_saved) {
+    pthread_setattr_default_np(&saved);
+    pthread_attr_destroy(&saved);
   }
-  Glue::starting_ = nullptr;
-  server->server_->addHandler("/", server->glue_.get());
-  auto ports = server->server_->getListeningPorts();
-  server->port_ = ports.empty() ? 0 : ports.front();
+  pthread_attr_destroy(&small);
+
+  if (server->context_ == nullptr) {
+    const auto colon = options.listen.rfind(':');
+    std::string why = detail::bind_problem(server->host_, std::stoi(options.listen.substr(colon + 1)));
+    if (why.empty()) why = "cannot listen on " + options.listen + " (see the http server warnings above)";
+    return fail(HttpError{HttpError::Code::listen, why});
+  }
+  mg_server_port ports[4]{};
+  const int n = mg_get_server_ports(server->context_, 4, ports);
+  server->port_ = n > 0 ? ports[0].port : 0;
   log::info("http server listening", {{"listen", options.listen},
                                       {"port", server->port_},
                                       {"tls", server->tls_},
                                       {"basic_auth", server->basic_auth_.enabled()},
-                                      {"bearer_token", !options.bearer_token.empty()}});
+                                      {"bearer_token", !options.bearer_token.empty()},
+                                      {"max_connections", options.max_connections}});
   return server;
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+  if (pending_ssl_ctx_ != nullptr) detail::free_server_context(static_cast<SSL_CTX*>(pending_ssl_ctx_));
+}
 
 void HttpServer::stop() {
-  if (!server_) return;
+  if (context_ == nullptr) return;
   // CivetWeb's master thread polls the listening socket in 2 s quanta and only then sees the
   // stop flag; a connection attempt wakes it, so shutdown (SIGTERM, tests) takes milliseconds.
   std::atomic<bool> closed{false};
   std::thread closer([&] {
-    server_->close();
+    mg_stop(context_);
     closed = true;
   });
   while (!closed) {
-    poke(host_, port_);
+    detail::poke(host_, port_);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   closer.join();
-  server_.reset();
+  context_ = nullptr;
 }
 
 std::string HttpServer::url() const {
@@ -283,15 +307,7 @@ std::string HttpServer::url() const {
 }
 
 void HttpServer::handle(Method method, const std::string& pattern, Handler handler) {
-  auto segments = split_path(pattern);
-  std::unique_lock lock(routes_mutex_);
-  for (auto& r : routes_) {
-    if (r.method == method && r.segments == segments) {
-      r.handler = std::move(handler);
-      return;
-    }
-  }
-  routes_.push_back(Route{method, std::move(segments), std::move(handler)});
+  router_.handle(method, pattern, std::move(handler));
 }
 
 void HttpServer::serve_metrics(std::shared_ptr<const metrics::Exposition> exposition, const std::string& path) {
@@ -299,6 +315,8 @@ void HttpServer::serve_metrics(std::shared_ptr<const metrics::Exposition> exposi
     return Response::text(200, exposition->render(), metrics::kTextContentType);
   });
 }
+
+std::shared_ptr<const metrics::Collector> HttpServer::connection_metrics() const { return connection_metrics_; }
 
 void HttpServer::set_reload_hook(ReloadHook hook) {
   std::lock_guard lock(reload_mutex_);
@@ -361,57 +379,11 @@ std::optional<Response> HttpServer::authenticate(Request& request) {
   return std::nullopt;
 }
 
-Response HttpServer::route(Request& request) {
-  const Method wanted = request.method == Method::head ? Method::get : request.method;
-  const auto segments = split_path(request.path);
-  Handler handler;
-  std::vector<Method> allowed;
-  {
-    std::shared_lock lock(routes_mutex_);
-    const Route* best = nullptr;
-    std::map<std::string, std::string> best_params;
-    for (const auto& r : routes_) {
-      std::map<std::string, std::string> params;
-      if (!match(r.segments, segments, params)) continue;
-      if (r.method != wanted) {
-        allowed.push_back(r.method);
-        continue;
-      }
-      if (best == nullptr || literal_count(r.segments) > literal_count(best->segments)) {
-        best = &r;
-        best_params = std::move(params);
-      }
-    }
-    if (best != nullptr) {
-      handler = best->handler;
-      request.params = std::move(best_params);
-    }
-  }
-  if (!handler) {
-    if (allowed.empty()) return Response::error(404, "no such endpoint: " + request.path);
-    std::sort(allowed.begin(), allowed.end());
-    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
-    std::string allow;
-    for (auto m : allowed) {
-      if (!allow.empty()) allow.append(", ");
-      allow.append(to_string(m));
-      if (m == Method::get) allow.append(", HEAD");
-    }
-    auto r = Response::error(405, std::string(to_string(request.method)) + " is not allowed on " + request.path);
-    r.headers.emplace_back("Allow", allow);
-    return r;
-  }
-  try {
-    return handler(request);
-  } catch (const std::exception& e) {
-    log::error("http handler failed", {{"path", request.path}, {"error", e.what()}});
-    return Response::error(500, std::string("internal error: ") + e.what());
-  }
-}
-
 Response HttpServer::dispatch(Request request, bool accepts_gzip) {
-  auto denied = authenticate(request);
-  Response response = denied ? std::move(*denied) : route(request);
+  // The target first: nothing (auth, routes, logs) sees a path that is not valid UTF-8.
+  std::optional<Response> early = Router::parse_target(request);
+  if (!early) early = authenticate(request);
+  Response response = early ? std::move(*early) : router_.route(request);
   if (response.body.size() >= kGzipMinBytes) {
     response.headers.emplace_back("Vary", "Accept-Encoding");
     if (accepts_gzip) {
@@ -422,7 +394,8 @@ Response HttpServer::dispatch(Request request, bool accepts_gzip) {
     }
   }
   if (response.status >= 500) {
-    log::warn("http request failed", {{"method", to_string(request.method)}, {"path", request.path},
+    log::warn("http request failed", {{"method", request.method_name.empty() ? std::string(to_string(request.method)) : request.method_name},
+                                      {"path", request.path.empty() ? request.raw_path : request.path},
                                       {"status", response.status}});
   }
   return response;

@@ -1,7 +1,5 @@
 #include "bridge/api/http_types.h"
 
-#include <CivetServer.h>
-
 #include <nlohmann/json.hpp>
 
 namespace bridge::api {
@@ -14,8 +12,16 @@ std::string_view to_string(Method m) {
     case Method::put: return "PUT";
     case Method::patch: return "PATCH";
     case Method::del: return "DELETE";
+    case Method::other: return "OTHER";
   }
   return "GET";
+}
+
+Method parse_method(std::string_view name) {
+  for (auto m : {Method::get, Method::head, Method::post, Method::put, Method::patch, Method::del}) {
+    if (to_string(m) == name) return m;
+  }
+  return Method::other;
 }
 
 std::string Request::header(const std::string& lower_name) const {
@@ -24,9 +30,8 @@ std::string Request::header(const std::string& lower_name) const {
 }
 
 std::string Request::query_param(const std::string& name) const {
-  std::string value;
-  CivetServer::getParam(query, name.c_str(), value);
-  return value;
+  auto it = query_params.find(name);
+  return it == query_params.end() ? std::string() : it->second;
 }
 
 Response Response::text(int status, std::string body, std::string content_type) {
@@ -38,7 +43,9 @@ Response Response::text(int status, std::string body, std::string content_type) 
 }
 
 Response Response::json(int status, const nlohmann::json& value) {
-  return text(status, value.dump(), "application/json");
+  // Strings may hold bytes a client sent or a meter answered; dump() throws on invalid UTF-8
+  // unless told otherwise, and a throw here must never take the server down: replace (U+FFFD).
+  return text(status, value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
 Response Response::error(int status, std::string_view message) {

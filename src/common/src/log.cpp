@@ -7,6 +7,8 @@
 #include <atomic>
 #include <mutex>
 
+#include "bridge/utf8.h"
+
 namespace bridge::log {
 namespace {
 
@@ -43,10 +45,20 @@ spdlog::logger& logger() {
 
 bool needs_quotes(std::string_view v) {
   if (v.empty()) return true;
+  bool non_ascii = false;
   for (char c : v) {
-    if (c == ' ' || c == '=' || c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return true;
+    const auto u = static_cast<unsigned char>(c);
+    if (c == ' ' || c == '=' || c == '"' || c == '\\' || u < 0x20 || u == 0x7F) return true;
+    non_ascii = non_ascii || u >= 0x80;
   }
-  return false;
+  return non_ascii && !utf8::valid(v);  // invalid UTF-8 is escaped, which needs quotes
+}
+
+void append_hex_escape(std::string& out, unsigned char byte) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += "\\x";
+  out.push_back(kHex[byte >> 4]);
+  out.push_back(kHex[byte & 0x0F]);
 }
 
 }  // namespace
@@ -73,15 +85,34 @@ std::string quote(std::string_view v) {
   std::string out;
   out.reserve(v.size() + 2);
   out.push_back('"');
-  for (char c : v) {
+  // Values may carry bytes from the network (request paths, meter replies): one line per event
+  // and valid UTF-8 must survive them, so control bytes and invalid UTF-8 become \xNN.
+  for (std::size_t i = 0; i < v.size();) {
+    const char c = v[i];
+    const auto u = static_cast<unsigned char>(c);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default: out.push_back(c);
+      default:
+        if (u < 0x20 || u == 0x7F) {
+          append_hex_escape(out, u);
+        } else if (u >= 0x80) {
+          const auto n = utf8::sequence_length(v, i);
+          if (n == 0) {
+            append_hex_escape(out, u);
+          } else {
+            out.append(v.substr(i, n));
+            i += n;
+            continue;
+          }
+        } else {
+          out.push_back(c);
+        }
     }
+    ++i;
   }
   out.push_back('"');
   return out;

@@ -220,6 +220,9 @@ void read_http(TableReader& r, HttpConfig& h) {
   r.secret("token", "token_file", h.token);
   r.boolean("healthy_without_auth", h.healthy_without_auth);
   r.boolean("readings_enabled", h.readings_enabled);
+  r.integer("max_connections", h.max_connections, 1, 8192);
+  r.duration("read_header_timeout", h.read_header_timeout, DurationRule::positive);
+  r.duration("idle_timeout", h.idle_timeout, DurationRule::positive);
   if (const toml::table* t = r.table("tls_server_config")) {
     TableReader tr(*t, "[http.tls_server_config]", r.diag(), r.base_dir());
     TlsServerConfig tls;

@@ -91,7 +91,10 @@ std::string to_redacted_json(const Config& config) {
             {"token", secret(config.http.token)},
             {"basic_auth_users", users},
             {"healthy_without_auth", config.http.healthy_without_auth},
-            {"readings_enabled", config.http.readings_enabled}};
+            {"readings_enabled", config.http.readings_enabled},
+            {"max_connections", config.http.max_connections},
+            {"read_header_timeout", format_duration(config.http.read_header_timeout)},
+            {"idle_timeout", format_duration(config.http.idle_timeout)}};
   if (const auto& tls = config.http.tls_server_config) {
     http["tls_server_config"] = json{{"cert_file", tls->cert_file.string()},
                                      {"key_file", tls->key_file.string()},

@@ -17,8 +17,14 @@ TEST(HttpConfigTest, config_http_table_maps_to_server_options) {
   tls.client_auth_type = bridge::config::ClientAuthType::RequireAndVerifyClientCert;
   tls.min_version = bridge::config::TlsVersion::TLS13;
   c.tls_server_config = tls;
+  c.max_connections = 64;
+  c.read_header_timeout = std::chrono::milliseconds(2500);
+  c.idle_timeout = std::chrono::seconds(9);
 
   auto o = bridge::api::to_http_options(c);
+  EXPECT_EQ(o.max_connections, 64u);
+  EXPECT_EQ(o.read_header_timeout, std::chrono::milliseconds(2500));
+  EXPECT_EQ(o.idle_timeout, std::chrono::seconds(9));
   EXPECT_EQ(o.listen, "127.0.0.1:9999");
   EXPECT_EQ(o.bearer_token, "t0ken");
   EXPECT_EQ(o.basic_auth_users.at("prometheus"), "$2b$10$hash");
@@ -37,6 +43,9 @@ TEST(HttpConfigTest, defaults_have_no_tls_no_auth) {
   EXPECT_FALSE(o.tls_server_config);
   EXPECT_TRUE(o.basic_auth_users.empty());
   EXPECT_TRUE(o.bearer_token.empty());
+  EXPECT_EQ(o.max_connections, 512u);
+  EXPECT_EQ(o.read_header_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(o.idle_timeout, std::chrono::seconds(30));
 }
 
 }  // namespace

@@ -19,6 +19,18 @@ TEST(LogTest, values_with_spaces_quotes_or_equals_are_quoted_and_escaped) {
   EXPECT_EQ(bridge::log::quote(""), "\"\"");
 }
 
+TEST(LogTest, invalid_utf8_and_control_bytes_are_escaped_valid_utf8_is_kept) {
+  // A request path like /%ff must not put a raw 0xFF (or NUL, ESC) into the log stream.
+  EXPECT_EQ(bridge::log::quote("/\xff"), "\"/\\xff\"");
+  EXPECT_EQ(bridge::log::quote(std::string("m1\0evil", 7)), "\"m1\\x00evil\"");
+  EXPECT_EQ(bridge::log::quote("\x1b[31m"), "\"\\x1b[31m\"");
+  EXPECT_EQ(bridge::log::quote("\xc0\xaf"), "\"\\xc0\\xaf\"");           // overlong '/'
+  EXPECT_EQ(bridge::log::quote("Z\xc3\xa4hler"), "Z\xc3\xa4hler");        // valid UTF-8: unquoted
+  EXPECT_EQ(bridge::log::quote("\xe2\x82\xac \xff"), "\"\xe2\x82\xac \\xff\"");
+  auto line = bridge::log::format_fields("http", {{"path", "/x\x80\n"}});
+  EXPECT_EQ(line, "msg=http path=\"/x\\x80\\n\"");
+}
+
 TEST(LogTest, lines_below_the_level_are_dropped_and_others_are_logfmt) {
   std::ostringstream out;
   bridge::log::capture_to(&out);

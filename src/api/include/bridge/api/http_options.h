@@ -30,10 +30,19 @@ struct HttpOptions {
   std::map<std::string, std::string> basic_auth_users;
   bool healthy_without_auth = false;      // leave /-/healthy open for probes
   std::string bearer_token;               // when set, POST/PUT/PATCH/DELETE need it
-  int threads = 8;                        // CivetWeb worker threads
   std::size_t max_body_bytes = 1 << 20;   // larger request bodies get 413
-  std::chrono::milliseconds request_timeout{10000};
+  // Open connections beyond this are closed at once (and counted). CivetWeb serves each
+  // connection on its own worker thread: max_connections + 4 small-stack workers are started.
+  std::size_t max_connections = 512;
+  // A new connection must complete its TLS handshake and request header within this
+  // (slow-loris guard); later body reads get the same per-read bound.
+  std::chrono::milliseconds read_header_timeout{5000};
+  // A kept-alive connection is closed when its next request does not arrive within this.
+  std::chrono::milliseconds idle_timeout{30000};
 };
+
+// One worker thread per connection: beyond this, threads cost more than they protect.
+inline constexpr std::size_t kMaxConnections = 8192;
 
 struct HttpError {
   enum class Code { bad_options, tls, listen };

@@ -1,7 +1,9 @@
 #pragma once
 // The one HTTP server of the bridge (docs/contract.md): /metrics, /-/healthy, /-/ready,
 // POST /-/reload, and whatever routes other components register (REST API, status page).
-// Owns a CivetServer; TLS, basic auth, bearer token and gzip apply to every route.
+// Owns a CivetWeb context; TLS, basic auth, bearer token and gzip apply to every route.
+// Every CivetWeb callback is guarded: no exception leaves one, every answer (CivetWeb's own
+// 4xx included) is JSON, and the request target is validated before anything sees it.
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -13,22 +15,29 @@
 #include "bridge/api/http_options.h"
 #include "bridge/api/http_types.h"
 #include "bridge/api/readiness.h"
+#include "bridge/api/router.h"
 #include "bridge/result.h"
 
-class CivetServer;
+struct mg_context;
 
 namespace bridge::metrics {
+class Collector;
 class Exposition;
 }
 
 namespace bridge::api {
+
+namespace detail {
+class ConnectionGuard;
+}
 
 // Called by POST /-/reload (and by the app on SIGHUP); an error string becomes a 500.
 using ReloadHook = std::function<Result<void, std::string>()>;
 
 class HttpServer {
  public:
-  // Validates the options, binds and starts the worker threads.
+  // Validates the options, binds and starts the worker threads. A listen address that is taken
+  // is Code::listen with "<host:port> is already in use".
   static Result<std::unique_ptr<HttpServer>, HttpError> start(const HttpOptions& options);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -41,6 +50,9 @@ class HttpServer {
   void handle(Method method, const std::string& pattern, Handler handler);
   // GET /metrics (or `path`) from an exposition, gzip when the scraper accepts it.
   void serve_metrics(std::shared_ptr<const metrics::Exposition> exposition, const std::string& path = "/metrics");
+  // dlms_bridge_http_connections_* (accepted, rejected, timed out, open, max) for /metrics;
+  // valid while the server lives.
+  std::shared_ptr<const metrics::Collector> connection_metrics() const;
 
   Readiness& readiness() { return readiness_; }
   void set_reload_hook(ReloadHook hook);
@@ -52,21 +64,15 @@ class HttpServer {
   // Stops accepting and joins the worker threads (also done by the destructor).
   void stop();
 
-  // Runs the whole pipeline (auth, routing, gzip decision) for one request; the CivetWeb glue
-  // calls this, tests may too.
+  // Runs the whole pipeline (target validation, auth, routing, gzip decision) for one request
+  // with raw_path/query as sent; the CivetWeb glue calls this, tests may too.
   Response dispatch(Request request, bool accepts_gzip);
 
  private:
-  struct Route {
-    Method method;
-    std::vector<std::string> segments;
-    Handler handler;
-  };
   class Glue;
 
   explicit HttpServer(const HttpOptions& options);
   void add_builtin_routes();
-  Response route(Request& request);
   std::optional<Response> authenticate(Request& request);
 
   HttpOptions options_;
@@ -74,13 +80,14 @@ class HttpServer {
   Readiness readiness_;
   std::mutex reload_mutex_;
   ReloadHook reload_hook_;
-  mutable std::shared_mutex routes_mutex_;
-  std::vector<Route> routes_;
+  Router router_;
   int port_ = 0;
   bool tls_ = false;
   std::string host_;
-  std::unique_ptr<Glue> glue_;
-  std::unique_ptr<CivetServer> server_;  // last: stopped first, before routes go away
+  std::shared_ptr<detail::ConnectionGuard> guard_;
+  std::shared_ptr<const metrics::Collector> connection_metrics_;
+  void* pending_ssl_ctx_ = nullptr;  // SSL_CTX* until CivetWeb takes it at start
+  mg_context* context_ = nullptr;  // stopped first (stop()), before routes go away
 };
 
 }  // namespace bridge::api

@@ -12,13 +12,22 @@
 
 namespace bridge::api {
 
-enum class Method { get, head, post, put, patch, del };
+// `other`: a method CivetWeb accepts that no route serves (OPTIONS, TRACE, PROPFIND ...); it
+// gets 405 on a known path and 404 elsewhere. Request::method_name keeps its spelling.
+enum class Method { get, head, post, put, patch, del, other };
 std::string_view to_string(Method m);
+// "GET" -> Method::get ...; any other name -> Method::other.
+Method parse_method(std::string_view name);
 
 struct Request {
   Method method = Method::get;
-  std::string path;                              // decoded, without the query
+  std::string method_name;                       // as sent (only needed for Method::other)
+  std::string raw_path;                          // as sent, percent-encoded, without the query
   std::string query;                             // raw query string (may be empty)
+  // Filled by Router::parse_target from raw_path and query (strictly decoded, UTF-8):
+  std::vector<std::string> segments;             // decoded segments ("%2F" stays inside one)
+  std::string path;                              // "/" + segments joined, for messages and logs
+  std::map<std::string, std::string> query_params;
   std::string body;
   std::map<std::string, std::string> headers;    // lower-case names
   std::map<std::string, std::string> params;     // {name} segments of the matched route
@@ -26,7 +35,7 @@ struct Request {
 
   // Header value or empty.
   std::string header(const std::string& lower_name) const;
-  // Query parameter (URL-decoded) or empty.
+  // Query parameter (decoded) or empty.
   std::string query_param(const std::string& name) const;
 };
 

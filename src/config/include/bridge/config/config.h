@@ -85,6 +85,12 @@ struct HttpConfig {
   bool healthy_without_auth = true;
   // Export readings as Prometheus gauges (label meter, obis) besides the QoS metrics.
   bool readings_enabled = true;
+  // Connection hardening (one worker thread per connection): open connections beyond
+  // max_connections are closed at once; a connection must send its request header (TLS
+  // handshake included) within read_header_timeout, and its next request within idle_timeout.
+  std::int64_t max_connections = 512;
+  Duration read_header_timeout = 5s;
+  Duration idle_timeout = 30s;
 };
 
 // ---------------------------------------------------------------------------------------------
