@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 BUILD_DIR="${FUZZ_BUILD_DIR:-build-fuzz}"
-TARGETS=(fuzz_frame_decoder fuzz_wrapper_decoder fuzz_aare fuzz_get_response fuzz_axdr fuzz_obis fuzz_client_stack)
+TARGETS=(fuzz_frame_decoder fuzz_wrapper_decoder fuzz_aare fuzz_get_response fuzz_axdr fuzz_obis fuzz_client_stack
+         fuzz_http_request)
 
 if ! command -v clang++ >/dev/null 2>&1; then
   echo "fuzz-smoke: clang++ is required (apt-get install clang)" >&2
@@ -38,6 +39,16 @@ write_seeds() {
   done
 }
 
+# write_text_seeds <dir> <file>: one seed per line, '|' becomes a newline (method|target|headers).
+write_text_seeds() {
+  local dir="$1" file="$2" line n=0
+  while IFS= read -r line; do
+    [[ -z "$line" || "$line" == \#* ]] && continue
+    printf '%s' "$line" | tr '|' '\n' >"$dir/$(printf '%03d' $n)"
+    n=$((n + 1))
+  done <"$file"
+}
+
 vectors=tests/unit/dlms/vectors
 seeds=tests/fuzz/seeds
 work="$BUILD_DIR/fuzz-corpus"
@@ -56,6 +67,7 @@ for target in "${TARGETS[@]}"; do
     fuzz_axdr) write_seeds "$corpus" "" "$seeds/axdr.txt" ;;
     fuzz_obis) write_seeds "$corpus" "" "$seeds/obis.txt" ;;
     fuzz_client_stack) write_seeds "$corpus" "" "$seeds/client_stack.txt" ;;
+    fuzz_http_request) write_text_seeds "$corpus" "$seeds/http_request.txt" ;;
   esac
   echo "fuzz-smoke: $target for ${FUZZ_SECONDS}s from $(ls "$corpus" | wc -l) seeds"
   if ! "$BUILD_DIR/fuzz/$target" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=1024 -timeout=10 \
