@@ -5,6 +5,7 @@
 // reaches meter m1).
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,9 +21,10 @@ using bridge::api::Method;
 using bridge::api::Request;
 using bridge::api::Response;
 
-const bridge::api::Router& router() {
-  static const bridge::api::Router r = [] {
-    bridge::api::Router r;
+std::unique_ptr<bridge::api::Router> make_router() {
+  auto router = std::make_unique<bridge::api::Router>();
+  auto& r = *router;
+  {
     auto ok = [](const Request&) { return Response::text(200, "ok"); };
     r.handle(Method::get, "/-/healthy", ok);
     r.handle(Method::get, "/-/ready", ok);
@@ -48,9 +50,13 @@ const bridge::api::Router& router() {
       if (!filter) return Response::error(400, filter.error());
       return Response::json(200, nlohmann::json::array());
     });
-    return r;
-  }();
-  return r;
+  }
+  return router;
+}
+
+const bridge::api::Router& router() {
+  static const auto r = make_router();
+  return *r;
 }
 
 // Line 1: method; line 2: request target (path?query); then "name: value" header lines.
