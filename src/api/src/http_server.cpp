@@ -234,6 +234,9 @@ Result<std::unique_ptr<HttpServer>, HttpError> HttpServer::start(const HttpOptio
       "keep_alive_timeout_ms", std::to_string(options.idle_timeout.count()),
       // Target exactly as sent: decode_path() validates it (CivetWeb would decode %2F and %00).
       "decode_url", "no",
+      // Headers and body go out in two writes; without this, Nagle holds the body back until
+      // the client's delayed ACK (~40 ms per small answer).
+      "tcp_nodelay", "1",
   };
   std::vector<const char*> argv;
   for (const auto& o : civet_options) argv.push_back(o.c_str());
