@@ -36,8 +36,9 @@ TEST(CrashTest, kill_9_while_publishing_loses_no_stored_reading) {
                   dir / "driver1.log");
   ASSERT_TRUE(ts::wait_until(
       [&] {
-        return std::filesystem::exists(progress) && read_progress(progress).first >= 3000 &&
-               broker.acknowledged().size() >= 5;
+        const auto acknowledged = broker.acknowledged().size();
+        return std::filesystem::exists(progress) && read_progress(progress).first >= 3000 && acknowledged >= 5 &&
+               broker.publishes().size() > acknowledged;  // and some are in flight right now
       },
       30s))
       << first.log();
