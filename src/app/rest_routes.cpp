@@ -10,7 +10,9 @@
 #include "bridge/mqtt/exporter.h"
 #include "events_query.h"
 #include "status_json.h"
-#include "status_page.h"
+#include "bridge/status/operator_text.h"
+#include "status_routes.h"
+#include "status_views.h"
 
 namespace bridge::app {
 namespace {
@@ -33,26 +35,13 @@ bool failing(const poller::MeterStatus& s, std::int64_t now) {
   return now - s.last_success_ms > 3 * std::max<std::int64_t>(s.interval_ms, 1000);
 }
 
-Response meters(const RestContext& ctx) {
-  json list = json::array();
-  for (const auto& s : ctx.fleet->statuses()) list.push_back(to_json(s));
-  return Response::json(200, list);
-}
+Response meters(const RestContext& ctx) { return Response::json(200, meter_views(ctx, now_ms())); }
 
 Response meter(const RestContext& ctx, const Request& req) {
   const std::string& id = req.params.at("id");
   auto status = ctx.fleet->status(id);
   if (!status) return Response::error(404, "unknown meter '" + id + "'");
-  json body = to_json(*status);
-  store::EventFilter filter;
-  filter.meter = id;
-  filter.limit = 20;
-  json events = json::array();
-  if (auto stored = ctx.store->events(filter)) {
-    for (const auto& e : *stored) events.push_back(to_json(e));
-  }
-  body["recent_events"] = events;
-  return Response::json(200, body);
+  return Response::json(200, meter_detail(ctx, *status, now_ms()));
 }
 
 Response meter_action(const RestContext& ctx, const Request& req) {
@@ -182,12 +171,20 @@ Response action_plan(const RestContext& ctx) {
       step["explanation"] = "No reading yet.";
       step["action"] = "dlms-bridge ctl test " + s.id + " for a diagnosis.";
     }
+    auto actions = status::split_actions(step["action"].get<std::string>());
     if (s.breaker != poller::BreakerState::closed) {
       step["breaker"] = std::string(poller::to_label(s.breaker));
-      step["action"] = step["action"].get<std::string>() +
-                       " The circuit breaker is open (too many reconnects per hour): check network stability "
-                       "and the meter's DLMS settings.";
+      // The breaker's own diagnosis already says it; otherwise it is one more step, not a
+      // sentence glued to the last one.
+      if (step["symptom"] != "circuit_open") {
+        actions.push_back("the circuit breaker is open (too many reconnects per hour): check network stability and "
+                          "the meter's DLMS settings");
+      }
     }
+    step["actions"] = actions;
+    std::string joined;
+    for (const auto& a : actions) joined += (joined.empty() ? "" : "; ") + a;
+    step["action"] = joined;
     steps.push_back(step);
   }
   return Response::json(200, {{"ts", now}, {"steps", steps}});
@@ -197,7 +194,6 @@ Response action_plan(const RestContext& ctx) {
 
 void register_rest_routes(api::HttpServer& http, RestContext context) {
   auto ctx = std::make_shared<RestContext>(std::move(context));
-  http.handle(Method::get, "/", [](const Request&) { return Response::text(200, status_page_html(), "text/html; charset=utf-8"); });
   http.handle(Method::get, "/api/v1/meters", [ctx](const Request&) { return meters(*ctx); });
   http.handle(Method::get, "/api/v1/meters/{id}", [ctx](const Request& r) { return meter(*ctx, r); });
   http.handle(Method::post, "/api/v1/meters/{id}/{action}", [ctx](const Request& r) { return meter_action(*ctx, r); });
@@ -207,6 +203,7 @@ void register_rest_routes(api::HttpServer& http, RestContext context) {
     return Response::json(body["status"] == "failing" ? 503 : 200, body);
   });
   http.handle(Method::get, "/api/v1/action-plan", [ctx](const Request&) { return action_plan(*ctx); });
+  register_status_routes(http, ctx);
 }
 
 }  // namespace bridge::app

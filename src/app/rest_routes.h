@@ -16,6 +16,10 @@ namespace bridge::mqtt {
 class Exporter;
 }
 
+namespace bridge::status {
+class FleetHistory;
+}
+
 namespace bridge::app {
 
 struct RestContext {
@@ -24,6 +28,7 @@ struct RestContext {
   mqtt::Exporter* mqtt = nullptr;  // null when [mqtt] enabled = false
   // The config in force (changes on reload); called on HTTP worker threads.
   std::function<std::shared_ptr<const config::Config>()> config;
+  const status::FleetHistory* history = nullptr;  // trends for the status page, summary and ctl
 };
 
 void register_rest_routes(api::HttpServer& http, RestContext context);

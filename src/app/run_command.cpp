@@ -28,6 +28,7 @@
 #include "bridge/mqtt/exporter.h"
 #include "bridge/mqtt/metrics_observer.h"
 #include "bridge/poller/fleet.h"
+#include "bridge/status/history.h"
 #include "bridge/store/store.h"
 #include "bridge/version.h"
 #include "reading_fanout.h"
@@ -112,6 +113,8 @@ class Service {
       fanout_.add(readings_counter_.get());
     }
     fanout_.add(readings_.get());
+    history_ = make_history(cfg, mqtt_ != nullptr);
+    fanout_.add(history_.get());
     if (mqtt_) {
       mqtt_->start();
       for (const auto& m : cfg.meters) mqtt_->on_meter_added(mqtt::meter_info_from_config(m));
@@ -123,11 +126,13 @@ class Service {
                                                                        .events = nullptr,
                                                                        .metrics = metrics_.get(),
                                                                        .store = store_.get(),
-                                                                       .links = {}});  // DLMS over TCP
+                                                                       .links = {},  // DLMS over TCP
+                                                                       .cycles = history_.get()});
     register_rest_routes(*http_, RestContext{.fleet = fleet_.get(),
                                              .store = store_.get(),
                                              .mqtt = mqtt_.get(),
-                                             .config = [this] { return current_config(); }});
+                                             .config = [this] { return current_config(); },
+                                             .history = history_.get()});
 
     boost::asio::signal_set signals(io_, SIGINT, SIGTERM, SIGHUP);
     wait_for_signal(signals);
@@ -153,6 +158,19 @@ class Service {
   }
 
  private:
+  // The status page's trends; the publish ratio reads the per-meter PUBACK counter of /metrics.
+  std::unique_ptr<status::FleetHistory> make_history(const config::Config& cfg, bool mqtt_enabled) {
+    auto history = std::make_unique<status::FleetHistory>(status::HistoryOptions{.window = cfg.http.status_window});
+    if (mqtt_enabled) {
+      history->set_published_source([metrics = metrics_](const std::string& id) -> std::optional<std::uint64_t> {
+        auto* m = metrics->meter(id);
+        if (!m) return std::nullopt;
+        return static_cast<std::uint64_t>(m->readings_published_total.Value());
+      });
+    }
+    return history;
+  }
+
   std::shared_ptr<const config::Config> current_config() {
     std::lock_guard lock(config_mutex_);
     return config_;
@@ -188,6 +206,7 @@ class Service {
     auto fresh = std::make_shared<const config::Config>(std::move(*loaded));
     const auto diff = config::diff_meters(*old_config, *fresh);
     for (const auto& id : diff.removed) readings_->remove_meter(id);
+    for (const auto& id : diff.removed) history_->forget(id);
     if (mqtt_) {
       for (const auto& id : diff.added) {
         if (const auto* m = fresh->find_meter(id)) mqtt_->on_meter_added(mqtt::meter_info_from_config(*m));
@@ -229,6 +248,7 @@ class Service {
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<metrics::BridgeMetrics> metrics_;
   std::shared_ptr<metrics::ReadingsCollectable> readings_;
+  std::unique_ptr<status::FleetHistory> history_;
   std::unique_ptr<api::HttpServer> http_;
   std::unique_ptr<mqtt::MetricsObserver> mqtt_observer_;
   std::unique_ptr<mqtt::Exporter> mqtt_;

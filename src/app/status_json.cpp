@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "dlms/cosem/units.h"
+
 namespace bridge::app {
 namespace {
 
@@ -39,7 +41,9 @@ nlohmann::json to_json(const poller::MeterCounters& c) {
 nlohmann::json to_json(const Reading& r) {
   nlohmann::json values = nlohmann::json::object();
   for (const auto& v : r.values) {
-    values[v.key] = {{"obis", v.obis}, {"value", v.value}, {"raw", v.raw}, {"scaler", v.scaler}, {"unit", v.unit}};
+    const auto unit = dlms::cosem::unit_info(static_cast<std::uint8_t>(v.unit));
+    values[v.key] = {{"obis", v.obis}, {"value", v.value}, {"raw", v.raw}, {"scaler", v.scaler}, {"unit", v.unit},
+                     {"unit_symbol", unit ? std::string(unit->symbol) : std::string()}};
   }
   return {{"meter", r.meter}, {"ts", r.ts_ms}, {"values", values}};
 }

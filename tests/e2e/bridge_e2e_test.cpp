@@ -372,7 +372,7 @@ TEST_F(BridgeE2E, status_page_renders_the_fleet_in_headless_chromium) {
                   60s);
   ASSERT_EQ(page.exit_code, 0) << page.err;
   for (const char* id : {"meter-m1", "meter-m2", "meter-m3"}) EXPECT_NE(page.out.find(id), std::string::npos) << page.out;
-  EXPECT_NE(page.out.find("status: ok"), std::string::npos) << page.out;
+  EXPECT_NE(page.out.find("all meters ok"), std::string::npos) << page.out;
 }
 
 TEST(BridgeE2EStartup, invalid_config_fails_with_positions_and_exit_1) {

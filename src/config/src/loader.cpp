@@ -217,6 +217,7 @@ void read_bridge(TableReader& r, BridgeConfig& b) {
 
 void read_http(TableReader& r, HttpConfig& h) {
   r.endpoint("listen", h.listen);
+  r.duration("status_window", h.status_window, DurationRule::positive);
   r.secret("token", "token_file", h.token);
   r.boolean("healthy_without_auth", h.healthy_without_auth);
   r.boolean("readings_enabled", h.readings_enabled);

@@ -88,6 +88,7 @@ std::string to_redacted_json(const Config& config) {
   json users = json::object();
   for (const auto& [user, hash] : config.http.basic_auth_users) users[user] = secret(hash);
   json http{{"listen", config.http.listen.to_string()},
+            {"status_window", format_duration(config.http.status_window)},
             {"token", secret(config.http.token)},
             {"basic_auth_users", users},
             {"healthy_without_auth", config.http.healthy_without_auth},

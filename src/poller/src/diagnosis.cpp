@@ -41,8 +41,9 @@ constexpr std::array kRules = {
     DiagnosisRule{PollFailure::timeout, Step::connect, true, std::nullopt, "silent_after_connect", Severity::error,
                   "{host}:{port} accepts the TCP connection but the DLMS stack never answers SNRM/AARQ: the "
                   "meter is locked (still holding a previous session) or the server address is wrong",
-                  "confirm server logical 0 and the physical address (Microstar: physical 1, or the last 4 serial "
-                  "digits); wait 10-15 s between attempts; if it persists, power-cycle the meter for 60 s",
+                  "confirm the configured address ({address}) against the meter (Microstar: logical 0 with "
+                  "physical 1, or the last 4 serial digits as physical); wait 10-15 s between attempts; if it "
+                  "persists, power-cycle the meter for 60 s",
                   false},
     DiagnosisRule{PollFailure::timeout, Step::connect, std::nullopt, std::nullopt, "connect_timeout",
                   Severity::error,
@@ -86,8 +87,8 @@ constexpr std::array kRules = {
     DiagnosisRule{PollFailure::association_rejected, std::nullopt, std::nullopt, std::nullopt,
                   "association_rejected", Severity::error,
                   "the meter rejected the association (AARE result not accepted)",
-                  "check server logical (Microstar: 0), server physical, address size and the client SAP / "
-                  "password pair (1/22222222, 32/11111111, 17/00000000, 16 public); list alternatives in "
+                  "check the configured address ({address}; Microstar: logical 0) and the client SAP / password "
+                  "pair (1/22222222, 32/11111111, 17/00000000, 16 public); list alternatives in "
                   "credential_alternatives",
                   true},
     DiagnosisRule{PollFailure::access_denied, std::nullopt, std::nullopt, std::nullopt, "access_denied",
@@ -131,6 +132,9 @@ std::string fill(std::string_view text, const FailureFacts& f) {
     } else if (text.compare(i, 6, "{port}") == 0) {
       out += port;
       i += 6;
+    } else if (text.compare(i, 9, "{address}") == 0) {
+      out += f.address.empty() ? std::string("see the meter's config") : f.address;
+      i += 9;
     } else {
       out.push_back(text[i++]);
     }

@@ -40,6 +40,7 @@ Fleet::Fleet(asio::io_context& io, config::Config config, FleetDependencies deps
   ctx_->events = deps_.events;
   ctx_->metrics = deps_.metrics;
   ctx_->store = deps_.store;
+  ctx_->cycles = deps_.cycles;
   ctx_->throttle = store::EventThrottle(config_.qos.event_throttle);
   apply_limits(*ctx_, config_.fleet);
 }

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bridge/config/address_text.h"
+#include "bridge/human_duration.h"
 #include "bridge/log.h"
 #include "bridge/metrics/bridge_metrics.h"
 #include "bridge/poller/qos.h"
@@ -35,7 +37,8 @@ metrics::BridgeMetrics::Meter* meter_metrics(SessionContext& ctx, const std::str
   return ctx.metrics ? ctx.metrics->meter(id) : nullptr;
 }
 
-std::string format_ms(Duration d) { return std::to_string(d.count()) + "ms"; }
+// Operator text: "1 h", "5 min" (the raw "3600000ms" read badly in events and the action plan).
+std::string format_ms(Duration d) { return human_duration(d); }
 
 }  // namespace
 
@@ -456,11 +459,16 @@ void MeterSession::finish_cycle(const CycleOutcome& outcome, TimePoint start, Ti
   const bool have_reading = !outcome.reading.values.empty();
   const bool complete = have_reading && outcome.failures.empty() && !outcome.first_error;
   // A cycle cancelled before anything was read or failed did not happen (stop, abort).
+  const auto duration_ms = std::chrono::duration_cast<Duration>(end - start).count();
   if (complete) {
-    count_cycle(CycleResult::ok, std::nullopt);
+    count_cycle(CycleResult::ok, std::nullopt, 1, duration_ms);
   } else if (outcome.first_error) {
-    count_cycle(have_reading ? CycleResult::partial : CycleResult::failed, outcome.first_error->reason);
+    count_cycle(have_reading ? CycleResult::partial : CycleResult::failed, outcome.first_error->reason, 1, duration_ms);
   }
+  log::debug("session: cycle", {{"meter", meter_.id},
+                                {"registers_ok", outcome.reading.values.size()},
+                                {"registers_failed", outcome.failures.size()},
+                                {"duration_ms", duration_ms}});
   auto* m = meter_metrics(ctx_, meter_.id);
   const double seconds = std::chrono::duration<double>(end - start).count();
   if (m) {
@@ -708,6 +716,7 @@ void MeterSession::record_diagnosis(const LinkError& error, Step step) {
   facts.alternatives_configured = !meter_.credential_alternatives.empty();
   facts.host = meter_.host;
   facts.port = meter_.port;
+  facts.address = config::address_text(meter_);
   facts.detail = error.message;
   Diagnosis d = diagnose(facts);
   const std::int64_t now_ms = wall_ms();
@@ -745,7 +754,8 @@ void MeterSession::count_breaker_skips(TimePoint now) {
   publish_status();
 }
 
-void MeterSession::count_cycle(CycleResult result, std::optional<PollFailure> reason, std::uint64_t slots) {
+void MeterSession::count_cycle(CycleResult result, std::optional<PollFailure> reason, std::uint64_t slots,
+                               std::int64_t duration_ms) {
   if (slots == 0) return;
   auto* m = meter_metrics(ctx_, meter_.id);
   counters_.cycles += slots;
@@ -753,8 +763,23 @@ void MeterSession::count_cycle(CycleResult result, std::optional<PollFailure> re
   if (result == CycleResult::ok) {
     counters_.cycles_ok += slots;
     if (m) m->set_symptom(metrics::kNoSymptom);
-    return;
+  } else {
+    count_failure(result, reason, slots);
   }
+  // The status page's history sees exactly the cycles /metrics and the API count.
+  if (ctx_.cycles) {
+    ctx_.cycles->on_cycle({.meter = meter_.id,
+                           .ts_ms = wall_ms(),
+                           .ok = result == CycleResult::ok,
+                           .reading = result != CycleResult::failed,
+                           .duration_ms = duration_ms,
+                           .slots = slots,
+                           .counters = &counters_});
+  }
+}
+
+void MeterSession::count_failure(CycleResult result, std::optional<PollFailure> reason, std::uint64_t slots) {
+  auto* m = meter_metrics(ctx_, meter_.id);
   const PollFailure why = reason.value_or(PollFailure::timeout);
   counters_.cycles_failed += slots;
   if (result == CycleResult::partial) counters_.cycles_partial += slots;

@@ -21,15 +21,22 @@ void SessionContext::emit(Event event, bool always) {
   if (!always) {
     auto d = throttle.admit(event, event.ts_ms);
     if (!d.emit) return;
+    // The count travels beside the message (store column repeat_count, log field), so readers
+    // word it once: ctl and the status page say "(3 similar events before this one)".
     repeat = d.repeat_count;
-    if (repeat > 0) event.message += " (" + std::to_string(repeat) + " similar events suppressed before this one)";
   }
   const log::Level level = event.severity == Severity::critical ? log::Level::critical
                            : event.severity == Severity::error  ? log::Level::error
                            : event.severity == Severity::warning ? log::Level::warn
                                                                  : log::Level::info;
-  log::write(level, event.message,
-             {{"meter", event.meter}, {"category", event.category}, {"event", to_label(event.severity)}});
+  if (repeat > 0) {
+    log::write(level, event.message,
+               {{"meter", event.meter}, {"category", event.category}, {"event", to_label(event.severity)},
+                {"similar_before", repeat}});
+  } else {
+    log::write(level, event.message,
+               {{"meter", event.meter}, {"category", event.category}, {"event", to_label(event.severity)}});
+  }
   if (store) store->submit_event(event, repeat);
   if (events) events->on_event(event);
 }

@@ -56,6 +56,17 @@ TEST(DiagnosisTest, accepts_tcp_but_silent_means_locked_meter_power_cycle_60_s) 
   EXPECT_EQ(diagnose(f).symptom, "connect_timeout");
 }
 
+TEST(DiagnosisTest, a_silent_meter_is_told_its_configured_address_not_the_field_default) {
+  auto f = facts(PollFailure::timeout);
+  f.tcp_connected = true;
+  f.address = "client SAP 16 → server logical 0, physical 5 (1-byte address 0x0b)";
+  auto d = diagnose(f);
+  EXPECT_THAT(d.action, HasSubstr("configured address (client SAP 16 → server logical 0, physical 5"));
+  EXPECT_THAT(d.action, ::testing::Not(HasSubstr("Microstar: physical 1")));
+  f.reason = PollFailure::association_rejected;
+  EXPECT_THAT(diagnose(f).action, HasSubstr("physical 5"));
+}
+
 TEST(DiagnosisTest, timeout_during_reads_is_a_read_timeout) {
   auto d = diagnose(facts(PollFailure::timeout, Step::read));
   EXPECT_EQ(d.symptom, "read_timeout");

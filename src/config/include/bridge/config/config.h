@@ -76,6 +76,8 @@ struct TlsServerConfig {
 
 struct HttpConfig {
   Endpoint listen{"127.0.0.1", 9947};
+  // Trend window of the status page, GET /api/v1/summary and `ctl` (60 buckets over it).
+  Duration status_window = std::chrono::hours(1);
   // Bearer token for mutating endpoints (POST /-/reload, pause/resume/test). Empty = no check.
   Secret token;
   std::optional<TlsServerConfig> tls_server_config;  // [http.tls_server_config]

@@ -36,6 +36,7 @@ struct FailureFacts {
   bool alternatives_configured = false;   // the meter lists alternative credentials to probe
   std::string host;
   std::uint16_t port = 0;
+  std::string address;                    // the configured addressing in words (config::address_text)
   std::string detail;                     // the transport's precise message
 };
 
@@ -63,7 +64,7 @@ struct DiagnosisRule {
   std::optional<int> diagnostic;    // nullopt: any diagnostic
   std::string_view symptom;
   Severity severity;
-  std::string_view explanation;     // "{host}" and "{port}" are replaced
+  std::string_view explanation;     // "{host}", "{port}" and "{address}" are replaced
   std::string_view action;
   bool try_alternative_credentials;
 };

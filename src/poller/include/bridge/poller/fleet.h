@@ -37,6 +37,7 @@
 #include "bridge/config/config.h"
 #include "bridge/event.h"
 #include "bridge/poller/asio.h"
+#include "bridge/poller/cycle_observer.h"
 #include "bridge/poller/link.h"
 #include "bridge/poller/status.h"
 #include "bridge/reading.h"
@@ -59,6 +60,7 @@ struct FleetDependencies {
   metrics::BridgeMetrics* metrics = nullptr;
   store::Store* store = nullptr;
   LinkFactory links;  // empty: DLMS over TCP (dlms_link_factory()); tests pass scripted links
+  CycleObserver* cycles = nullptr;  // every counted cycle (status page history)
 };
 
 class Fleet {

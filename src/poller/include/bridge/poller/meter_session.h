@@ -87,7 +87,10 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   void on_connect_failure(const LinkError& error, TimePoint now, bool scheduled);
   enum class CycleResult { ok, partial, failed };
   // The one place where cycles are counted, for the status snapshot and /metrics alike.
-  void count_cycle(CycleResult result, std::optional<labels::PollFailure> reason, std::uint64_t slots = 1);
+  // `duration_ms`: the read cycle's duration (-1: none ran, e.g. a failed connect).
+  void count_cycle(CycleResult result, std::optional<labels::PollFailure> reason, std::uint64_t slots = 1,
+                   std::int64_t duration_ms = -1);
+  void count_failure(CycleResult result, std::optional<labels::PollFailure> reason, std::uint64_t slots);
   // HDLC failures that end a request (timeout, FRMR, DM, sequence ...) arrive as the LinkError's
   // `hdlc` kind, not through the frame observer: counted here.
   void count_link_hdlc_error(const LinkError& error);

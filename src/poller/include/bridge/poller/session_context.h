@@ -9,6 +9,7 @@
 
 #include "bridge/event.h"
 #include "bridge/poller/asio.h"
+#include "bridge/poller/cycle_observer.h"
 #include "bridge/poller/link.h"
 #include "bridge/poller/rate_limiter.h"
 #include "bridge/poller/status.h"
@@ -38,6 +39,7 @@ struct SessionContext {
   EventSink* events = nullptr;
   metrics::BridgeMetrics* metrics = nullptr;
   store::Store* store = nullptr;
+  CycleObserver* cycles = nullptr;
   ConnectionRateLimiter rate;
   ConcurrencyLimiter concurrency;
   store::EventThrottle throttle;
