@@ -1,6 +1,11 @@
 #include "bridge/poller/dlms_link.h"
 #include "bridge/poller/dlms_endpoint.h"
 
+#include <algorithm>
+#include <vector>
+
+#include "bridge/config/address_text.h"
+#include "bridge/log.h"
 #include "bridge/transport/connection.h"
 #include "bridge/transport/error.h"
 
@@ -26,17 +31,37 @@ LinkError to_link_error(const transport::Error& e) {
 class DlmsLink final : public MeterLink {
  public:
   DlmsLink(asio::any_io_executor ex, const config::MeterConfig& m, const LinkCredential& c, LinkObserver obs)
-      : conn_(std::move(ex), endpoint_of(m, c), timeouts_of(m.qos), make_observer(std::move(obs))) {}
+      : meter_(m.id),
+        conn_(std::move(ex), endpoint_of(m, c), timeouts_of(m.qos), make_observer(m.id, c.password, std::move(obs))) {
+    if (log::enabled(log::Level::debug)) {
+      config::MeterConfig shown = m;
+      shown.client_sap = c.client_sap;
+      log::debug("session: connect", {{"meter", meter_}, {"host", m.host}, {"port", m.port},
+                                       {"address", config::address_text(shown)},
+                                       {"auth", c.auth == config::Auth::low ? "low" : "none"},
+                                       {"alternative_credential", c.alternative}});
+    }
+  }
 
+  // Every step at debug level (`run --log-level debug`), frames too: what `read --verbose`
+  // shows for one probe, per meter of the running fleet.
   awaitable<Result<void, LinkError>> open() override {
     auto r = co_await conn_.open();
-    if (!r) co_return fail(to_link_error(r.error()));
+    if (!r) {
+      log::debug("session: open failed", {{"meter", meter_}, {"error", r.error().message}});
+      co_return fail(to_link_error(r.error()));
+    }
+    log::debug("session: associated", {{"meter", meter_}});
     co_return Result<void, LinkError>{};
   }
 
   awaitable<Result<LinkValue, LinkError>> read(const config::RegisterConfig& reg) override {
     auto r = co_await conn_.read_register(reg.obis.bytes, reg.class_id, reg.attribute);
-    if (!r) co_return fail(to_link_error(r.error()));
+    if (!r) {
+      log::debug("session: read failed", {{"meter", meter_}, {"register", reg.key}, {"error", r.error().message}});
+      co_return fail(to_link_error(r.error()));
+    }
+    log::debug("session: read", {{"meter", meter_}, {"register", reg.key}, {"value", r->value}, {"unit", r->unit}});
     LinkValue v;
     v.numeric = r->numeric;
     v.value = r->value;
@@ -46,14 +71,32 @@ class DlmsLink final : public MeterLink {
     co_return v;
   }
 
-  awaitable<void> close() override { co_await conn_.close(); }
+  awaitable<void> close() override {
+    log::debug("session: release", {{"meter", meter_}});
+    co_await conn_.close();
+  }
   void cancel() override { conn_.cancel(); }
   bool is_open() const override { return conn_.is_open(); }
   TimePoint last_activity() const override { return conn_.last_activity(); }
 
  private:
-  static transport::FrameObserver make_observer(LinkObserver obs) {
+  static transport::FrameObserver make_observer(const std::string& meter, const std::string& password,
+                                                LinkObserver obs) {
     transport::FrameObserver fo;
+    // Decided when the link is made: no hex formatting at all unless debug logging is on. The
+    // AARQ carries the LLS password in clear: it is masked ("2A" = '*') before it reaches a log.
+    if (log::enabled(log::Level::debug)) {
+      fo.on_frame = [meter, password](bool tx, std::span<const std::uint8_t> frame) {
+        std::vector<std::uint8_t> shown(frame.begin(), frame.end());
+        if (tx && !password.empty()) {
+          auto it = std::search(shown.begin(), shown.end(), password.begin(), password.end(),
+                                [](std::uint8_t a, char b) { return a == static_cast<std::uint8_t>(b); });
+          if (it != shown.end()) std::fill_n(it, password.size(), std::uint8_t{'*'});
+        }
+        log::debug("frame", {{"meter", meter}, {"dir", tx ? "tx" : "rx"},
+                             {"hex", transport::to_hex(shown.data(), shown.size())}});
+      };
+    }
     if (obs.on_hdlc_error) {
       fo.on_hdlc_error = [cb = std::move(obs.on_hdlc_error)](labels::HdlcError kind,
                                                               std::span<const std::uint8_t> raw) {
@@ -63,6 +106,7 @@ class DlmsLink final : public MeterLink {
     return fo;
   }
 
+  std::string meter_;
   transport::DlmsConnection conn_;
 };
 

@@ -34,7 +34,7 @@ table#meters { width: 100%; border-collapse: collapse; background: var(--card); 
   letter-spacing: .04em; padding: .45rem .6rem; border-bottom: 1px solid var(--line); }
 #meters td { padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 #meters tr:last-child td { border-bottom: 0; }
-.sub { color: var(--muted); font-size: .78rem; white-space: nowrap; } .sub.wrap { white-space: normal; max-width: 17rem; }
+.sub { color: var(--muted); font-size: .78rem; white-space: nowrap; } .sub.wrap { white-space: normal; max-width: 19rem; }
 .muted { color: var(--muted); }
 .pill { display: inline-block; border-radius: 999px; padding: .05rem .6rem; font-weight: 600; font-size: .82rem; }
 .pill.h-up { background: rgba(63,185,80,.18); color: var(--ok); }
@@ -47,7 +47,7 @@ tr[data-health="degraded"] td:first-child { box-shadow: inset 4px 0 var(--warn);
 tr[data-health="up"] td:first-child { box-shadow: inset 4px 0 var(--ok); }
 tr[data-health="paused"] td:first-child { box-shadow: inset 4px 0 var(--grey); }
 td.meter a { font-weight: 600; }
-td.values { max-width: 26rem; min-width: 14rem; }
+td.values { max-width: 24rem; min-width: 18rem; } td.meter { min-width: 14rem; }
 .val { display: inline-block; margin: 0 .7rem .15rem 0; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .val b { color: var(--muted); font-weight: 400; font-size: .75rem; margin-right: .2rem; }
 td.ratio { font-weight: 650; font-variant-numeric: tabular-nums; font-size: 1.05rem; white-space: nowrap; }
