@@ -33,10 +33,10 @@ int cmd_list(const CtlOptions& o) {
   json meters;
   if (!fetch(o, "GET", "/api/v1/meters", meters)) return 1;
   if (o.json) {
-    std::cout << meters.dump(2) << "\n";
+    std::cout << filter_meters(meters, o).dump(2) << "\n";
     return 0;
   }
-  std::cout << fleet_table_text(meters, terminal_style());
+  std::cout << fleet_table_text(filter_meters(meters, o), terminal_style());
   return 0;
 }
 
@@ -200,11 +200,17 @@ void add_ctl_commands(CLI::App& ctl, CtlOptions& o) {
   // `ctl list --json` as well as `ctl --json list`: subcommands hand unknown options up.
   ctl.fallthrough();
   ctl.require_subcommand(1);
-  ctl.add_subcommand("list", "The fleet: health and since when, success, trends, badges, diagnosis");
+  auto* list = ctl.add_subcommand("list", "The fleet: health and since when, success, trends, badges, diagnosis");
   ctl.add_subcommand("summary", "The fleet's figures against their targets (the status page's summary bar)");
   auto* top = ctl.add_subcommand("top", "Live fleet table, refreshed in place like top (Ctrl-C ends)");
   top->add_option("--interval", o.follow_interval, "Seconds between refreshes")->capture_default_str();
   top->add_option("--count", o.follow_count, "Stop after N refreshes (0 = until Ctrl-C)");
+  for (auto* sub : {list, top}) {  // the status page's filters
+    sub->add_option("--state", o.filter_state, "Only meters in this state")
+        ->check(CLI::IsMember({"up", "degraded", "down", "breaker_open", "paused", "starting"}));
+    sub->add_flag("--problems", o.only_problems, "Only meters with a problem");
+    sub->add_option("--search", o.search, "Only meters whose id contains this text");
+  }
   for (const char* name : {"status", "test", "pause", "resume", "follow"}) {
     auto* sub = ctl.add_subcommand(name, std::string(name) + " one meter");
     sub->add_option("id", o.meter, "Meter id")->required();

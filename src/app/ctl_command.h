@@ -14,6 +14,10 @@ struct CtlOptions {
   std::string since;        // events --since 1h
   double follow_interval = 2.0;
   int follow_count = 0;     // follow: stop after N updates (0 = until interrupted)
+  // list / top: the status page's filters
+  std::string filter_state; // up, degraded, down, breaker_open, paused, starting
+  bool only_problems = false;
+  std::string search;       // meter id contains (case-insensitive)
 };
 
 // Adds the ctl subcommands to `ctl`; returns a function that runs the parsed one.

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "bridge/status/pages.h"
 #include "ctl_http.h"
 
 namespace bridge::app {
@@ -25,6 +26,15 @@ std::int64_t now_ms() {
 }
 
 }  // namespace
+
+json filter_meters(const json& meters, const CtlOptions& o) {
+  const status::FleetFilter filter{.health = o.filter_state, .only_problems = o.only_problems, .search = o.search};
+  json out = json::array();
+  for (const auto& m : meters) {
+    if (filter.matches(m)) out.push_back(m);
+  }
+  return out;
+}
 
 TextStyle terminal_style() {
   TextStyle s;
@@ -47,6 +57,7 @@ int run_ctl_top(const CtlOptions& o) {
   for (int n = 0; !g_stop && (o.follow_count == 0 || n < o.follow_count); ++n) {
     json summary, meters;
     const bool ok = ctl_fetch(o, "GET", "/api/v1/summary", summary) && ctl_fetch(o, "GET", "/api/v1/meters", meters);
+    if (ok) meters = filter_meters(meters, o);
     failures = ok ? 0 : failures + 1;
     if (o.json) {
       if (ok) std::cout << json{{"ts", now_ms()}, {"summary", summary}, {"meters", meters}}.dump() << std::endl;

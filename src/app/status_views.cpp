@@ -124,7 +124,7 @@ json badges_json(const poller::MeterStatus& s, const status::TrendFigures& f, st
     const auto level = status::reconnects_level(f.reconnects, f.window_ms);
     badges.push_back({{"kind", "reconnects"},
                       {"level", std::string(status::to_label(level))},
-                      {"text", std::to_string(f.reconnects) + " reconnects"},
+                      {"text", std::to_string(f.reconnects) + (f.reconnects == 1 ? " reconnect" : " reconnects")},
                       {"title", std::to_string(f.reconnects) + " reconnects in the last " +
                                     human_duration(milliseconds(f.window_ms)) + " (target under 2 per hour)"}});
   }
@@ -132,7 +132,7 @@ json badges_json(const poller::MeterStatus& s, const status::TrendFigures& f, st
     const auto level = status::hdlc_errors_level(f.hdlc_errors, f.window_ms);
     badges.push_back({{"kind", "hdlc"},
                       {"level", std::string(status::to_label(level))},
-                      {"text", std::to_string(f.hdlc_errors) + " HDLC errors"},
+                      {"text", std::to_string(f.hdlc_errors) + (f.hdlc_errors == 1 ? " HDLC error" : " HDLC errors")},
                       {"title", std::to_string(f.hdlc_errors) + " HDLC errors in the last " +
                                     human_duration(milliseconds(f.window_ms)) + " (target at most 5 per hour)"}});
   }

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "bridge_stack.h"
@@ -207,6 +208,21 @@ TEST_F(StatusPage, ctl_shows_what_the_page_shows_and_speaks_json_everywhere) {
   EXPECT_NE(list.out.find("down"), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("for "), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("Silent after connect"), std::string::npos) << list.out;
+
+  // The page's filters.
+  auto problems = ctl({"list", "--problems"});
+  EXPECT_NE(problems.out.find("m3"), std::string::npos) << problems.out;
+  EXPECT_EQ(problems.out.find("m1 "), std::string::npos) << problems.out;
+  auto down = json::parse(ctl({"list", "--state", "down", "--json"}).out, nullptr, false);
+  ASSERT_TRUE(down.is_array());
+  std::set<std::string> down_ids;
+  for (const auto& m : down) {
+    EXPECT_EQ(m["health"], "down") << m.dump();
+    down_ids.insert(m["id"].get<std::string>());
+  }
+  EXPECT_TRUE(down_ids.count("m3"));
+  EXPECT_FALSE(down_ids.count("m1"));  // the flapping m2 may be down at this moment too
+  EXPECT_EQ(ctl({"list", "--state", "sideways"}).exit_code, 2);
 
   auto status = ctl({"status", "m3"});
   EXPECT_EQ(status.exit_code, 0) << status.err;

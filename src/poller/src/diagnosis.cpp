@@ -87,9 +87,9 @@ constexpr std::array kRules = {
     DiagnosisRule{PollFailure::association_rejected, std::nullopt, std::nullopt, std::nullopt,
                   "association_rejected", Severity::error,
                   "the meter rejected the association (AARE result not accepted)",
-                  "check the configured address ({address}; Microstar: logical 0) and the client SAP / password "
-                  "pair (1/22222222, 32/11111111, 17/00000000, 16 public); list alternatives in "
-                  "credential_alternatives",
+                  "check the configured address ({address}; Microstar: server logical 0), the address size and "
+                  "the client SAP / password pair (1/22222222, 32/11111111, 17/00000000, 16 public); list "
+                  "alternatives in credential_alternatives",
                   true},
     DiagnosisRule{PollFailure::access_denied, std::nullopt, std::nullopt, std::nullopt, "access_denied",
                   Severity::warning,

@@ -9,7 +9,7 @@
 //   MeterTrend t = history.meter_trend("m1", now_ms);          // success ratio, points, p95 ...
 //   FleetTrend f = history.fleet_trend(now_ms);                // the summary bar's figures
 //
-// Memory: every meter keeps `buckets` fixed-size buckets (default 60 of 1 min, about 3 KB)
+// Memory: every meter keeps `buckets` fixed-size buckets (default 60 of 1 min, 56 bytes each: 3.4 KB)
 // whatever its poll interval, plus its last reading. A bucket is aligned on multiples of its
 // width since the epoch, so all meters' buckets line up and merge into the fleet's.
 // Thread safety: every method may be called from any thread (one mutex).

@@ -1,0 +1,108 @@
+#include "bridge/status/pages.h"
+
+#include <gtest/gtest.h>
+
+#include "bridge/status/html.h"
+
+namespace {
+
+using nlohmann::json;
+using namespace bridge::status;
+
+json view(const std::string& id, const std::string& health, bool problem) {
+  json points = json::array();
+  for (int i = 0; i < 60; ++i) {
+    points.push_back({{"t", i * 60000}, {"cycles", i < 50 ? 0 : 12}, {"ok", i < 55 ? 12 : 3},
+                      {"latency_ms", i < 50 ? json(nullptr) : json(100 + i)}, {"latency_max_ms", nullptr}});
+  }
+  return {{"id", id}, {"host", "10.0.0.7"}, {"port", 3333}, {"state", "idle"}, {"health", health},
+          {"problem", problem}, {"paused", health == "paused"}, {"down_since", nullptr}, {"down_for", nullptr},
+          {"last_success", 1}, {"address", {{"text", "client SAP 1 → server logical 0, physical 5"}}},
+          {"last_reading", {{"ts", 1}, {"values", json::array({{{"key", "voltage_l1"}, {"obis", "1-1:32.7.0"}, {"value", 230.1}, {"unit", "V"}}})}}},
+          {"trend", {{"points", points}, {"success_ratio", 0.9}, {"success_level", "critical"}, {"ok", 9}, {"cycles", 10}}},
+          {"badges", json::array()}, {"diagnosis", nullptr}};
+}
+
+json summary() {
+  return {{"figures", json::array({{{"key", "success_ratio"}, {"label", "success"}, {"text", "90 %"},
+                                    {"target", ">= 98 %"}, {"level", "critical"}, {"detail", "9 of 10"}}})},
+          {"meters", {{"total", 2}, {"up", 1}, {"down", 1}}}, {"window", "1 h"}, {"window_ms", 3600000},
+          {"covered_ms", 3600000}, {"mqtt", {{"enabled", false}}}};
+}
+
+TEST(StatusPages, problems_come_first_and_every_row_has_values_sparklines_and_buttons) {
+  json meters = json::array({view("a-ok", "up", false), view("b-dead", "down", true)});
+  meters[1]["down_for"] = "12 min";
+  meters[1]["down_since"] = 1'700'000'000'000;
+  const std::string page = render_fleet_page(summary(), meters, {}, "dlms-bridge");
+  const auto dead = page.find("id=\"meter-b-dead\""), ok = page.find("id=\"meter-a-ok\"");
+  ASSERT_NE(dead, std::string::npos);
+  ASSERT_NE(ok, std::string::npos);
+  EXPECT_LT(dead, ok);
+  EXPECT_NE(page.find("for 12 min (since 22:13:20)"), std::string::npos);
+  EXPECT_NE(page.find("230.1 V"), std::string::npos);
+  EXPECT_NE(page.find("class=\"spark latency\""), std::string::npos);
+  EXPECT_NE(page.find("<rect class=\"lvl-critical\""), std::string::npos);  // the bucket with 3 of 12 good
+  EXPECT_NE(page.find("data-action=\"pause\" data-meter=\"a-ok\""), std::string::npos);
+  EXPECT_NE(page.find("<title>dlms-bridge · 1 problem</title>"), std::string::npos);
+  EXPECT_EQ(page.find("cdn"), std::string::npos);
+  EXPECT_EQ(page.find("src=\"http"), std::string::npos);  // nothing loaded from elsewhere
+}
+
+TEST(StatusPages, data_is_escaped) {
+  json meters = json::array({view("<script>alert(1)</script>", "up", false)});
+  meters[0]["last_reading"]["values"][0]["key"] = "\"><img src=x>";
+  const std::string page = render_fleet_page(summary(), meters, {}, "dlms-bridge");
+  EXPECT_EQ(page.find("<script>alert(1)"), std::string::npos);
+  EXPECT_EQ(page.find("<img src=x>"), std::string::npos);
+  EXPECT_NE(page.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+}
+
+TEST(StatusPages, filters_select_rows) {
+  json meters = json::array({view("north-1", "up", false), view("south-2", "down", true), view("north-3", "paused", true)});
+  auto rows = [&](FleetFilter f) {
+    const std::string page = render_fleet_page(summary(), meters, f, "t");
+    std::string ids;
+    for (const char* id : {"north-1", "south-2", "north-3"}) {
+      if (page.find(std::string("id=\"meter-") + id + "\"") != std::string::npos) ids += std::string(id) + " ";
+    }
+    return ids;
+  };
+  FleetFilter all, problems, down, north, east;
+  problems.only_problems = true;
+  down.health = "down";
+  north.search = "NORTH";
+  east.search = "east";
+  EXPECT_EQ(rows(all), "north-1 south-2 north-3 ");
+  EXPECT_EQ(rows(problems), "south-2 north-3 ");
+  EXPECT_EQ(rows(down), "south-2 ");
+  EXPECT_EQ(rows(north), "north-1 north-3 ");
+  EXPECT_NE(render_fleet_page(summary(), meters, east, "t").find("no meter matches"), std::string::npos);
+}
+
+TEST(StatusPages, the_meter_page_masks_nothing_itself_but_shows_the_masked_config_and_frames) {
+  json m = view("m1", "down", true);
+  m["recent_events"] = json::array({{{"ts", 1}, {"severity", "error"}, {"category", "connection"},
+                                     {"text", "meter down (2 similar events before this one)"}}});
+  m["diagnostic_frames"] = json::array({{{"ts", 1}, {"kind", "fcs"}, {"direction", "rx"}, {"frame_hex", "7ea00a"}, {"message", "bad FCS"}}});
+  m["config"] = {{"id", "m1"}, {"password", "<secret>"}};
+  m["diagnosis"] = {{"headline", "Silent after connect"}, {"explanation", "why"}, {"actions", {"one", "two"}},
+                    {"severity", "error"}, {"count", 3}, {"first_seen", 1}, {"last_seen", 2}};
+  const std::string page = render_meter_page(m, "dlms-bridge");
+  for (const char* expected : {"2 similar events before this one", "7ea00a", "&lt;secret&gt;", "<li>one</li><li>two</li>",
+                               "Silent after connect", "physical 5", "class=\"spark success big\""}) {
+    EXPECT_NE(page.find(expected), std::string::npos) << expected;
+  }
+}
+
+TEST(StatusPages, latency_sparkline_leaves_gaps_where_no_cycle_ran) {
+  json points = json::array({{{"latency_ms", 100}}, {{"latency_ms", nullptr}}, {{"latency_ms", 300}}});
+  const std::string svg = html::latency_svg(points, 100, 20, "latency");
+  // Two separate segments (M ... M ...), not one line across the gap.
+  EXPECT_EQ(svg.find("L"), std::string::npos) << svg;
+  std::size_t moves = 0;
+  for (auto p = svg.find(" M"); p != std::string::npos; p = svg.find(" M", p + 1)) ++moves;
+  EXPECT_GE(moves + (svg.find("d=\"M") != std::string::npos ? 1 : 0), 2u) << svg;
+}
+
+}  // namespace
