@@ -19,7 +19,6 @@ struct StackOptions {
   std::string request_timeout = "1s";
   std::string extra_http;          // extra lines appended to [http]
   std::string extra_qos;           // extra lines appended to [qos]
-  std::string extra_http;          // extra lines appended to [http]
   std::string extra_config;        // extra TOML appended at the end (after the meters)
   std::string sim_scenario;        // scenario TOML text (empty: none)
   bool mqtt = true;
