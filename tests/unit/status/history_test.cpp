@@ -171,3 +171,19 @@ TEST(FleetHistory, covered_time_says_how_much_of_the_window_the_figures_span) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(FleetHistory, a_meter_that_stopped_long_ago_shows_nothing_for_the_last_hour) {
+  // A paused meter records nothing: its old buckets stay in the ring but are out of the window.
+  FleetHistory h;
+  for (int i = 0; i < 10; ++i) h.on_cycle(ok_cycle("m1", kT0 + i * 60'000, 100));
+  const auto later = h.meter_trend("m1", kT0 + 2 * 3'600'000);
+  EXPECT_EQ(later.figures.cycles, 0u);
+  EXPECT_FALSE(later.figures.success_ratio());
+  EXPECT_EQ(later.figures.covered_ms, 0);
+  for (const auto& p : later.points) EXPECT_EQ(p.cycles, 0u);
+  EXPECT_EQ(h.fleet_trend(kT0 + 2 * 3'600'000).figures.cycles, 0u);
+}
+
+}  // namespace
