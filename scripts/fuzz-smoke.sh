@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 BUILD_DIR="${FUZZ_BUILD_DIR:-build-fuzz}"
 TARGETS=(fuzz_frame_decoder fuzz_wrapper_decoder fuzz_aare fuzz_get_response fuzz_axdr fuzz_obis fuzz_client_stack
-         fuzz_http_request)
+         fuzz_http_request fuzz_date_time fuzz_profile_buffer fuzz_set)
 
 if ! command -v clang++ >/dev/null 2>&1; then
   echo "fuzz-smoke: clang++ is required (apt-get install clang)" >&2
@@ -68,6 +68,9 @@ for target in "${TARGETS[@]}"; do
     fuzz_obis) write_seeds "$corpus" "" "$seeds/obis.txt" ;;
     fuzz_client_stack) write_seeds "$corpus" "" "$seeds/client_stack.txt" ;;
     fuzz_http_request) write_text_seeds "$corpus" "$seeds/http_request.txt" ;;
+    fuzz_date_time) write_seeds "$corpus" "" "$seeds/date_time.txt" ;;
+    fuzz_profile_buffer) write_seeds "$corpus" "" "$seeds/profile_buffer.txt" ;;
+    fuzz_set) write_seeds "$corpus" "" "$vectors/apdus.txt" ;;
   esac
   echo "fuzz-smoke: $target for ${FUZZ_SECONDS}s from $(ls "$corpus" | wc -l) seeds"
   if ! "$BUILD_DIR/fuzz/$target" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=1024 -timeout=10 \

@@ -29,9 +29,13 @@
 // dlms/cosem/association.h  Aarq/Aare/ReleaseRequest/ReleaseResponse encode+decode, conformance bits
 // dlms/cosem/get.h          GET request/response variants encode+decode, DataAccessResult,
 //                           make_invoke, split_get_response (server-side block transfer)
-// dlms/cosem/client.h       cosem::Client: associate/get/release, handle_apdu/handle_timeout,
+// dlms/cosem/set.h          SET-Request/Response-Normal encode+decode (the clock)
+// dlms/cosem/date_time.h    date-time completeness, to_utc/from_utc (deviation), ISO 8601 both ways
+// dlms/cosem/selective_access.h  CaptureObject, range/entry descriptors (Profile Generic buffer)
+// dlms/cosem/profile_generic.h   capture objects, capture period, buffer entries and their times
+// dlms/cosem/client.h       cosem::Client: associate/get/set/release, handle_apdu/handle_timeout,
 //                           poll_transmit (APDU) / poll_timeout / poll_event -> Associated |
-//                           GetResult | Released | ClientFailed{FailReason, message, diagnostic}
+//                           GetResult | SetResult | Released | ClientFailed{FailReason, message, diagnostic}
 //
 // Client driver over raw HDLC (what a transport session does; see tests/unit/dlms/session_test.cpp):
 //   link.connect(now)                                   // then flush
@@ -55,9 +59,13 @@
 #include "dlms/cosem/apdu.h"
 #include "dlms/cosem/association.h"
 #include "dlms/cosem/client.h"
+#include "dlms/cosem/date_time.h"
 #include "dlms/cosem/get.h"
 #include "dlms/cosem/obis.h"
+#include "dlms/cosem/profile_generic.h"
 #include "dlms/cosem/register.h"
+#include "dlms/cosem/selective_access.h"
+#include "dlms/cosem/set.h"
 #include "dlms/cosem/units.h"
 #include "dlms/cosem/value.h"
 #include "dlms/hdlc/address.h"

@@ -113,6 +113,20 @@ bridge::Result<void, ClientError> Client::get(std::span<const AttributeDescripto
   return {};
 }
 
+bridge::Result<void, ClientError> Client::set(const AttributeDescriptor& attribute, Value value, TimePoint now) {
+  if (state_ == ClientState::failed) return bridge::fail(ClientError::failed);
+  if (state_ != ClientState::associated) return bridge::fail(ClientError::wrong_state);
+  if (busy()) return bridge::fail(ClientError::busy);
+  InFlight f;
+  f.invoke = next_invoke();
+  f.set = true;
+  f.attributes.push_back(attribute);
+  Bytes apdu = encode_set_request(SetRequestNormal{f.invoke, attribute, std::move(value)});
+  in_flight_ = std::move(f);
+  transmit(std::move(apdu), now);
+  return {};
+}
+
 bridge::Result<void, ClientError> Client::release(TimePoint now) {
   if (state_ == ClientState::failed) return bridge::fail(ClientError::failed);
   if (state_ != ClientState::associated) return bridge::fail(ClientError::wrong_state);
@@ -165,7 +179,10 @@ void Client::handle_timeout(TimePoint now) {
     case ClientState::associating: fail(FailReason::timeout, "no AARE within the response timeout"); return;
     case ClientState::releasing: fail(FailReason::timeout, "no RLRE within the response timeout"); return;
     case ClientState::associated:
-      if (in_flight_) fail(FailReason::timeout, "no GET response within the response timeout");
+      if (in_flight_) {
+        fail(FailReason::timeout,
+             in_flight_->set ? "no SET response within the response timeout" : "no GET response within the response timeout");
+      }
       return;
     default: return;
   }
@@ -198,8 +215,12 @@ void Client::handle_apdu(ByteSpan apdu, TimePoint now) {
       on_aare(apdu);
       return;
     case ClientState::associated:
+      if (t == tag::kSetResponse && in_flight_ && in_flight_->set) {
+        on_set_response(apdu, now);
+        return;
+      }
       if (t != tag::kGetResponse) break;
-      if (!in_flight_) {
+      if (!in_flight_ || in_flight_->set) {
         // A reply after its request was given up (late answer, duplicate): nothing is waiting
         // for it, so it is stale rather than a protocol violation.
         ++stale_;
@@ -251,8 +272,25 @@ void Client::on_aare(ByteSpan apdu) {
   events_.push_back(Associated{conformance_, server_max_pdu_, *aare->initiate});
 }
 
+void Client::on_set_response(ByteSpan apdu, TimePoint now) {
+  auto response = decode_set_response(apdu);
+  if (!response) {
+    fail(FailReason::protocol, "malformed SET response: " + std::string(to_label(response.error())));
+    return;
+  }
+  if (invoke_id(response->invoke) != invoke_id(in_flight_->invoke)) {
+    ++stale_;
+    return;
+  }
+  InFlight f = std::move(*in_flight_);
+  in_flight_.reset();
+  events_.push_back(SetResult{invoke_id(f.invoke), std::move(f.attributes.front()), response->result});
+  start_next(now);
+}
+
 void Client::on_get_response(ByteSpan apdu, TimePoint now) {
-  auto response = decode_get_response(apdu);
+  std::size_t trailing = 0;
+  auto response = decode_get_response(apdu, &trailing);
   if (!response) {
     fail(FailReason::protocol, "malformed GET response: " + std::string(to_label(response.error())));
     return;
@@ -269,7 +307,8 @@ void Client::on_get_response(ByteSpan apdu, TimePoint now) {
       fail(FailReason::protocol, "GET-Response-Normal where with-list/block was expected");
       return;
     }
-    finish({std::move(normal->result)});
+    if (trailing > 0) ++warnings_;
+    finish({std::move(normal->result)}, trailing);
     start_next(now);
     return;
   }
@@ -312,21 +351,24 @@ void Client::on_get_response(ByteSpan apdu, TimePoint now) {
     }
     finish(std::move(*results));
   } else {
-    auto value = decode_value_exact(f.blocks);
+    std::size_t end = 0;
+    auto value = decode_value(f.blocks, end);
     if (!value) {
       fail(FailReason::protocol, "malformed block data: " + std::string(to_label(value.error())));
       return;
     }
-    finish({std::move(*value)});
+    const std::size_t trailing_bytes = f.blocks.size() - end;  // same tolerance as a normal response
+    if (trailing_bytes > 0) ++warnings_;
+    finish({std::move(*value)}, trailing_bytes);
   }
   start_next(now);
 }
 
-void Client::finish(std::vector<GetDataResult> results) {
+void Client::finish(std::vector<GetDataResult> results, std::size_t trailing_bytes) {
   InFlight f = std::move(*in_flight_);
   in_flight_.reset();
   for (std::size_t i = 0; i < f.attributes.size(); ++i) {
-    events_.push_back(GetResult{invoke_id(f.invoke), std::move(f.attributes[i]), std::move(results[i])});
+    events_.push_back(GetResult{invoke_id(f.invoke), std::move(f.attributes[i]), std::move(results[i]), trailing_bytes});
   }
 }
 

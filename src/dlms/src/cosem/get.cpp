@@ -104,6 +104,21 @@ bridge::Result<AttributeDescriptor, ApduError> read_descriptor(Cursor& c) {
   return d;
 }
 
+}  // namespace
+
+void encode_attribute_descriptor(const AttributeDescriptor& d, Bytes& out) { put_descriptor(out, d); }
+
+bridge::Result<AttributeDescriptor, ApduError> decode_attribute_descriptor(ByteSpan in, std::size_t& offset) {
+  if (offset > in.size()) return bridge::fail(ApduError::truncated);
+  Cursor c(in);
+  c.pos() = offset;
+  auto d = read_descriptor(c);
+  if (d) offset = c.pos();
+  return d;
+}
+
+namespace {
+
 bridge::Result<DataAccessResult, ApduError> read_dar(Cursor& c) {
   if (!c.has(1)) return bridge::fail(ApduError::truncated);
   return static_cast<DataAccessResult>(c.u8());
@@ -220,7 +235,8 @@ Bytes encode_get_response(const GetResponse& response) {
   return out;
 }
 
-bridge::Result<GetResponse, ApduError> decode_get_response(ByteSpan apdu) {
+bridge::Result<GetResponse, ApduError> decode_get_response(ByteSpan apdu, std::size_t* trailing) {
+  if (trailing) *trailing = 0;
   Cursor c(apdu);
   if (!c.has(1)) return bridge::fail(ApduError::truncated);
   if (c.u8() != tag::kGetResponse) return bridge::fail(ApduError::unexpected_tag);
@@ -275,7 +291,15 @@ bridge::Result<GetResponse, ApduError> decode_get_response(ByteSpan apdu) {
     }
     default: return bridge::fail(ApduError::bad_value);
   }
-  if (!c.done()) return bridge::fail(ApduError::trailing_bytes);
+  if (!c.done()) {
+    // A complete value followed by extra bytes (a known server quirk on the clock): the value
+    // is usable; the caller that asked for it counts the anomaly.
+    const auto* normal = std::get_if<GetResponseNormal>(&out);
+    if (!trailing || !normal || !std::holds_alternative<Value>(normal->result)) {
+      return bridge::fail(ApduError::trailing_bytes);
+    }
+    *trailing = c.remaining();
+  }
   return out;
 }
 

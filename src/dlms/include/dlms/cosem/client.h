@@ -7,7 +7,12 @@
 //   get(descriptors, now)  -> GET-Normal per attribute, or GET-With-List when the negotiated
 //                             conformance has multiple-references (and use_get_with_list);
 //                             block transfer (GET-Next) is handled inside    -> one GetResult each
+//   set(descriptor, value) -> SET-Request-Normal (one at a time, not queued) -> SetResult
 //   release(now)           -> RLRQ                                          -> Released | Failed
+//
+// A GET-Response-Normal whose value is complete but followed by extra bytes (a widely used
+// server does this on the clock, docs/protocol.md 1.18) is accepted: the GetResult carries
+// the number of ignored bytes and protocol_warnings() counts it. Only an incomplete value fails.
 //
 // GetResult carries the invoke-id used, the descriptor, and either the Value or the named
 // DataAccessResult (a per-attribute error, not a session failure). Invoke-ids cycle 1..15, 0, 1..
@@ -31,6 +36,7 @@
 #include "dlms/time.h"
 #include "dlms/cosem/association.h"
 #include "dlms/cosem/get.h"
+#include "dlms/cosem/set.h"
 
 namespace dlms::cosem {
 
@@ -68,6 +74,12 @@ struct GetResult {
   std::uint8_t invoke_id = 0;  // low 4 bits
   AttributeDescriptor attribute;
   GetDataResult result;  // Value or DataAccessResult
+  std::size_t trailing_bytes = 0;  // bytes after a complete value, ignored (a protocol warning)
+};
+struct SetResult {
+  std::uint8_t invoke_id = 0;
+  AttributeDescriptor attribute;
+  DataAccessResult result = DataAccessResult::success;
 };
 struct Released {};
 struct ClientFailed {
@@ -78,7 +90,7 @@ struct ClientFailed {
   // another association is open) is a different operator action from rejected_permanent.
   std::optional<AssociationResult> association_result;
 };
-using ClientEvent = std::variant<Associated, GetResult, Released, ClientFailed>;
+using ClientEvent = std::variant<Associated, GetResult, SetResult, Released, ClientFailed>;
 
 enum class ClientError : std::uint8_t { wrong_state, busy, failed, bad_request };
 std::string_view to_label(ClientError e);
@@ -97,6 +109,8 @@ class Client {
   bridge::Result<void, ClientError> get(const AttributeDescriptor& attribute, TimePoint now) {
     return get(std::span<const AttributeDescriptor>(&attribute, 1), now);
   }
+  // One SET at a time: busy while a GET or SET is outstanding.
+  bridge::Result<void, ClientError> set(const AttributeDescriptor& attribute, Value value, TimePoint now);
   bridge::Result<void, ClientError> release(TimePoint now);
 
   // Outputs.
@@ -111,12 +125,15 @@ class Client {
   bool busy() const { return in_flight_.has_value() || !queue_.empty(); }
   // GET responses whose invoke-id is not the one in flight (late replies), dropped.
   std::uint64_t stale_responses() const { return stale_; }
+  // Anomalies tolerated without failing (extra bytes after a complete GET value).
+  std::uint64_t protocol_warnings() const { return warnings_; }
 
  private:
   struct InFlight {
     std::uint8_t invoke = 0;
     std::vector<AttributeDescriptor> attributes;  // 1 = normal, more = with-list
     bool list = false;
+    bool set = false;
     std::uint32_t next_block = 1;
     Bytes blocks;
   };
@@ -127,7 +144,8 @@ class Client {
   void fail(ClientFailed failed);
   void on_aare(ByteSpan apdu);
   void on_get_response(ByteSpan apdu, TimePoint now);
-  void finish(std::vector<GetDataResult> results);
+  void on_set_response(ByteSpan apdu, TimePoint now);
+  void finish(std::vector<GetDataResult> results, std::size_t trailing_bytes = 0);
   std::uint8_t next_invoke();
 
   ClientConfig config_;
@@ -136,6 +154,7 @@ class Client {
   std::uint16_t server_max_pdu_ = 0;
   std::uint8_t next_id_ = 1;
   std::uint64_t stale_ = 0;
+  std::uint64_t warnings_ = 0;
   std::deque<AttributeDescriptor> queue_;
   std::optional<InFlight> in_flight_;
   std::optional<TimePoint> deadline_;

@@ -104,10 +104,17 @@ struct GetResponseWithList {
 };
 using GetResponse = std::variant<GetResponseNormal, GetResponseWithDatablock, GetResponseWithList>;
 
+// cosem-attribute-descriptor with its access-selection, as GET and SET requests carry it.
+void encode_attribute_descriptor(const AttributeDescriptor& d, Bytes& out);
+bridge::Result<AttributeDescriptor, ApduError> decode_attribute_descriptor(ByteSpan in, std::size_t& offset);
+
 Bytes encode_get_request(const GetRequest& request);
 bridge::Result<GetRequest, ApduError> decode_get_request(ByteSpan apdu);
 Bytes encode_get_response(const GetResponse& response);
-bridge::Result<GetResponse, ApduError> decode_get_response(ByteSpan apdu);
+// Strict by default: bytes after the APDU are trailing_bytes. With `trailing`, a
+// GET-Response-Normal whose Data is complete but followed by extra bytes decodes, and
+// *trailing is how many bytes were ignored (0 when none).
+bridge::Result<GetResponse, ApduError> decode_get_response(ByteSpan apdu, std::size_t* trailing = nullptr);
 
 // Block transfer (server side): splits the A-XDR encoding of `result` into GET responses whose
 // APDU is at most `max_apdu` bytes. One GetResponseNormal when it fits, else numbered
