@@ -33,7 +33,10 @@ json faults_json(const FaultSettings& f) {
               {"split_writes", f.split_writes},
               {"reject_association", std::string(to_label(f.reject_association))},
               {"silent_after", f.silent_after},
-              {"disconnect", f.disconnect}};
+              {"disconnect", f.disconnect},
+              {"clock_offset_s", f.clock_offset_s},
+              {"clock_drift_ppm", f.clock_drift_ppm},
+              {"clock_trailing_bytes", f.clock_trailing_bytes}};
 }
 
 json counts_json(const FaultCounters& c) {
@@ -49,7 +52,9 @@ json stats_json(const MeterStats& s) {
               {"associations", s.associations},   {"rejected_password", s.rejected_password},
               {"rejected_busy", s.rejected_busy}, {"releases", s.releases},
               {"get_requests", s.get_requests},   {"idle_timeouts", s.idle_timeouts},
-              {"peak_open_connections", s.peak_open_connections}};
+              {"peak_open_connections", s.peak_open_connections},
+              {"set_requests", s.set_requests},   {"clock_sets", s.clock_sets},
+              {"profile_reads", s.profile_reads}, {"profile_open_ended_reads", s.profile_open_ended_reads}};
 }
 
 // Converts one JSON member into the FaultValue apply_fault expects.

@@ -4,6 +4,7 @@
 #include "dlms/cosem/apdu.h"
 #include "dlms/cosem/association.h"
 #include "dlms/cosem/get.h"
+#include "dlms/cosem/set.h"
 #include "sim/objects.h"
 
 namespace sim {
@@ -49,8 +50,9 @@ std::optional<dlms::Bytes> CosemServer::handle(dlms::ByteSpan apdu, double elaps
     case cosem::tag::kAarq: return on_aarq(apdu);
     case cosem::tag::kRlrq: return on_rlrq(apdu);
     case cosem::tag::kGetRequest: return on_get(apdu, elapsed_s, wall);
+    case cosem::tag::kSetRequest: return on_set(apdu, elapsed_s, wall);
     default:
-      // SET/ACTION and anything else: this meter serves reads only.
+      // ACTION and anything else: not served.
       return cosem::encode_exception_response({2, 2, std::nullopt});  // service-unknown, not supported
   }
 }
@@ -179,9 +181,16 @@ std::optional<dlms::Bytes> CosemServer::on_get(dlms::ByteSpan apdu, double elaps
 
   if (auto* normal = std::get_if<cosem::GetRequestNormal>(&*request)) {
     const auto& a = normal->attribute;
-    cosem::GetDataResult result = a.access ? cosem::GetDataResult{cosem::DataAccessResult::scope_of_access_violated}
-                                           : to_result(table.read(a.class_id, a.obis, a.attribute, ctx));
+    if (a.access && (conformance_ & cosem::conformance::kSelectiveAccess) == 0) return exception(1, 2);
+    cosem::GetDataResult result =
+        to_result(table.read(a.class_id, a.obis, a.attribute, ctx, a.access ? &*a.access : nullptr));
     auto whole = cosem::encode_get_response(cosem::GetResponseNormal{normal->invoke, result});
+    const int trailing = meter_.faults().clock_trailing_bytes;
+    if (trailing > 0 && a.class_id == 8 && a.attribute == 2 && std::holds_alternative<cosem::Value>(result)) {
+      whole.insert(whole.end(), static_cast<std::size_t>(trailing), std::uint8_t{0});
+      meter_.counts().add(FaultKind::clock_trailing_bytes);
+      if (whole.size() <= max_apdu) return whole;
+    }
     dlms::Bytes raw;
     if (auto* v = std::get_if<cosem::Value>(&result)) raw = cosem::encode_value(*v);
     return respond(normal->invoke, std::move(whole), std::move(raw));
@@ -192,8 +201,7 @@ std::optional<dlms::Bytes> CosemServer::on_get(dlms::ByteSpan apdu, double elaps
     dlms::Bytes raw;
     cosem::encode_length(list->attributes.size(), raw);
     for (const auto& a : list->attributes) {
-      auto r = a.access ? cosem::GetDataResult{cosem::DataAccessResult::scope_of_access_violated}
-                        : to_result(table.read(a.class_id, a.obis, a.attribute, ctx));
+      auto r = to_result(table.read(a.class_id, a.obis, a.attribute, ctx, a.access ? &*a.access : nullptr));
       if (auto* v = std::get_if<cosem::Value>(&r)) {
         raw.push_back(0x00);
         cosem::encode_value(*v, raw);
@@ -218,6 +226,24 @@ std::optional<dlms::Bytes> CosemServer::on_get(dlms::ByteSpan apdu, double elaps
     return refuse_next(cosem::DataAccessResult::long_get_aborted);
   }
   return next_block();
+}
+
+std::optional<dlms::Bytes> CosemServer::on_set(dlms::ByteSpan apdu, double elapsed_s, WallTime wall) {
+  auto request = cosem::decode_set_request(apdu);
+  if (!request) {
+    // SET with datablock or with-list: not supported; malformed: other reason.
+    return exception(2, request.error() == cosem::ApduError::unsupported ? 2 : 3);
+  }
+  if (!associated_) return exception(1, 1);
+  if ((conformance_ & cosem::conformance::kSet) == 0) return exception(1, 2);
+  ++meter_.stats().set_requests;
+  block_.reset();
+  const ObjectTable& table = ObjectTable::of(meter_.profile().kind);
+  ReadContext ctx{meter_, elapsed_s, wall, client_sap_};
+  const auto& a = request->attribute;
+  const AccessResult r = a.access ? AccessResult::scope_of_access_violated
+                                  : table.write(a.class_id, a.obis, a.attribute, request->value, ctx);
+  return cosem::encode_set_response({request->invoke, static_cast<cosem::DataAccessResult>(r)});
 }
 
 dlms::Bytes CosemServer::next_block() {

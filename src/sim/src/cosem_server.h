@@ -1,8 +1,10 @@
 #pragma once
-// The application layer of one connection: the association (AARQ/AARE, RLRQ/RLRE) and the GET
-// service (normal, block transfer, with-list when negotiated) over the meter's objects.
+// The application layer of one connection: the association (AARQ/AARE, RLRQ/RLRE), the GET
+// service (normal, block transfer, with-list when negotiated, selective access on the load
+// profile) and SET-normal (the clock) over the meter's objects.
 // Protocol-level faults applied here: forced association rejection (reject_auth, reject_busy)
-// and 0x7E values (value_7e, via the object table).
+// 0x7E values (value_7e, via the object table) and extra bytes after the clock's value
+// (clock_trailing_bytes).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -34,6 +36,7 @@ class CosemServer {
   std::optional<dlms::Bytes> on_aarq(dlms::ByteSpan apdu);
   std::optional<dlms::Bytes> on_rlrq(dlms::ByteSpan apdu);
   std::optional<dlms::Bytes> on_get(dlms::ByteSpan apdu, double elapsed_s, WallTime wall);
+  std::optional<dlms::Bytes> on_set(dlms::ByteSpan apdu, double elapsed_s, WallTime wall);
   dlms::Bytes next_block();
 
   Meter& meter_;

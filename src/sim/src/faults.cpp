@@ -35,14 +35,25 @@ Outcome want_probability(std::string_view key, const FaultValue& v, double& out)
   return {};
 }
 
+Outcome want_number(std::string_view key, const FaultValue& v, double limit, double& out) {
+  if (v.type != FaultValue::Type::integer && v.type != FaultValue::Type::number) {
+    return fail(std::string(key) + ": expected a number");
+  }
+  if (!std::isfinite(v.number) || v.number < -limit || v.number > limit) {
+    return fail(std::string(key) + ": " + std::to_string(v.number) + " is outside +-" + std::to_string(limit));
+  }
+  out = v.number;
+  return {};
+}
+
 }  // namespace
 
 bool FaultSettings::any() const {
   return !(*this == FaultSettings{});
 }
 
-const std::array<std::string_view, 15>& fault_keys() {
-  static constexpr std::array<std::string_view, 15> kKeys = {"refuse",
+const std::array<std::string_view, 18>& fault_keys() {
+  static constexpr std::array<std::string_view, 18> kKeys = {"refuse",
                                                              "close_on_accept",
                                                              "silent",
                                                              "delay_ms",
@@ -56,7 +67,10 @@ const std::array<std::string_view, 15>& fault_keys() {
                                                              "split_writes",
                                                              "reject_association",
                                                              "silent_after",
-                                                             "disconnect"};
+                                                             "disconnect",
+                                                             "clock_offset_s",
+                                                             "clock_drift_ppm",
+                                                             "clock_trailing_bytes"};
   return kKeys;
 }
 
@@ -75,6 +89,13 @@ bridge::Result<void, std::string> apply_fault(FaultSettings& s, std::string_view
   if (key == "corrupt_fcs") return want_probability(key, v, s.corrupt_fcs);
   if (key == "garbage") return want_probability(key, v, s.garbage);
   if (key == "disconnect") return want_probability(key, v, s.disconnect);
+  if (key == "clock_offset_s") return want_number(key, v, 315'576'000.0, s.clock_offset_s);  // 10 years
+  if (key == "clock_drift_ppm") return want_number(key, v, 1e6, s.clock_drift_ppm);
+  if (key == "clock_trailing_bytes") {
+    auto r = want_count(key, v, 64, n);
+    if (r) s.clock_trailing_bytes = static_cast<int>(n);
+    return r;
+  }
   if (key == "delay_ms") {
     auto r = want_count(key, v, kMaxDelayMs, n);
     if (r) s.delay = std::chrono::milliseconds(n);

@@ -63,8 +63,9 @@ double Measurements::value(Quantity q, double elapsed_s) const {
              value(Quantity::power_factor, elapsed_s);
     }
     case Quantity::active_energy:
-      // Integral of a constant mean power: monotonic whatever the noise does.
-      return energy0_wh_ + mean_power() * std::max(0.0, elapsed_s) / 3600.0;
+      // Integral of a constant mean power: monotonic whatever the noise does. Before the start
+      // (the load profile's history) it counts backwards, never below zero.
+      return std::max(0.0, energy0_wh_ + mean_power() * elapsed_s / 3600.0);
   }
   return 0;
 }

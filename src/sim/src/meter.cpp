@@ -33,6 +33,16 @@ void Meter::reset() {
   faults_ = FaultSettings{};
   silenced_ = false;
   requests_ = 0;
+  clock_adjust_ = std::chrono::duration<double>{0};
+}
+
+WallTime Meter::clock_time(WallTime wall, double elapsed_s) const {
+  const std::chrono::duration<double> off{faults_.clock_offset_s + faults_.clock_drift_ppm * 1e-6 * elapsed_s};
+  return wall + std::chrono::duration_cast<WallTime::duration>(off + clock_adjust_);
+}
+
+void Meter::set_clock(WallTime meter_time, WallTime wall, double elapsed_s) {
+  clock_adjust_ += meter_time - clock_time(wall, elapsed_s);
 }
 
 }  // namespace sim

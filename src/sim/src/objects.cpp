@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <ctime>
 
+#include "dlms/cosem/date_time.h"
 #include "dlms/cosem/register.h"
+#include "sim/load_profile.h"
 
 namespace sim {
 
@@ -37,25 +39,9 @@ Value register_value(Quantity q, std::int64_t raw) {
   }
 }
 
-cosem::DateTime date_time_of(WallTime wall) {
-  auto since_epoch = wall.time_since_epoch();
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
-  auto hundredths = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - secs).count() / 10;
-  std::time_t t = static_cast<std::time_t>(secs.count());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  cosem::DateTime dt;
-  dt.date.year = static_cast<std::uint16_t>(tm.tm_year + 1900);
-  dt.date.month = static_cast<std::uint8_t>(tm.tm_mon + 1);
-  dt.date.day = static_cast<std::uint8_t>(tm.tm_mday);
-  dt.date.weekday = static_cast<std::uint8_t>(tm.tm_wday == 0 ? 7 : tm.tm_wday);  // 1 = Monday
-  dt.time.hour = static_cast<std::uint8_t>(tm.tm_hour);
-  dt.time.minute = static_cast<std::uint8_t>(tm.tm_min);
-  dt.time.second = static_cast<std::uint8_t>(tm.tm_sec);
-  dt.time.hundredths = static_cast<std::uint8_t>(hundredths);
-  dt.deviation = 0;  // the simulator keeps UTC
-  dt.status = 0;
-  return dt;
+cosem::DateTime date_time_of(WallTime meter_time) {
+  // The simulator keeps UTC: deviation 0, status ok.
+  return cosem::from_utc(std::chrono::time_point_cast<std::chrono::milliseconds>(meter_time), 0, 0);
 }
 
 Value unspecified_date_time() {
@@ -83,6 +69,7 @@ ObjectTable::ObjectTable(const Profile& profile) {
       {14, Quantity::frequency},  {1, Quantity::active_power}, {13, Quantity::power_factor}};
   for (const auto& [c, q] : registers) objects_.push_back({3, 0, obis(1, b, c, 7, 0), 3, ObjectKind::reg, q});
   objects_.push_back({3, 0, obis(1, b, 1, 8, 0), 3, ObjectKind::reg, Quantity::active_energy});
+  objects_.push_back({7, 1, obis(1, 0, 99, 1, 0), 8, ObjectKind::load_profile, {}});
   object_list_ = object_list();
 }
 
@@ -116,11 +103,14 @@ Value ObjectTable::object_list() const {
 }
 
 bridge::Result<Value, AccessResult> ObjectTable::read(std::uint16_t class_id, const cosem::Obis& name,
-                                                      std::int8_t attribute, const ReadContext& ctx) const {
+                                                      std::int8_t attribute, const ReadContext& ctx,
+                                                      const cosem::SelectiveAccess* access) const {
   const CosemObject* o = find(name);
   if (!o) return bridge::fail(AccessResult::object_undefined);
   if (o->class_id != class_id) return bridge::fail(AccessResult::object_class_inconsistent);
   if (attribute < 1 || attribute > o->attributes) return bridge::fail(AccessResult::object_unavailable);
+  if (o->kind == ObjectKind::load_profile) return read_load_profile(attribute, access, ctx);
+  if (access) return bridge::fail(AccessResult::scope_of_access_violated);
   if (attribute == 1) return logical_name(o->name);
   switch (o->kind) {
     case ObjectKind::association:
@@ -134,7 +124,8 @@ bridge::Result<Value, AccessResult> ObjectTable::read(std::uint16_t class_id, co
       }
     case ObjectKind::clock:
       switch (attribute) {
-        case 2: return Value{cosem::OctetString{cosem::encode_date_time(date_time_of(ctx.wall))}};
+        case 2:
+          return Value{cosem::OctetString{cosem::encode_date_time(date_time_of(ctx.meter.clock_time(ctx.wall, ctx.elapsed_s)))}};
         case 3: return Value{static_cast<std::int16_t>(0)};  // time_zone (minutes)
         case 4: return Value{static_cast<std::uint8_t>(0)};  // status: ok
         case 5:
@@ -144,6 +135,7 @@ bridge::Result<Value, AccessResult> ObjectTable::read(std::uint16_t class_id, co
         default: return Value{cosem::Enum{1}};              // clock_base: internal crystal
       }
     case ObjectKind::serial_number: return Value{cosem::VisibleString{ctx.meter.serial_number()}};
+    case ObjectKind::load_profile: break;  // answered above
     case ObjectKind::logical_device_name: {
       const std::string name = "SIM" + ctx.meter.serial_number();
       return Value{cosem::OctetString{dlms::Bytes(name.begin(), name.end())}};
@@ -160,6 +152,29 @@ bridge::Result<Value, AccessResult> ObjectTable::read(std::uint16_t class_id, co
     }
   }
   return bridge::fail(AccessResult::object_unavailable);
+}
+
+AccessResult ObjectTable::write(std::uint16_t class_id, const cosem::Obis& name, std::int8_t attribute,
+                                const Value& value, const ReadContext& ctx) const {
+  const CosemObject* o = find(name);
+  if (!o) return AccessResult::object_undefined;
+  if (o->class_id != class_id) return AccessResult::object_class_inconsistent;
+  if (attribute < 1 || attribute > o->attributes) return AccessResult::object_unavailable;
+  if (o->kind != ObjectKind::clock || attribute != 2) return AccessResult::read_write_denied;
+  const auto& passwords = ctx.meter.profile().passwords;
+  const auto client = passwords.find(static_cast<std::uint8_t>(ctx.client_sap));
+  if (client == passwords.end() || client->second.empty()) return AccessResult::read_write_denied;
+  const auto* bytes = value.get_if<cosem::OctetString>();
+  if (!bytes || bytes->bytes.size() != 12) return AccessResult::type_unmatched;
+  auto dt = cosem::decode_date_time(bytes->bytes);
+  if (!dt) return AccessResult::type_unmatched;
+  if (dt->deviation == cosem::kDeviationNotSpecified) dt->deviation = 0;  // the meter keeps UTC
+  auto utc = cosem::to_utc(*dt);
+  if (!utc) return AccessResult::other_reason;  // a wildcard or out-of-range field: no time to set
+  ctx.meter.set_clock(WallTime{std::chrono::duration_cast<WallTime::duration>(utc->time_since_epoch())}, ctx.wall,
+                      ctx.elapsed_s);
+  ++ctx.meter.stats().clock_sets;
+  return AccessResult::success;
 }
 
 }  // namespace sim

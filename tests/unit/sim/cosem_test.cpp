@@ -329,13 +329,14 @@ TEST_F(Associated, get_next_without_transfer_and_with_wrong_block) {
   EXPECT_EQ(std::get<DataAccessResult>(block.result), DataAccessResult::no_long_get_in_progress);
 }
 
-TEST_F(Associated, set_requests_are_refused_with_an_exception_response) {
+// SET with-list (C1 04) is not served: an exception-response, as for any unsupported service.
+TEST_F(Associated, set_with_list_is_refused_with_an_exception_response) {
   SessionDriver d{*s};
   hdlc::Frame f;
   f.destination = *hdlc::encode_server_address({0, 1, 1});
   f.source = *hdlc::encode_client_address(1);
   f.control = hdlc::control::i_frame(c->link().send_sequence(), c->link().receive_sequence());
-  f.info = hex("E6 E6 00 C1 01 C1 00 08 00 00 01 00 00 FF 02 00 09 0C 07 D2 0C 04 03 0A 06 0B FF 00 78 00");
+  f.info = hex("E6 E6 00 C1 04 C1 01 00 08 00 00 01 00 00 FF 02 00 01 09 0C 07 D2 0C 04 03 0A 06 0B FF 00 78 00");
   auto out = d.send(*hdlc::encode(f));
   ASSERT_EQ(out.size(), 1U);
   EXPECT_EQ(apdu_of(out[0])[0], cosem::tag::kExceptionResponse);

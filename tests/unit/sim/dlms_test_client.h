@@ -76,6 +76,13 @@ class DlmsTestClient {
     if (r.size() != 1) return std::nullopt;
     return r[0].result;
   }
+  std::optional<cosem::SetResult> set(const cosem::AttributeDescriptor& d, cosem::Value value) {
+    set_result_.reset();
+    if (!cosem_.set(d, std::move(value), now())) return std::nullopt;
+    pump([&] { return set_result_.has_value() || client_failed_; });
+    return set_result_;
+  }
+  std::uint64_t protocol_warnings() const { return cosem_.protocol_warnings(); }
   bool release() {
     if (!cosem_.release(now())) return false;
     pump([&] { return released_ || client_failed_; });
@@ -131,6 +138,7 @@ class DlmsTestClient {
     while (auto e = cosem_.poll_event()) {
       if (auto* a = std::get_if<cosem::Associated>(&*e)) associated_ = *a;
       if (auto* g = std::get_if<cosem::GetResult>(&*e)) results_.push_back(*g);
+      if (auto* s = std::get_if<cosem::SetResult>(&*e)) set_result_ = *s;
       if (std::get_if<cosem::Released>(&*e)) released_ = true;
       if (auto* f = std::get_if<cosem::ClientFailed>(&*e)) client_failed_ = *f;
     }
@@ -198,6 +206,7 @@ class DlmsTestClient {
   std::optional<cosem::Associated> associated_;
   std::optional<cosem::ClientFailed> client_failed_;
   std::vector<cosem::GetResult> results_;
+  std::optional<cosem::SetResult> set_result_;
   std::size_t frames_received_ = 0;
 };
 

@@ -33,7 +33,10 @@ TEST(FaultsTest, every_documented_key_is_accepted_by_text_form) {
                             "split_writes=true",
                             "reject_association=busy",
                             "silent_after=4",
-                            "disconnect=0.01"};
+                            "disconnect=0.01",
+                            "clock_offset_s=-90.5",
+                            "clock_drift_ppm=200",
+                            "clock_trailing_bytes=2"};
   ASSERT_EQ(std::size(examples), sim::fault_keys().size());
   FaultSettings s;
   for (const char* e : examples) EXPECT_TRUE(apply_fault_text(s, e)) << e;

@@ -29,13 +29,14 @@ enum class FaultKind {
   reject_auth,      // an AARQ rejected as authentication failure although the password was right
   reject_busy,      // an AARQ rejected as busy although no other association was open
   disconnect,       // a connection closed at random instead of answering a request
+  clock_trailing_bytes,  // a clock (attribute 2) reply sent with extra bytes after the date-time
 };
 
 inline constexpr std::array kFaultKinds = {
     FaultKind::refuse,      FaultKind::close_on_accept, FaultKind::silent,       FaultKind::silent_after,
     FaultKind::slow,        FaultKind::drop_mid_frame,  FaultKind::corrupt_hcs,  FaultKind::corrupt_fcs,
     FaultKind::garbage,     FaultKind::value_7e,        FaultKind::split_writes, FaultKind::reject_auth,
-    FaultKind::reject_busy, FaultKind::disconnect};
+    FaultKind::reject_busy, FaultKind::disconnect,      FaultKind::clock_trailing_bytes};
 
 constexpr std::string_view to_label(FaultKind kind) {
   switch (kind) {
@@ -53,6 +54,7 @@ constexpr std::string_view to_label(FaultKind kind) {
     case FaultKind::reject_auth: return "reject_auth";
     case FaultKind::reject_busy: return "reject_busy";
     case FaultKind::disconnect: return "disconnect";
+    case FaultKind::clock_trailing_bytes: return "clock_trailing_bytes";
   }
   return "unknown";
 }
@@ -86,6 +88,13 @@ struct FaultSettings {
   RejectMode reject_association = RejectMode::none;
   int silent_after = 0;  // 0 = off; after N requests the meter turns silent
   double disconnect = 0;
+  // The meter's clock (docs: src/sim/README.md "Clock"): starts clock_offset_s seconds off the
+  // host's UTC and gains clock_drift_ppm millionths of a second per second (negative = loses).
+  double clock_offset_s = 0;
+  double clock_drift_ppm = 0;
+  // A widely used server's quirk: the clock's attribute 2 reply carries this many extra bytes
+  // after the complete date-time (0 = off).
+  int clock_trailing_bytes = 0;
 
   bool any() const;
   bool operator==(const FaultSettings&) const = default;
@@ -94,8 +103,9 @@ struct FaultSettings {
 // Keys accepted by apply_fault (same names in TOML, JSON and --fault KEY=VALUE):
 // refuse, close_on_accept, silent, value_7e, split_writes (booleans); delay_ms, delay_jitter_ms,
 // garbage_bytes, silent_after (non-negative integers); drop_mid_frame, corrupt_hcs, corrupt_fcs,
-// garbage, disconnect (probabilities 0..1); reject_association ("none" | "auth" | "busy").
-const std::array<std::string_view, 15>& fault_keys();
+// garbage, disconnect (probabilities 0..1); reject_association ("none" | "auth" | "busy");
+// clock_offset_s (seconds, +-10 years), clock_drift_ppm (+-1e6), clock_trailing_bytes (0..64).
+const std::array<std::string_view, 18>& fault_keys();
 
 // A value as it arrives from TOML, JSON or the command line.
 struct FaultValue {

@@ -2,6 +2,7 @@
 // One simulated meter: identity, profile, measurements, fault settings, counters and the state
 // that outlives a TCP connection (the single association slot, the silence latch). Owned by the
 // Fleet; touched only on the simulator's io_context thread.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,6 +13,8 @@
 #include "sim/random.h"
 
 namespace sim {
+
+using WallTime = std::chrono::system_clock::time_point;
 
 // What the meter did, independent of faults (the control endpoint reports these next to the
 // fault counts so tests can compare both with what the bridge saw).
@@ -29,6 +32,12 @@ struct MeterStats {
   std::uint64_t get_requests = 0;       // GET.request (normal, next, with-list)
   std::uint64_t idle_timeouts = 0;      // links dropped after the inactivity timeout
   std::uint64_t peak_open_connections = 0;  // most TCP connections bound to this meter at once
+  std::uint64_t set_requests = 0;           // SET.request received (accepted or not)
+  std::uint64_t clock_sets = 0;             // SETs of the clock that changed it
+  std::uint64_t profile_reads = 0;          // GETs of the load profile buffer (each selective access)
+  // Entry reads asking "to the last entry" (to_entry = 0), which crash some real meters: the
+  // bridge must never send one, and tests check this stays 0.
+  std::uint64_t profile_open_ended_reads = 0;
 };
 
 class Meter {
@@ -61,8 +70,14 @@ class Meter {
   // Called for every request frame addressed to the meter; returns true if the meter is (now)
   // silent and must not answer it. Counts silent / silent_after.
   bool swallow_request();
-  // Clears all faults and the silence latch (counters are kept).
+  // Clears all faults, the silence latch and any clock SET (counters are kept).
   void reset();
+
+  // The meter's clock at host time `wall`, `elapsed_s` after the simulator started: UTC plus
+  // clock_offset_s plus clock_drift_ppm of the elapsed time, plus what SETs changed.
+  WallTime clock_time(WallTime wall, double elapsed_s) const;
+  // SET of the clock: from now on clock_time() continues from `meter_time` (drift continues).
+  void set_clock(WallTime meter_time, WallTime wall, double elapsed_s);
   // `silent_after` counts from the moment it is set.
   void restart_request_count() { requests_ = 0; }
 
@@ -83,6 +98,7 @@ class Meter {
   Random random_;
   std::uint64_t requests_ = 0;
   bool silenced_ = false;
+  std::chrono::duration<double> clock_adjust_{0};  // added by SETs of the clock
   const void* association_owner_ = nullptr;
 };
 
