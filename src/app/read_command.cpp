@@ -10,7 +10,9 @@
 #include <ctime>
 #include <exception>
 #include <iostream>
+#include <memory>
 #include <optional>
+#include <tuple>
 #include <type_traits>
 #include <variant>
 
@@ -19,10 +21,13 @@
 #include "bridge/transport/asio.h"
 #include "bridge/transport/connection.h"
 #include "bridge/transport/object_names.h"
+#include "dlms/cosem/date_time.h"
 #include "dlms/cosem/units.h"
 #include "dlms/cosem/value.h"
 #include "dlms/hdlc/address.h"
 #include "electricity_registers.h"
+#include "profile_output.h"
+#include "profile_read.h"
 #include "value_text.h"
 
 namespace bridge::app {
@@ -111,6 +116,37 @@ std::string timestamp_now() {
   return buf;
 }
 
+// A date-time value (the clock's attribute 2, or any octet-string(12) that decodes as one).
+std::optional<dlms::cosem::DateTime> date_time_of(const RegisterRead& r) {
+  if (const auto* dt = r.data.get_if<dlms::cosem::DateTime>()) return *dt;
+  const auto* os = r.data.get_if<dlms::cosem::OctetString>();
+  if (!os || os->bytes.size() != 12 || (r.class_id != 8 && !(r.class_id == 1 && r.attribute == 2))) return std::nullopt;
+  auto dt = dlms::cosem::decode_date_time(os->bytes);
+  if (!dt) return std::nullopt;
+  return *dt;
+}
+
+// " (UTC 2026-11-29T21:00:00Z, deviation -60 min, status ok)"
+std::string date_time_details(const dlms::cosem::DateTime& dt) {
+  auto utc = dlms::cosem::to_utc(dt);
+  std::string out = " (UTC " + (utc ? dlms::cosem::utc_text(*utc) : std::string("unknown: ") + std::string(to_label(utc.error())));
+  out += dt.deviation == dlms::cosem::kDeviationNotSpecified ? ", deviation not specified"
+                                                             : ", deviation " + std::to_string(dt.deviation) + " min";
+  return out + ", status " + dlms::cosem::clock_status_text(dt.status) + ")";
+}
+
+nlohmann::json date_time_json(const dlms::cosem::DateTime& dt) {
+  auto utc = dlms::cosem::to_utc(dt);
+  nlohmann::json j;
+  j["local"] = dlms::cosem::to_iso8601(dt);
+  j["utc"] = utc ? nlohmann::json(dlms::cosem::utc_text(*utc)) : nlohmann::json(nullptr);
+  j["deviation_minutes"] =
+      dt.deviation == dlms::cosem::kDeviationNotSpecified ? nlohmann::json(nullptr) : nlohmann::json(dt.deviation);
+  j["status"] = dlms::cosem::clock_status_text(dt.status);
+  j["status_code"] = dt.status;
+  return j;
+}
+
 // voltage_l1 1-1:32.7.0 = 135.19 V (raw 13519, scaler -2)
 std::string register_line(const RegisterRead& r) {
   std::string line;
@@ -126,6 +162,7 @@ std::string register_line(const RegisterRead& r) {
   if (r.numeric) {
     line += " (raw " + std::to_string(r.raw) + ", scaler " + std::to_string(r.scaler) + ")";
   }
+  if (auto dt = date_time_of(r)) line += date_time_details(*dt);
   return line;
 }
 
@@ -145,6 +182,7 @@ nlohmann::json register_json(const RegisterRead& r) {
   } else {
     j["value"] = value_text(r.data);
   }
+  if (auto dt = date_time_of(r)) j["date_time"] = date_time_json(*dt);
   return j;
 }
 
@@ -197,6 +235,13 @@ ReadCommand::ReadCommand(CLI::App& read) {
   read.add_option("--obis", obis_,
                   "Register A-B:C.D.E[*F][/class[/attr]] (repeatable; class 3, attribute 2 by default; "
                   "default: the five Microstar registers)");
+  read.add_option("--profile", profile_,
+                  "Profile Generic A-B:C.D.E to read (the load profile, e.g. 1-0:99.1.0): rows of named, "
+                  "scaled columns");
+  read.add_option("--from", from_, "With --profile: first capture time, ISO 8601 (2026-11-29T21:00:00Z), inclusive");
+  read.add_option("--to", to_, "With --profile: last capture time, ISO 8601, inclusive");
+  read.add_option("--last", last_, "With --profile: the N latest entries")->check(CLI::Range(1, 1000000));
+  read.add_flag("--csv", csv_, "With --profile: CSV on stdout (header of column names and units)");
   read.add_option("--timeout", timeout_, "Deadline of each step (connect, each request): 7s, 500ms, 7")
       ->capture_default_str();
   read.add_flag("--verbose,-v", verbose_, "Print every TX/RX frame in hex with a timestamp on stderr");
@@ -224,7 +269,30 @@ int ReadCommand::run() {
     if (!spec) return usage(spec.error());
     registers.push_back(*spec);
   }
-  if (registers.empty() && !list_) {
+  std::optional<ProfileQuery> profile;
+  if (!profile_.empty()) {
+    auto ln = config::parse_obis(profile_);
+    if (!ln) return usage("bad --profile: " + ln.error());
+    ProfileQuery q;
+    q.ln = ln->bytes;
+    for (auto [text, out, name] : {std::tuple{&from_, &q.from, "--from"}, std::tuple{&to_, &q.to, "--to"}}) {
+      if (text->empty()) continue;
+      auto t = dlms::cosem::parse_iso8601(*text);
+      if (!t) {
+        return usage(std::string("bad ") + name + " \"" + *text + "\": expected an ISO 8601 instant such as " +
+                     "2026-11-29T21:00:00Z (" + std::string(dlms::cosem::to_label(t.error())) + ")");
+      }
+      *out = *t;
+    }
+    if (last_ > 0) q.last = static_cast<std::uint32_t>(last_);
+    if (q.last && (q.from || q.to)) return usage("--last cannot be combined with --from/--to");
+    if (q.from && q.to && *q.from > *q.to) return usage("--from is after --to");
+    if (csv_ && json_) return usage("--csv and --json are exclusive");
+    profile = q;
+  } else if (!from_.empty() || !to_.empty() || last_ > 0 || csv_) {
+    return usage("--from, --to, --last and --csv need --profile");
+  }
+  if (registers.empty() && !list_ && !profile) {
     for (const auto& ln : kDefaultRegisters) registers.push_back({ln, 3, 2});
   }
   auto timeout = parse_timeout(timeout_);
@@ -267,6 +335,12 @@ int ReadCommand::run() {
   timeouts.request = *timeout;
 
   transport::FrameObserver observer;
+  auto warnings = std::make_shared<std::vector<std::string>>();
+  const bool verbose = verbose_;
+  observer.on_protocol_warning = [warnings, verbose](const std::string& warning) {
+    warnings->push_back(warning);
+    if (verbose) std::cerr << timestamp_now() << " WARN " << warning << "\n";
+  };
   if (verbose_) {
     observer.on_frame = [](bool tx, std::span<const std::uint8_t> frame) {
       std::cerr << timestamp_now() << (tx ? " TX " : " RX ") << transport::to_hex(frame.data(), frame.size())
@@ -292,6 +366,7 @@ int ReadCommand::run() {
                   {"address_size", address_size_},
                   {"auth", std::string(to_label(ep.auth))}};
   const bool json = json_;
+  const bool csv = csv_;
   const bool list = list_;
   const int repeat = repeat_;
 
@@ -331,6 +406,21 @@ int ReadCommand::run() {
             if (!description.empty()) line += (cls.empty() ? " " : ": ") + description;
             std::cout << line << "\n";
           }
+        }
+      }
+    }
+    if (profile) {
+      auto table = co_await read_profile(connection, *profile);
+      if (!table) {
+        report_failure(table.error());
+      } else {
+        // The JSON form is one object: the meter, ok, then the table's obis, columns and rows.
+        const auto shaped = profile_json(*table);
+        for (const auto& [key, value] : shaped.items()) doc[key] = value;
+        if (csv) {
+          std::cout << profile_csv(*table);
+        } else if (!json) {
+          std::cout << profile_text(*table);
         }
       }
     }
@@ -390,6 +480,7 @@ int ReadCommand::run() {
     return kExitFailure;
   }
   doc["ok"] = outcome.exit_code == kExitOk;
+  doc["protocol_warnings"] = *warnings;
   if (json) std::cout << doc.dump(2) << "\n";
   return outcome.exit_code;
 }

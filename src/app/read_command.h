@@ -37,6 +37,11 @@ class ReadCommand {
   int repeat_ = 1;
   int wrapper_client_wport_ = -1;  // default: client SAP
   int wrapper_server_wport_ = 1;
+  std::string profile_;  // Profile Generic OBIS (--profile)
+  std::string from_;
+  std::string to_;
+  int last_ = 0;
+  bool csv_ = false;
 };
 
 }  // namespace bridge::app

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "dlms/bytes.h"
+#include "dlms/cosem/date_time.h"
 
 namespace bridge::app {
 namespace {
@@ -64,7 +65,7 @@ std::string value_text(const dlms::cosem::Value& value) {
           return out + "]";
         } else if constexpr (std::is_same_v<T, cosem::OctetString>) {
           if (v.bytes.size() == 12) {
-            if (auto dt = cosem::decode_date_time(v.bytes)) return date_text(dt->date) + "T" + time_text(dt->time);
+            if (auto dt = cosem::decode_date_time(v.bytes)) return cosem::to_iso8601(*dt);
           }
           const bool printable = !v.bytes.empty() && std::all_of(v.bytes.begin(), v.bytes.end(),
                                                                  [](std::uint8_t c) { return c >= 0x20 && c < 0x7F; });
@@ -77,7 +78,7 @@ std::string value_text(const dlms::cosem::Value& value) {
           for (std::size_t i = 0; i < v.bit_count; ++i) out += ((v.bytes[i / 8] >> (7 - i % 8)) & 1) ? '1' : '0';
           return "b" + out;
         } else if constexpr (std::is_same_v<T, cosem::DateTime>) {
-          return date_text(v.date) + "T" + time_text(v.time);
+          return cosem::to_iso8601(v);
         } else if constexpr (std::is_same_v<T, cosem::Date>) {
           return date_text(v);
         } else if constexpr (std::is_same_v<T, cosem::Time>) {

@@ -10,7 +10,8 @@
 namespace bridge::app {
 
 // Strings quoted, octet-strings as text when printable (serial numbers) else hex, date-times
-// ISO-like ("2026-11-30T02:10:11"), structures {…} and arrays […].
+// ISO 8601 with the offset the deviation gives ("2026-11-30T02:10:11.00Z", asterisks for
+// unspecified fields), structures {…} and arrays […].
 std::string value_text(const dlms::cosem::Value& value);
 
 // Decimal text with as many decimals as the scaler implies: raw 13519, scaler -2 -> "135.19".

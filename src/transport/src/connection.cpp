@@ -80,7 +80,9 @@ struct DlmsConnection::Impl {
   awaitable<Result<void, Error>> open();
   awaitable<Result<void, Error>> drain();
   awaitable<Result<cosem::ClientEvent, Error>> drive(Step step, detail::What what);
-  awaitable<Result<cosem::Value, Error>> get(const LogicalName& ln, int class_id, int attribute);
+  awaitable<Result<cosem::Value, Error>> get(const LogicalName& ln, int class_id, int attribute,
+                                             std::optional<cosem::SelectiveAccess> access = std::nullopt);
+  awaitable<Result<void, Error>> set(const LogicalName& ln, int class_id, int attribute, cosem::Value value);
   awaitable<Result<RegisterRead, Error>> read_register(const LogicalName& ln, int class_id, int attribute);
   awaitable<Result<std::vector<ObjectListEntry>, Error>> object_list();
   awaitable<void> close();
@@ -220,7 +222,8 @@ awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step st
   }
 }
 
-awaitable<Result<cosem::Value, Error>> DlmsConnection::Impl::get(const LogicalName& ln, int class_id, int attribute) {
+awaitable<Result<cosem::Value, Error>> DlmsConnection::Impl::get(const LogicalName& ln, int class_id, int attribute,
+                                                                 std::optional<cosem::SelectiveAccess> access) {
   const detail::What what{"reply to GET", &ln, class_id, attribute};
   if (!open_ || !client) {
     co_return fail(make_error(ErrorKind::closed, Step::request, "not connected (" + what.str() + " not sent)"));
@@ -232,6 +235,7 @@ awaitable<Result<cosem::Value, Error>> DlmsConnection::Impl::get(const LogicalNa
   d.class_id = static_cast<std::uint16_t>(class_id);
   d.obis.bytes = ln;
   d.attribute = static_cast<std::int8_t>(attribute);
+  d.access = std::move(access);
   if (auto g = client->get(d, Clock::now()); !g) {
     co_return fail(make_error(ErrorKind::protocol, Step::request,
                               "cannot send GET: " + std::string(cosem::to_label(g.error()))));
@@ -247,7 +251,44 @@ awaitable<Result<cosem::Value, Error>> DlmsConnection::Impl::get(const LogicalNa
     e.access_result = static_cast<int>(*dar);
     co_return fail(std::move(e));
   }
+  if (result->trailing_bytes > 0) {
+    ++stats.protocol_warnings;
+    if (observer.on_protocol_warning) {
+      observer.on_protocol_warning(std::to_string(result->trailing_bytes) + " byte(s) after the complete value of " +
+                                   what.str() + " (ignored)");
+    }
+  }
   co_return std::move(std::get<cosem::Value>(result->result));
+}
+
+awaitable<Result<void, Error>> DlmsConnection::Impl::set(const LogicalName& ln, int class_id, int attribute,
+                                                         cosem::Value value) {
+  const detail::What what{"reply to SET", &ln, class_id, attribute};
+  if (!open_ || !client) {
+    co_return fail(make_error(ErrorKind::closed, Step::request, "not connected (" + what.str() + " not sent)"));
+  }
+  if (class_id < 0 || class_id > 0xFFFF || attribute < -128 || attribute > 127) {
+    co_return fail(make_error(ErrorKind::invalid_argument, Step::request, "bad attribute " + what.str()));
+  }
+  const cosem::AttributeDescriptor d{static_cast<std::uint16_t>(class_id), cosem::Obis{ln},
+                                     static_cast<std::int8_t>(attribute), std::nullopt};
+  if (auto s = client->set(d, std::move(value), Clock::now()); !s) {
+    co_return fail(make_error(ErrorKind::protocol, Step::request,
+                              "cannot send SET: " + std::string(cosem::to_label(s.error()))));
+  }
+  auto ev = co_await drive(Step::request, what);
+  if (!ev) co_return fail(ev.error());
+  auto* result = std::get_if<cosem::SetResult>(&*ev);
+  if (!result) co_return fail(make_error(ErrorKind::protocol, Step::request, "unexpected event for " + what.str()));
+  if (result->result != cosem::DataAccessResult::success) {
+    Error e = make_error(ErrorKind::access_denied, Step::request,
+                         "access error: " + spaced(cosem::to_label(result->result)) + " (" +
+                             std::to_string(static_cast<int>(result->result)) + ") writing " +
+                             describe_attribute(ln, class_id, attribute));
+    e.access_result = static_cast<int>(result->result);
+    co_return fail(std::move(e));
+  }
+  co_return Result<void, Error>{};
 }
 
 awaitable<Result<RegisterRead, Error>> DlmsConnection::Impl::read_register(const LogicalName& ln, int class_id,
@@ -354,6 +395,17 @@ awaitable<Result<RegisterRead, Error>> DlmsConnection::read_register(LogicalName
 awaitable<Result<cosem::Value, Error>> DlmsConnection::get(LogicalName ln, int class_id, int attribute) {
   auto self = impl_;
   co_return co_await self->get(ln, class_id, attribute);
+}
+
+awaitable<Result<cosem::Value, Error>> DlmsConnection::get(LogicalName ln, int class_id, int attribute,
+                                                           cosem::SelectiveAccess access) {
+  auto self = impl_;
+  co_return co_await self->get(ln, class_id, attribute, std::move(access));
+}
+
+awaitable<Result<void, Error>> DlmsConnection::set(LogicalName ln, int class_id, int attribute, cosem::Value value) {
+  auto self = impl_;
+  co_return co_await self->set(ln, class_id, attribute, std::move(value));
 }
 
 awaitable<Result<std::vector<ObjectListEntry>, Error>> DlmsConnection::object_list() {

@@ -21,6 +21,7 @@
 #include "bridge/transport/error.h"
 #include "bridge/transport/object_names.h"
 #include "bridge/transport/observer.h"
+#include "dlms/cosem/get.h"
 #include "dlms/cosem/value.h"
 
 namespace bridge::transport {
@@ -59,6 +60,11 @@ class DlmsConnection {
   awaitable<Result<RegisterRead, Error>> read_register(LogicalName ln, int class_id = 3, int attribute = 2);
   // One attribute, block transfer reassembled.
   awaitable<Result<dlms::cosem::Value, Error>> get(LogicalName ln, int class_id, int attribute);
+  // One attribute with selective access (a Profile Generic buffer by range or entry).
+  awaitable<Result<dlms::cosem::Value, Error>> get(LogicalName ln, int class_id, int attribute,
+                                                    dlms::cosem::SelectiveAccess access);
+  // SET-normal of one attribute (the clock); a refusal is ErrorKind::access_denied.
+  awaitable<Result<void, Error>> set(LogicalName ln, int class_id, int attribute, dlms::cosem::Value value);
   // Association LN 0-0:40.0.0 class 15 attribute 2 (object_list).
   awaitable<Result<std::vector<ObjectListEntry>, Error>> object_list();
   // DISC within timeouts.disc (HDLC; the wrapper has no link layer to release), then close the

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 
 #include "bridge/labels.h"
 
@@ -14,6 +15,8 @@ namespace bridge::transport {
 struct FrameObserver {
   std::function<void(bool tx, std::span<const std::uint8_t> frame)> on_frame;
   std::function<void(labels::HdlcError kind, std::span<const std::uint8_t> raw)> on_hdlc_error;
+  // A tolerated protocol anomaly, in words ("3 bytes after the complete value of 0-0:1.0.0 ...").
+  std::function<void(const std::string& warning)> on_protocol_warning;
 };
 
 // Counters of one connection's life (reset by open()).
@@ -28,6 +31,9 @@ struct ConnectionStats {
   std::uint64_t watchdog_trips = 0;    // steps ended by the per-step deadline
   std::uint64_t requests = 0;          // GET requests sent (each block counts)
   std::uint64_t releases = 0;          // associations ended with an accepted RLRE
+  // Anomalies tolerated without failing the read (extra bytes after a complete GET value,
+  // docs/protocol.md 1.18): the service counts them as protocol warnings.
+  std::uint64_t protocol_warnings = 0;
 };
 
 }  // namespace bridge::transport
