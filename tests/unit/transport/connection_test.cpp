@@ -236,4 +236,39 @@ TEST(DlmsConnectionTest, invalid_endpoint_is_rejected_before_connecting) {
   EXPECT_EQ(r.error().kind, ErrorKind::invalid_argument);
 }
 
+TEST(DlmsConnectionTest, set_writes_the_clock_and_a_refusal_is_an_access_error) {
+  Fixture f;
+  auto& c = f.connection();
+  ASSERT_TRUE(run_coro(f.io, c.open()));
+  const dlms::cosem::Value time = dlms::cosem::OctetString{dlms::Bytes{0x07, 0xD2, 0x0C, 0x04, 0x03, 0x0A, 0x06, 0x0B,
+                                                                       0xFF, 0x00, 0x78, 0x00}};
+  auto ok = run_coro(f.io, c.set({0, 0, 1, 0, 0, 255}, 8, 2, time));
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(f.model.clock_written, time);
+  auto refused = run_coro(f.io, c.set(kVoltage, 3, 2, dlms::cosem::Value{std::uint32_t{1}}));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::access_denied);
+  EXPECT_EQ(refused.error().access_result, 3);
+  EXPECT_TRUE(c.is_open());  // the association stays usable
+  run_coro(f.io, c.close());
+}
+
+// docs/protocol.md 1.18: extra bytes after a complete value are counted and reported, not fatal.
+TEST(DlmsConnectionTest, trailing_bytes_after_a_value_are_a_counted_protocol_warning) {
+  Fixture f;
+  f.model.trailing_bytes = 2;
+  std::vector<std::string> warnings;
+  bridge::transport::FrameObserver observer;
+  observer.on_protocol_warning = [&](const std::string& w) { warnings.push_back(w); };
+  DlmsConnection c(f.io.get_executor(), f.endpoint, f.timeouts, observer);
+  ASSERT_TRUE(run_coro(f.io, c.open()));
+  auto v = run_coro(f.io, c.get(kEnergy, 3, 2));
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(*v, dlms::cosem::Value{std::uint32_t{56281}});
+  EXPECT_EQ(c.stats().protocol_warnings, 1U);
+  ASSERT_EQ(warnings.size(), 1U);
+  EXPECT_NE(warnings[0].find("2 byte(s) after the complete value"), std::string::npos) << warnings[0];
+  run_coro(f.io, c.close());
+}
+
 }  // namespace

@@ -3,11 +3,13 @@
 // scaler_unit, the Association LN object list, block transfer) with the codec's encoders, and
 // counts what it was asked.
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "dlms/cosem/association.h"
 #include "dlms/cosem/get.h"
 #include "dlms/cosem/register.h"
+#include "dlms/cosem/set.h"
 #include "scripted_meter.h"
 
 namespace bridge::transport::test {
@@ -47,6 +49,15 @@ class MeterModel {
       }
       return answer(cosem::encode_aare(aare));
     }
+    if (!apdu.empty() && apdu[0] == cosem::tag::kSetRequest) {
+      auto set = cosem::decode_set_request(apdu);
+      if (!set) return answer({0xD8, 0x01, 0x02});
+      // Only the clock's time is writable.
+      const bool clock = set->attribute.class_id == 8 && set->attribute.attribute == 2;
+      if (clock) clock_written = set->value;
+      return answer(cosem::encode_set_response(
+          {set->invoke, clock ? cosem::DataAccessResult::success : cosem::DataAccessResult::read_write_denied}));
+    }
     auto request = cosem::decode_get_request(apdu);
     if (!request) return answer({0xD8, 0x01, 0x02});
     if (auto* next = std::get_if<cosem::GetRequestNext>(&*request)) {
@@ -84,6 +95,7 @@ class MeterModel {
           normal->invoke, cosem::encode_scaler_unit({it->second.scaler, it->second.unit})}));
     }
     reply.apdu = cosem::encode_get_response(cosem::GetResponseNormal{normal->invoke, it->second.value});
+    reply.apdu.insert(reply.apdu.end(), trailing_bytes, std::uint8_t{0});  // the clock quirk, docs/protocol.md 1.18
     if (stale_next) {
       // A late answer to an older request: same shape, another invoke-id.
       const std::uint8_t old = dlms::cosem::make_invoke(static_cast<std::uint8_t>(normal->invoke + 7));
@@ -102,6 +114,8 @@ class MeterModel {
   bool stale_next = false;
   bool silent = false;
   bool busy = false;  // reject every AARQ as transient (another association open)
+  std::size_t trailing_bytes = 0;  // extra bytes after every register value
+  std::optional<dlms::cosem::Value> clock_written;  // the last SET of the clock
 };
 
 }  // namespace bridge::transport::test
