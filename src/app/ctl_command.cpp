@@ -189,6 +189,24 @@ int cmd_action_plan(const CtlOptions& o) {
   return 0;
 }
 
+int cmd_config_history(const CtlOptions& o) {
+  json versions;
+  if (!fetch(o, "GET", "/api/v1/config/versions?limit=" + std::to_string(o.history_limit), versions)) return 1;
+  if (o.json) {
+    std::cout << versions.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << std::left << std::setw(6) << "ID" << std::setw(22) << "APPLIED" << std::setw(9) << "TRIGGER"
+            << std::setw(16) << "BY" << std::setw(14) << "SHA256" << std::setw(8) << "METERS" << "CHANGED\n";
+  for (const auto& v : versions) {
+    std::cout << std::left << std::setw(6) << str(v["id"]) << std::setw(22) << ts_text(v["ts"]) << std::setw(9)
+              << str(v["trigger"]) << std::setw(16) << (str(v["actor"]).empty() ? "-" : str(v["actor"]))
+              << std::setw(14) << str(v["sha256"]).substr(0, 12) << std::setw(8) << str(v["meters"])
+              << (v["changed"].get<bool>() ? "yes" : "no") << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 void add_ctl_commands(CLI::App& ctl, CtlOptions& o) {
@@ -224,6 +242,8 @@ void add_ctl_commands(CLI::App& ctl, CtlOptions& o) {
   events->add_option("--since", o.since, "Only events newer than this (e.g. 1h, 30m)");
   ctl.add_subcommand("health", "Bridge health (exit 0 ok, 3 degraded, 4 failing, 1 unreachable)");
   ctl.add_subcommand("action-plan", "What to do about every problem right now");
+  auto* history = ctl.add_subcommand("config-history", "Applied configs: when, why, by whom, file hash (newest first)");
+  history->add_option("--limit", o.history_limit, "At most this many versions (1..1000)")->capture_default_str();
 }
 
 int run_ctl(CLI::App& ctl, const CtlOptions& o) {
@@ -240,6 +260,7 @@ int run_ctl(CLI::App& ctl, const CtlOptions& o) {
     else if (name == "events") rc = cmd_events(o);
     else if (name == "health") rc = cmd_health(o);
     else if (name == "action-plan") rc = cmd_action_plan(o);
+    else if (name == "config-history") rc = cmd_config_history(o);
   }
   curl_global_cleanup();
   return rc;

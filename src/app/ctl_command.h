@@ -18,6 +18,7 @@ struct CtlOptions {
   std::string filter_state; // up, degraded, down, breaker_open, paused, starting
   bool only_problems = false;
   std::string search;       // meter id contains (case-insensitive)
+  int history_limit = 20;   // config-history --limit
 };
 
 // Adds the ctl subcommands to `ctl`; returns a function that runs the parsed one.

@@ -32,6 +32,7 @@
 #include "bridge/store/store.h"
 #include "bridge/version.h"
 #include "reading_fanout.h"
+#include "config_history.h"
 #include "readings_counter.h"
 #include "rest_routes.h"
 #include "service_status.h"
@@ -80,6 +81,7 @@ class Service {
       return 1;
     }
     store_ = std::move(*store);
+    record_config_version(*store_, cfg, "startup", "");
 
     metrics_ = std::make_shared<metrics::BridgeMetrics>();
     readings_ = std::make_shared<metrics::ReadingsCollectable>();
@@ -101,7 +103,7 @@ class Service {
     http_->readiness().set_waiting("exporters", "starting");
     http_->readiness().set_waiting("poller", "starting");
     http_->serve_metrics(exposition);
-    http_->set_reload_hook([this] { return reload_from_http(); });
+    http_->set_reload_hook([this](const std::string& actor) { return reload_from_http(actor); });
 
     if (cfg.mqtt.enabled) {
       mqtt_observer_ = std::make_unique<mqtt::MetricsObserver>(*metrics_);
@@ -133,6 +135,7 @@ class Service {
                                              .mqtt = mqtt_.get(),
                                              .config = [this] { return current_config(); },
                                              .history = history_.get()});
+    register_config_routes(*http_, *store_);
 
     boost::asio::signal_set signals(io_, SIGINT, SIGTERM, SIGHUP);
     wait_for_signal(signals);
@@ -194,7 +197,8 @@ class Service {
 
   // Loads the file again and applies it. Meter changes apply in place; [http], [mqtt] and
   // [store] changes need a restart (said in the log and the event).
-  Result<void, std::string> reload() {
+  // `trigger`/`actor` go into the config history (sighup, or api with who asked).
+  Result<void, std::string> reload(const char* trigger = "sighup", const std::string& actor = "") {
     auto old_config = current_config();
     auto loaded = config::load_file(old_config->source);
     if (!loaded) {
@@ -222,6 +226,7 @@ class Service {
       std::lock_guard lock(config_mutex_);
       config_ = fresh;
     }
+    record_config_version(*store_, *fresh, trigger, actor);
     log::info("config reloaded", {{"added", diff.added.size()},
                                   {"removed", diff.removed.size()},
                                   {"reconnecting", diff.connection_changed.size()},
@@ -233,10 +238,10 @@ class Service {
   }
 
   // POST /-/reload runs on an HTTP worker: hop onto the io thread, where the fleet lives.
-  Result<void, std::string> reload_from_http() {
+  Result<void, std::string> reload_from_http(const std::string& actor) {
     auto done = std::make_shared<std::promise<Result<void, std::string>>>();
     auto result = done->get_future();
-    boost::asio::post(io_, [this, done] { done->set_value(reload()); });
+    boost::asio::post(io_, [this, done, actor] { done->set_value(reload("api", actor)); });
     if (result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) return fail(std::string("reload timed out"));
     return result.get();
   }

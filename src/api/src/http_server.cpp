@@ -339,10 +339,14 @@ void HttpServer::add_builtin_routes() {
     }
     return Response::json(503, nlohmann::json{{"error", reason}, {"waiting", waiting}});
   });
-  handle(Method::post, "/-/reload", [this](const Request&) {
+  handle(Method::post, "/-/reload", [this](const Request& request) {
     std::lock_guard lock(reload_mutex_);  // one reload at a time
     if (!reload_hook_) return Response::error(503, "reload is not available yet");
-    auto result = reload_hook_();
+    // authenticate() already accepted the request, so a bearer header here is the valid token.
+    std::string actor = "anonymous";
+    if (!request.user.empty()) actor = "user " + request.user;
+    else if (!options_.bearer_token.empty() && starts_with_ci(request.header("authorization"), "Bearer ")) actor = "bearer token";
+    auto result = reload_hook_(actor);
     if (!result) {
       log::error("reload failed", {{"error", result.error()}});
       return Response::error(500, result.error());

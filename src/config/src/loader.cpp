@@ -577,6 +577,7 @@ LoadResult load_string(std::string_view text, std::string_view source_name, cons
   }
   Config config = build(root, std::string(source_name), base_dir, diag);
   if (!diag.empty()) return fail(diag.take());
+  config.source_text = std::string(text);
   return config;
 }
 

@@ -58,8 +58,23 @@ CREATE TABLE outbox (
 );
 )sql";
 
+// The applied configs (Store::record_config_version), see config_version.h.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE config_versions (
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  ts_ms   INTEGER NOT NULL,
+  sha256  TEXT NOT NULL,
+  trigger TEXT NOT NULL CHECK (trigger IN ('startup', 'sighup', 'api')),
+  actor   TEXT NOT NULL DEFAULT '',
+  source  TEXT NOT NULL,
+  meters  INTEGER NOT NULL,
+  config  TEXT NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema: meters, events, diagnostics, outbox", kSchemaV1},
+    Migration{2, "config history: config_versions", kSchemaV2},
 };
 
 }  // namespace

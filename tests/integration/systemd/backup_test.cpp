@@ -16,17 +16,17 @@ using testing_support::TempDir;
 
 struct Copy {
   std::string integrity;
-  long schema = -1, meters = -1, outbox = -1;
+  long schema = -1, meters = -1, outbox = -1, config_versions = -1;
 };
 
 // Reads the backup with the sqlite3 CLI: an independent reader, not our code.
 Copy inspect(const std::filesystem::path& file) {
   auto r = run({"sqlite3", "-readonly", file.string(),
                 "PRAGMA integrity_check; PRAGMA user_version; SELECT count(*) FROM meters; "
-                "SELECT count(*) FROM outbox;"});
+                "SELECT count(*) FROM outbox; SELECT count(*) FROM config_versions;"});
   Copy c;
   std::istringstream in(r.out);
-  in >> c.integrity >> c.schema >> c.meters >> c.outbox;
+  in >> c.integrity >> c.schema >> c.meters >> c.outbox >> c.config_versions;
   return c;
 }
 
@@ -58,6 +58,7 @@ TEST(BackupTest, consistent_copies_while_the_bridge_runs_and_writes) {
     EXPECT_EQ(copy.integrity, "ok");
     EXPECT_EQ(copy.schema, store_schema(db));
     EXPECT_EQ(copy.meters, 4);
+    EXPECT_EQ(copy.config_versions, 1);  // the start-up config
     EXPECT_GT(copy.outbox, previous_outbox) << "backup " << i << " is older than the previous one";
     previous_outbox = copy.outbox;
     // One self-contained file, private like the store.
@@ -74,7 +75,8 @@ TEST(BackupTest, refuses_to_replace_an_existing_file_unless_forced) {
   TempDir dir;
   const auto db = dir / "store.db";
   ASSERT_EQ(run({"sqlite3", db.string(), "CREATE TABLE meters (id); CREATE TABLE events (id); "
-                                         "CREATE TABLE outbox (id); PRAGMA user_version = 1;"})
+                                         "CREATE TABLE outbox (id); CREATE TABLE config_versions (id); "
+                                         "PRAGMA user_version = 2;"})
                 .exit_code,
             0);
   const auto file = dir / "backup.db";

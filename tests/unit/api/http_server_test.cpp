@@ -135,7 +135,7 @@ TEST(HttpServerTest, reload_runs_the_hook_200_on_success_500_with_the_error) {
   EXPECT_EQ(http("POST", s->port(), "/-/reload").status, 503);  // no hook yet
   int calls = 0;
   bool succeed = true;
-  s->set_reload_hook([&]() -> bridge::Result<void, std::string> {
+  s->set_reload_hook([&](const std::string&) -> bridge::Result<void, std::string> {
     ++calls;
     if (succeed) return {};
     return bridge::fail(std::string("config/bridge.toml:3:1: unknown key \"foo\""));
@@ -174,7 +174,7 @@ TEST(HttpServerTest, mutating_endpoints_need_the_bearer_token_when_configured) {
   HttpOptions o;
   o.bearer_token = "t0ken";
   auto s = start(o);
-  s->set_reload_hook([]() -> bridge::Result<void, std::string> { return {}; });
+  s->set_reload_hook([](const std::string&) -> bridge::Result<void, std::string> { return {}; });
   auto r = http("POST", s->port(), "/-/reload");
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.headers["www-authenticate"], "Bearer realm=\"dlms-bridge\"");
@@ -188,7 +188,7 @@ TEST(HttpServerTest, with_basic_auth_and_token_post_needs_the_token_and_the_toke
   o.basic_auth_users = {{"user", kHash}};
   o.bearer_token = "t0ken";
   auto s = start(o);
-  s->set_reload_hook([]() -> bridge::Result<void, std::string> { return {}; });
+  s->set_reload_hook([](const std::string&) -> bridge::Result<void, std::string> { return {}; });
   EXPECT_EQ(http("POST", s->port(), "/-/reload", {}, {{"Authorization", kBasicGood}}).status, 401);
   EXPECT_EQ(http("POST", s->port(), "/-/reload", {}, {{"Authorization", "Bearer t0ken"}}).status, 200);
   EXPECT_EQ(http("GET", s->port(), "/-/ready", {}, {{"Authorization", "Bearer t0ken"}}).status, 200);

@@ -31,8 +31,9 @@ namespace detail {
 class ConnectionGuard;
 }
 
-// Called by POST /-/reload (and by the app on SIGHUP); an error string becomes a 500.
-using ReloadHook = std::function<Result<void, std::string>()>;
+// Called by POST /-/reload with who asked ("user NAME" for basic auth, "bearer token", or
+// "anonymous"); an error string becomes a 500.
+using ReloadHook = std::function<Result<void, std::string>(const std::string& actor)>;
 
 class HttpServer {
  public:

@@ -280,6 +280,7 @@ struct MeterConfig {
 
 struct Config {
   std::filesystem::path source;  // the file it was loaded from (or the source name)
+  std::string source_text;       // the exact text it was parsed from (the config history hashes it)
   BridgeConfig bridge;
   HttpConfig http;
   MqttConfig mqtt;

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "bridge/event.h"
+#include "bridge/store/config_version.h"
 #include "bridge/store/diagnostic.h"
 #include "bridge/store/error.h"
 #include "bridge/store/event_record.h"
@@ -61,7 +62,7 @@ struct StoreStats {
 class Store final : public bridge::EventSink {
  public:
   // Latest schema version this binary creates/migrates to (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Creates the parent directory if needed and the file with mode 0600, enables WAL, applies
   // the pending migrations (idempotent), starts the writer thread. Every failure is a
@@ -126,6 +127,13 @@ class Store final : public bridge::EventSink {
   // disables that cap. Counts are per reason (max_age applied first).
   StoreResult<DropCounts> outbox_enforce_caps(std::int64_t max_messages, std::chrono::milliseconds max_age,
                                               std::int64_t now_ms);
+
+  // ---- config history (config_versions.cpp) ----
+  // Synchronous write (future set after COMMIT); returns the new id. Keeps the last 1000.
+  std::future<StoreResult<std::int64_t>> record_config_version(ConfigVersion version);
+  // Newest first; only the version `id` when given (empty when there is none).
+  StoreResult<std::vector<ConfigVersion>> config_versions(std::size_t limit = 100,
+                                                          std::optional<std::int64_t> id = std::nullopt) const;
 
   StoreStats stats() const;
 
