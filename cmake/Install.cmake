@@ -19,11 +19,7 @@ install(TARGETS dlms-bridge dlms-meter-sim RUNTIME DESTINATION ${CMAKE_INSTALL_B
 install(TARGETS dlms_bridge_civetweb_ssl LIBRARY DESTINATION ${DLMS_PRIVATE_LIBDIR})
 
 # The observability bundle and the examples an operator starts from.
-foreach(bundle alerts grafana)
-  if(EXISTS ${CMAKE_SOURCE_DIR}/${bundle})
-    install(DIRECTORY ${CMAKE_SOURCE_DIR}/${bundle} DESTINATION ${CMAKE_INSTALL_DATADIR}/dlms-bridge)
-  endif()
-endforeach()
+install(DIRECTORY alerts grafana DESTINATION ${CMAKE_INSTALL_DATADIR}/dlms-bridge)
 install(FILES config/production.example.toml config/microstar.toml config/demo.toml config/meter-password.example
         DESTINATION ${CMAKE_INSTALL_DATADIR}/dlms-bridge/examples)
 install(FILES config/sim/demo-scenario.toml DESTINATION ${CMAKE_INSTALL_DATADIR}/dlms-bridge/examples/sim)
