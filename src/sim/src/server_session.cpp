@@ -242,6 +242,8 @@ void ServerSession::drain_link(SteadyTime now, WallTime wall) {
       if (!d->acknowledged && meter_) {
         ++meter_->stats().idle_timeouts;
         bridge::log::info("inactivity timeout: link dropped", {{"meter", meter_->id()}});
+      } else if (meter_ && cosem_ && cosem_->associated()) {
+        ++meter_->stats().releases;  // the client's DISC ended the association
       }
       end_association();
     } else if (auto* apdu = std::get_if<hdlc::ApduReceived>(&*event)) {
