@@ -23,9 +23,10 @@ endfunction()
 
 set(_staging "${DLMS_BINARY_DIR}/install-rendered")
 dlms_render("${DLMS_SOURCE_DIR}/deploy/dlms-bridge.service" "${_staging}/dlms-bridge.service")
+dlms_render("${DLMS_SOURCE_DIR}/deploy/dlms-bridge@.service" "${_staging}/dlms-bridge@.service")
 dlms_render("${DLMS_SOURCE_DIR}/deploy/dlms-bridge.toml" "${_staging}/dlms-bridge.toml")
 
-file(INSTALL "${_staging}/dlms-bridge.service" DESTINATION "${_units}"
+file(INSTALL "${_staging}/dlms-bridge.service" "${_staging}/dlms-bridge@.service" DESTINATION "${_units}"
      FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 # Never overwrite an operator's config on a plain reinstall (dpkg handles it as a conffile).
 if(EXISTS "$ENV{DESTDIR}${_etc}/dlms-bridge/dlms-bridge.toml")

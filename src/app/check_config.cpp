@@ -4,11 +4,17 @@
 
 #include "bridge/config/config.h"
 #include "bridge/config/summary.h"
+#include "shard_choice.h"
 
 namespace bridge::app {
 
-int check_config(const std::string& path, std::ostream& out, std::ostream& err) {
-  auto loaded = config::load_file(path);
+int check_config(const std::string& path, const std::string& shard, std::ostream& out, std::ostream& err) {
+  auto outside = shard_outside_file(shard);
+  if (!outside) {
+    err << outside.error() << '\n';
+    return 1;
+  }
+  auto loaded = load_for_shard(path, *outside);
   if (!loaded) {
     // Only problem lines, so editors and CI annotators can parse stderr line by line.
     for (const auto& e : loaded.error()) err << e.to_string() << '\n';

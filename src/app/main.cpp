@@ -60,10 +60,16 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run the service");
   std::string config_path;
   run->add_option("--config", config_path, "Configuration file (TOML)")->required();
+  std::string shard;
+  const char* shard_help =
+      "Poll only shard i of N of the fleet (\"i/N\", 0-based; or a pod name \"name-i/N\"). "
+      "Wins over DLMS_BRIDGE_SHARD and [bridge] shard";
+  run->add_option("--shard", shard, shard_help);
 
   auto* check = app.add_subcommand("check-config", "Validate a configuration file");
   std::string check_path;
   check->add_option("file", check_path, "Configuration file (TOML)")->required();
+  check->add_option("--shard", shard, shard_help);
 
   auto* read = app.add_subcommand("read", "One-shot probe of one meter");
   bridge::app::ReadCommand read_command(*read);
@@ -95,9 +101,9 @@ int main(int argc, char** argv) {
   if (*run) {
     std::optional<bridge::log::Level> cli_level;
     if (app.count("--log-level") > 0) cli_level = level;
-    return bridge::app::run_service(config_path, cli_level);
+    return bridge::app::run_service(config_path, shard, cli_level);
   }
-  if (*check) return bridge::app::check_config(check_path, std::cout, std::cerr);
+  if (*check) return bridge::app::check_config(check_path, shard, std::cout, std::cerr);
   if (*read) return read_command.run();
   if (*discover) return discover_command.run();
   if (*ctl) return bridge::app::run_ctl(*ctl, ctl_options);

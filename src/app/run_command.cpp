@@ -36,6 +36,8 @@
 #include "readings_counter.h"
 #include "rest_routes.h"
 #include "service_status.h"
+#include "shard_choice.h"
+#include "shard_info_metric.h"
 #include "systemd_notify.h"
 
 namespace bridge::app {
@@ -64,15 +66,18 @@ void log_fd_limit() {
 // Everything the running service owns, in construction order (destroyed in reverse).
 class Service {
  public:
-  Service(config::Config cfg, std::optional<log::Level> cli_level)
-      : config_(std::make_shared<const config::Config>(std::move(cfg))), cli_level_(cli_level) {}
+  Service(config::Config cfg, std::optional<config::Shard> outside_shard, std::optional<log::Level> cli_level)
+      : config_(std::make_shared<const config::Config>(std::move(cfg))),
+        outside_shard_(outside_shard),
+        cli_level_(cli_level) {}
 
   int run() {
     const auto& cfg = *config_;
     log::info("starting", {{"version", std::string(version())},
                            {"revision", std::string(git_revision())},
                            {"config", cfg.source.string()},
-                           {"meters", cfg.meters.size()}});
+                           {"meters", cfg.meters.size()},
+                           {"shard", cfg.active_shard ? cfg.active_shard->to_string() : "none"}});
     log_fd_limit();
 
     auto store = store::Store::open(cfg.store.path);
@@ -84,6 +89,8 @@ class Service {
     record_config_version(*store_, cfg, "startup", "");
 
     metrics_ = std::make_shared<metrics::BridgeMetrics>();
+    shard_info_ = std::make_unique<ShardInfoMetric>(*metrics_->registry());
+    shard_info_->set(cfg);
     readings_ = std::make_shared<metrics::ReadingsCollectable>();
     readings_->set_enabled(cfg.http.readings_enabled);
     auto exposition = std::make_shared<metrics::Exposition>();
@@ -200,7 +207,9 @@ class Service {
   // `trigger`/`actor` go into the config history (sighup, or api with who asked).
   Result<void, std::string> reload(const char* trigger = "sighup", const std::string& actor = "") {
     auto old_config = current_config();
-    auto loaded = config::load_file(old_config->source);
+    // The same shard choice as at start-up: a changed [bridge] shard (N -> N+1) takes effect
+    // here; the meters this instance loses are removed below (DISC) like deleted ones.
+    auto loaded = load_for_shard(old_config->source, outside_shard_);
     if (!loaded) {
       std::string text;
       for (const auto& e : loaded.error()) text += (text.empty() ? "" : "; ") + e.to_string();
@@ -222,6 +231,7 @@ class Service {
     if (restart_needed) log::warn("reload: [http], [mqtt] and [store] changes take effect after a restart");
     readings_->set_enabled(fresh->http.readings_enabled);
     fleet_->apply(*fresh);
+    shard_info_->set(*fresh);
     {
       std::lock_guard lock(config_mutex_);
       config_ = fresh;
@@ -248,10 +258,12 @@ class Service {
 
   std::mutex config_mutex_;
   std::shared_ptr<const config::Config> config_;
+  std::optional<config::Shard> outside_shard_;
   std::optional<log::Level> cli_level_;
   boost::asio::io_context io_{1};
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<metrics::BridgeMetrics> metrics_;
+  std::unique_ptr<ShardInfoMetric> shard_info_;
   std::shared_ptr<metrics::ReadingsCollectable> readings_;
   std::unique_ptr<status::FleetHistory> history_;
   std::unique_ptr<api::HttpServer> http_;
@@ -271,8 +283,14 @@ class Service {
 
 }  // namespace
 
-int run_service(const std::filesystem::path& config_path, std::optional<log::Level> cli_level) {
-  auto loaded = config::load_file(config_path);
+int run_service(const std::filesystem::path& config_path, const std::string& shard,
+                std::optional<log::Level> cli_level) {
+  auto outside = shard_outside_file(shard);
+  if (!outside) {
+    std::cerr << "dlms-bridge: " << outside.error() << "\n";
+    return 1;
+  }
+  auto loaded = load_for_shard(config_path, *outside);
   if (!loaded) {
     print_config_errors(loaded.error());
     return 1;
@@ -281,7 +299,7 @@ int run_service(const std::filesystem::path& config_path, std::optional<log::Lev
     log::Level level;
     if (log::parse_level(loaded->bridge.log_level, level)) log::set_level(level);
   }
-  Service service(std::move(*loaded), cli_level);
+  Service service(std::move(*loaded), *outside, cli_level);
   return service.run();
 }
 

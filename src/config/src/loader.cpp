@@ -205,6 +205,12 @@ void read_bridge(TableReader& r, BridgeConfig& b) {
   if (r.string("instance", b.instance)) check_name(r, "instance", b.instance);
   std::string dir;
   if (r.string("state_dir", dir)) b.state_dir = dir;
+  std::string shard;
+  if (r.string("shard", shard)) {
+    if (auto parsed = parse_shard(shard)) b.shard = *parsed;
+    else r.problem("shard", parsed.error());
+  }
+  r.boolean("shard_port_offset", b.shard_port_offset);
   if (r.string("log_level", b.log_level)) {
     log::Level ignored;
     if (!log::parse_level(b.log_level, ignored)) {

@@ -71,6 +71,10 @@ std::string summary_line(const Config& config) {
   }
   std::string line = config.source.string() + ": ok: " + plural(config.meters.size(), "meter", "meters");
   if (disabled > 0) line += " (" + std::to_string(disabled) + " disabled)";
+  if (config.active_shard) {
+    line += " on shard " + config.active_shard->to_string() + " (of " + std::to_string(config.fleet_meter_count) +
+            " in the file)";
+  }
   line += ", " + plural(registers, "register", "registers");
   if (config.mqtt.enabled) {
     line += ", mqtt " + std::string(to_string(config.mqtt.mode)) + " " +
@@ -165,7 +169,8 @@ std::string to_redacted_json(const Config& config) {
             {"bridge",
              {{"instance", config.bridge.instance},
               {"state_dir", config.bridge.state_dir.string()},
-              {"log_level", config.bridge.log_level}}},
+              {"log_level", config.bridge.log_level},
+              {"shard", config.active_shard ? json(config.active_shard->to_string()) : json(nullptr)}}},
             {"http", http},
             {"mqtt", mqtt},
             {"store", {{"path", config.store.path.string()}}},

@@ -82,3 +82,40 @@ TEST(CheckConfigCliTest, missing_file_exits_1_and_missing_argument_is_a_usage_er
 }
 
 }  // namespace
+
+namespace {
+
+// The shard's meter count, from --shard or the environment; a bad shard is a clear error.
+TEST(CheckConfigCliTest, counts_the_meters_of_the_shard) {
+  TempDir dir;
+  const auto path = (dir / "fleet.toml").string();
+  std::string text;
+  for (int i = 0; i < 9; ++i) {
+    text += "[[meter]]\nid = \"meter-" + std::to_string(i) + "\"\nhost = \"127.0.0.1\"\n";
+  }
+  write_file(path, text);
+  // Each shard's count adds up to the file's: every meter on exactly one shard.
+  int total = 0;
+  for (int i = 0; i < 3; ++i) {
+    auto r = run({bin("dlms-bridge"), "check-config", "--shard", std::to_string(i) + "/3", path});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.out, m, std::regex(": ok: ([0-9]+) meters? on shard " + std::to_string(i) +
+                                                       "/3 \\(of 9 in the file\\)")))
+        << r.out;
+    total += std::stoi(m[1]);
+  }
+  EXPECT_EQ(total, 9);
+  auto bad = run({bin("dlms-bridge"), "check-config", "--shard", "3/3", path});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--shard: shard \"3/3\": index 3 is not below the count 3"), std::string::npos) << bad.err;
+  auto env = run({"env", "DLMS_BRIDGE_SHARD=dlms-bridge-2", "DLMS_BRIDGE_SHARDS=3", bin("dlms-bridge"), "check-config",
+                  path});
+  EXPECT_EQ(env.exit_code, 0) << env.err;
+  EXPECT_NE(env.out.find("on shard 2/3 (of 9 in the file)"), std::string::npos) << env.out;
+  auto no_count = run({"env", "DLMS_BRIDGE_SHARD=dlms-bridge-2", bin("dlms-bridge"), "check-config", path});
+  EXPECT_EQ(no_count.exit_code, 1);
+  EXPECT_NE(no_count.err.find("DLMS_BRIDGE_SHARDS"), std::string::npos) << no_count.err;
+}
+
+}  // namespace

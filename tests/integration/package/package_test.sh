@@ -76,6 +76,14 @@ unit)
   systemd-analyze security --offline=yes --threshold=20 --root="$root" dlms-bridge.service >"$tmp/security" 2>&1 \
     || { cat "$tmp/security"; fail "exposure above 2.0"; }
   grep 'Overall exposure level' "$tmp/security"
+  # The per-shard template unit: valid, and exactly as sandboxed as the plain unit.
+  MANPATH="$root/usr/share/man" systemd-analyze verify --root="$root" dlms-bridge@0.service \
+    || fail "systemd-analyze verify dlms-bridge@0.service"
+  systemd-analyze security --offline=yes --threshold=20 --root="$root" dlms-bridge@0.service >"$tmp/security@" 2>&1 \
+    || { cat "$tmp/security@"; fail "template unit: exposure above 2.0"; }
+  sandbox() { grep -E '^(Type|NotifyAccess|WatchdogSec|User|Group|StateDirectory|Memory|CPU|Limit|UMask|Capability|Ambient|NoNew|Private|Restrict|Protect|Device|Remove|Proc|Lock|System|Kill|Timeout|Restart)' "$1"; }
+  diff <(sandbox "$root/lib/systemd/system/dlms-bridge.service") <(sandbox "$root/lib/systemd/system/dlms-bridge@.service") \
+    || fail "dlms-bridge@.service lost part of dlms-bridge.service's sandbox"
   grep -q '^Type=notify' "$root/lib/systemd/system/dlms-bridge.service" || fail "not Type=notify"
   grep -q '^WatchdogSec=' "$root/lib/systemd/system/dlms-bridge.service" || fail "no WatchdogSec="
   ;;

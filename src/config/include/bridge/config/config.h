@@ -20,6 +20,7 @@
 #include "bridge/config/duration.h"
 #include "bridge/config/obis.h"
 #include "bridge/config/secret.h"
+#include "bridge/config/shard.h"
 #include "bridge/result.h"
 
 namespace bridge::config {
@@ -38,6 +39,11 @@ struct BridgeConfig {
   std::filesystem::path state_dir = "state";
   // trace|debug|info|warn|error|critical|off; the --log-level flag wins when given.
   std::string log_level = "info";
+  // "i/N": this instance polls only the meters of shard i of N (bridge/config/shard.h). The
+  // --shard flag and DLMS_BRIDGE_SHARD win over it. nullopt = the whole fleet.
+  std::optional<Shard> shard;
+  // Sharded instances on one host need distinct HTTP ports: listen port + shard index.
+  bool shard_port_offset = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -290,6 +296,9 @@ struct Config {
   // Named register sets, including the built-in "default" (a file may redefine it).
   std::map<std::string, std::vector<RegisterConfig>> register_sets;
   std::vector<MeterConfig> meters;
+  // Set by place_on_shard: the shard this config was cut to, and the fleet's size before the cut.
+  std::optional<Shard> active_shard;
+  std::size_t fleet_meter_count = 0;
 
   const MeterConfig* find_meter(std::string_view id) const;
 };
