@@ -18,7 +18,7 @@
 #include <regex>
 #include <sstream>
 
-#include "asio.h"
+#include "bridge/asio.h"
 #include "dlms/cosem/association.h"
 #include "dlms/cosem/get.h"
 #include "dlms/hdlc/frame.h"

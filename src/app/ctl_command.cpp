@@ -16,6 +16,7 @@
 #include "ctl_http.h"
 #include "ctl_top.h"
 #include "ctl_views.h"
+#include "bridge/wall_clock.h"
 
 namespace bridge::app {
 namespace {
@@ -142,9 +143,7 @@ int cmd_follow(const CtlOptions& o, const std::string& id) {
         std::this_thread::sleep_for(std::chrono::duration<double>(o.follow_interval));
         continue;
       }
-      std::cout << ts_text(json(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count()))
+      std::cout << ts_text(json(bridge::wall_ms()))
                 << " " << id << " " << last << std::endl;
       ++n;
     }

@@ -11,6 +11,7 @@
 
 #include "bridge/status/pages.h"
 #include "ctl_http.h"
+#include "bridge/wall_clock.h"
 
 namespace bridge::app {
 namespace {
@@ -19,11 +20,6 @@ using nlohmann::json;
 
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -60,11 +56,11 @@ int run_ctl_top(const CtlOptions& o) {
     if (ok) meters = filter_meters(meters, o);
     failures = ok ? 0 : failures + 1;
     if (o.json) {
-      if (ok) std::cout << json{{"ts", now_ms()}, {"summary", summary}, {"meters", meters}}.dump() << std::endl;
+      if (ok) std::cout << json{{"ts", bridge::wall_ms()}, {"summary", summary}, {"meters", meters}}.dump() << std::endl;
     } else {
       const TextStyle style = terminal_style();
       std::string frame = tty ? "\x1b[H\x1b[2J" : "";
-      frame += "dlms-bridge top  " + o.url + "  " + ctl_ts_text(json(now_ms())) + "  (every " +
+      frame += "dlms-bridge top  " + o.url + "  " + ctl_ts_text(json(bridge::wall_ms())) + "  (every " +
                std::to_string(o.follow_interval).substr(0, 3) + " s; Ctrl-C quits)\n\n";
       if (ok) {
         frame += summary_text(summary, style) + "\n" + fleet_table_text(meters, style);

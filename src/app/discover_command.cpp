@@ -5,14 +5,14 @@
 
 #include "bridge/config/duration.h"
 #include "bridge/config/meter_writer.h"
-#include "bridge/transport/asio.h"
+#include "bridge/asio.h"
 #include "discover_report.h"
 #include "discovery.h"
 
 namespace bridge::app {
 namespace {
 
-namespace asio = transport::asio;
+namespace asio = asio;
 
 constexpr int kExitFound = 0;
 constexpr int kExitNotFound = 1;

@@ -7,7 +7,7 @@
 namespace bridge::app {
 namespace {
 
-namespace asio = transport::asio;
+namespace asio = asio;
 using transport::LogicalName;
 using transport::ObjectListEntry;
 

@@ -13,7 +13,7 @@
 
 #include "bridge/config/config.h"
 #include "bridge/result.h"
-#include "bridge/transport/asio.h"
+#include "bridge/asio.h"
 #include "bridge/transport/connection.h"
 #include "discovery_attempt.h"
 #include "discovery_plan.h"
@@ -76,24 +76,24 @@ config::MeterConfig candidate_meter(const DiscoveryOptions& options, const Addre
 class Discovery {
  public:
   // `progress` receives one line per step for the operator (stderr).
-  Discovery(transport::asio::any_io_executor ex, DiscoveryOptions options,
+  Discovery(asio::any_io_executor ex, DiscoveryOptions options,
             std::function<void(const std::string&)> progress);
 
-  transport::awaitable<DiscoveryResult> run();
+  awaitable<DiscoveryResult> run();
 
  private:
-  transport::awaitable<AttemptVerdict> attempt(const AddressForm& address, const ClientCredential& credential,
+  awaitable<AttemptVerdict> attempt(const AddressForm& address, const ClientCredential& credential,
                                                DiscoveryResult& result);
-  transport::awaitable<MeterFindings> probe(transport::DlmsConnection& connection,
+  awaitable<MeterFindings> probe(transport::DlmsConnection& connection,
                                             const std::vector<transport::ObjectListEntry>& objects);
-  transport::awaitable<bool> pause();
+  awaitable<bool> pause();
 
-  transport::asio::any_io_executor ex_;
+  asio::any_io_executor ex_;
   DiscoveryOptions options_;
   std::function<void(const std::string&)> progress_;
   std::chrono::steady_clock::time_point deadline_{};
-  transport::asio::steady_timer pause_timer_;
-  transport::asio::steady_timer deadline_timer_;
+  asio::steady_timer pause_timer_;
+  asio::steady_timer deadline_timer_;
   transport::DlmsConnection* current_ = nullptr;  // the one connection open at any time
   bool expired_ = false;
 };

@@ -43,7 +43,7 @@ std::string column_name(const cosem::CaptureObject& o) {
 }
 
 // The meter's clock: its time (for --last) and deviation (the range's from/to are written in it).
-transport::awaitable<Result<cosem::DateTime, Error>> read_clock(transport::DlmsConnection& connection,
+awaitable<Result<cosem::DateTime, Error>> read_clock(transport::DlmsConnection& connection,
                                                                 const transport::LogicalName& ln) {
   auto v = co_await connection.get(ln, cosem::kClockClass, 2);
   if (!v) co_return fail(v.error());
@@ -61,7 +61,7 @@ cosem::Value date_time_value(cosem::UtcTime t, std::int16_t deviation) {
 
 }  // namespace
 
-transport::awaitable<Result<ProfileTable, Error>> read_profile(transport::DlmsConnection& connection,
+awaitable<Result<ProfileTable, Error>> read_profile(transport::DlmsConnection& connection,
                                                                ProfileQuery query) {
   ProfileTable table;
   table.obis = transport::obis_text(query.ln);

@@ -57,7 +57,7 @@ struct ProfileTable {
   std::vector<ProfileRow> rows;
 };
 
-transport::awaitable<Result<ProfileTable, transport::Error>> read_profile(transport::DlmsConnection& connection,
+awaitable<Result<ProfileTable, transport::Error>> read_profile(transport::DlmsConnection& connection,
                                                                           ProfileQuery query);
 
 }  // namespace bridge::app

@@ -18,7 +18,8 @@
 
 #include "bridge/config/duration.h"
 #include "bridge/config/obis.h"
-#include "bridge/transport/asio.h"
+#include "bridge/hex.h"
+#include "bridge/asio.h"
 #include "bridge/transport/connection.h"
 #include "bridge/transport/object_names.h"
 #include "dlms/cosem/date_time.h"
@@ -33,7 +34,7 @@
 namespace bridge::app {
 namespace {
 
-namespace asio = transport::asio;
+namespace asio = asio;
 using transport::DlmsConnection;
 using transport::Error;
 using transport::ErrorKind;
@@ -343,12 +344,12 @@ int ReadCommand::run() {
   };
   if (verbose_) {
     observer.on_frame = [](bool tx, std::span<const std::uint8_t> frame) {
-      std::cerr << timestamp_now() << (tx ? " TX " : " RX ") << transport::to_hex(frame.data(), frame.size())
+      std::cerr << timestamp_now() << (tx ? " TX " : " RX ") << bridge::to_hex(frame)
                 << "\n";
     };
     observer.on_hdlc_error = [](labels::HdlcError kind, std::span<const std::uint8_t> raw) {
       std::cerr << timestamp_now() << " ERR " << labels::to_label(kind) << " (resynced) "
-                << transport::to_hex(raw.data(), raw.size()) << "\n";
+                << bridge::to_hex(raw) << "\n";
     };
   }
 

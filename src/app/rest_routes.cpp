@@ -13,6 +13,7 @@
 #include "bridge/status/operator_text.h"
 #include "status_routes.h"
 #include "status_views.h"
+#include "bridge/wall_clock.h"
 
 namespace bridge::app {
 namespace {
@@ -22,10 +23,6 @@ using api::Request;
 using api::Response;
 using nlohmann::json;
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A meter counts as failing when it is neither paused nor delivering readings: no success yet
 // or the last success is older than three poll intervals.
@@ -35,13 +32,13 @@ bool failing(const poller::MeterStatus& s, std::int64_t now) {
   return now - s.last_success_ms > 3 * std::max<std::int64_t>(s.interval_ms, 1000);
 }
 
-Response meters(const RestContext& ctx) { return Response::json(200, meter_views(ctx, now_ms())); }
+Response meters(const RestContext& ctx) { return Response::json(200, meter_views(ctx, bridge::wall_ms())); }
 
 Response meter(const RestContext& ctx, const Request& req) {
   const std::string& id = req.params.at("id");
   auto status = ctx.fleet->status(id);
   if (!status) return Response::error(404, "unknown meter '" + id + "'");
-  return Response::json(200, meter_detail(ctx, *status, now_ms()));
+  return Response::json(200, meter_detail(ctx, *status, bridge::wall_ms()));
 }
 
 Response meter_action(const RestContext& ctx, const Request& req) {
@@ -68,7 +65,7 @@ Response meter_action(const RestContext& ctx, const Request& req) {
 }
 
 Response events(const RestContext& ctx, const Request& req) {
-  auto filter = parse_events_query(req.query_params, now_ms());
+  auto filter = parse_events_query(req.query_params, bridge::wall_ms());
   if (!filter) return Response::error(400, filter.error());
   auto stored = ctx.store->events(*filter);
   if (!stored) {
@@ -82,7 +79,7 @@ Response events(const RestContext& ctx, const Request& req) {
 }
 
 json health_body(const RestContext& ctx) {
-  const auto now = now_ms();
+  const auto now = bridge::wall_ms();
   const auto statuses = ctx.fleet->statuses();
   json failing_ids = json::array();
   std::size_t up = 0, paused = 0, breaker_open = 0;
@@ -132,7 +129,7 @@ json health_body(const RestContext& ctx) {
 }
 
 Response action_plan(const RestContext& ctx) {
-  const auto now = now_ms();
+  const auto now = bridge::wall_ms();
   json steps = json::array();
   if (ctx.mqtt && !ctx.mqtt->stats().connected) {
     auto cfg = ctx.config();

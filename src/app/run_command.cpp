@@ -39,6 +39,7 @@
 #include "shard_choice.h"
 #include "shard_info_metric.h"
 #include "systemd_notify.h"
+#include "bridge/wall_clock.h"
 
 namespace bridge::app {
 namespace {
@@ -46,10 +47,6 @@ namespace {
 constexpr auto kShutdownDeadline = std::chrono::seconds(5);
 constexpr auto kMqttFlushTimeout = std::chrono::seconds(5);
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void print_config_errors(const std::vector<config::ConfigError>& errors) {
   for (const auto& e : errors) std::cerr << e.to_string() << "\n";
@@ -149,7 +146,7 @@ class Service {
 
     fleet_->start();
     http_->readiness().set_ready("poller");
-    store_->submit_event({now_ms(), "", Severity::info, "startup", "dlms-bridge started",
+    store_->submit_event({bridge::wall_ms(), "", Severity::info, "startup", "dlms-bridge started",
                           "{\"meters\":" + std::to_string(cfg.meters.size()) + "}"});
     log::info("ready", {{"http", http_->url()}, {"mqtt", cfg.mqtt.enabled ? "enabled" : "disabled"}});
     notifier_.ready();  // systemd (Type=notify): HTTP listens, the fleet runs
@@ -159,7 +156,7 @@ class Service {
 
     // The fleet has sent DISC to every meter; now flush what the exporters still hold.
     if (mqtt_) mqtt_->stop(kMqttFlushTimeout);
-    store_->submit_event({now_ms(), "", Severity::info, "shutdown", "dlms-bridge stopped", ""});
+    store_->submit_event({bridge::wall_ms(), "", Severity::info, "shutdown", "dlms-bridge stopped", ""});
     http_->stop();
     fleet_.reset();
     if (store_) store_->flush().wait();
@@ -213,7 +210,7 @@ class Service {
     if (!loaded) {
       std::string text;
       for (const auto& e : loaded.error()) text += (text.empty() ? "" : "; ") + e.to_string();
-      store_->submit_event({now_ms(), "", Severity::error, "config", "reload rejected: invalid config", ""});
+      store_->submit_event({bridge::wall_ms(), "", Severity::error, "config", "reload rejected: invalid config", ""});
       return fail(text);
     }
     auto fresh = std::make_shared<const config::Config>(std::move(*loaded));
@@ -241,7 +238,7 @@ class Service {
                                   {"removed", diff.removed.size()},
                                   {"reconnecting", diff.connection_changed.size()},
                                   {"changed", diff.settings_changed.size()}});
-    store_->submit_event({now_ms(), "", Severity::info, "config", "config reloaded",
+    store_->submit_event({bridge::wall_ms(), "", Severity::info, "config", "config reloaded",
                           "{\"added\":" + std::to_string(diff.added.size()) + ",\"removed\":" +
                               std::to_string(diff.removed.size()) + "}"});
     return {};
@@ -277,7 +274,7 @@ class Service {
   std::string status_line() const {
     std::optional<MqttState> mqtt;
     if (mqtt_) mqtt = MqttState{mqtt_->stats().connected, store_->outbox_count()};
-    return service_status_line(fleet_->statuses(), mqtt, now_ms());
+    return service_status_line(fleet_->statuses(), mqtt, bridge::wall_ms());
   }
 };
 

@@ -5,6 +5,7 @@
 #include "bridge/status/html.h"
 #include "bridge/status/pages.h"
 #include "status_views.h"
+#include "bridge/wall_clock.h"
 
 namespace bridge::app {
 namespace {
@@ -12,11 +13,6 @@ namespace {
 using api::Method;
 using api::Request;
 using api::Response;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string page_title(const RestContext& ctx) {
   const auto cfg = ctx.config ? ctx.config() : nullptr;
@@ -37,7 +33,7 @@ void register_status_routes(api::HttpServer& http, std::shared_ptr<const RestCon
     filter.health = req.query_param("state");
     filter.only_problems = !req.query_param("problems").empty() && req.query_param("problems") != "0";
     filter.search = req.query_param("q");
-    const auto now = now_ms();
+    const auto now = bridge::wall_ms();
     const auto views = meter_views(*ctx, now);
     return html(200, status::render_fleet_page(fleet_summary(*ctx, views, now), views, filter, page_title(*ctx)));
   });
@@ -48,10 +44,10 @@ void register_status_routes(api::HttpServer& http, std::shared_ptr<const RestCon
       return html(404, "<!doctype html><title>unknown meter</title><p>No meter '" + status::html::escape(id) +
                            "' in the running config. <a href=\"/\">Back to the fleet</a></p>");
     }
-    return html(200, status::render_meter_page(meter_detail(*ctx, *s, now_ms()), page_title(*ctx)));
+    return html(200, status::render_meter_page(meter_detail(*ctx, *s, bridge::wall_ms()), page_title(*ctx)));
   });
   http.handle(Method::get, "/api/v1/summary", [ctx](const Request&) {
-    const auto now = now_ms();
+    const auto now = bridge::wall_ms();
     return Response::json(200, fleet_summary(*ctx, meter_views(*ctx, now), now));
   });
 }

@@ -5,7 +5,9 @@
 #include <iostream>
 #include <thread>
 
-#include "../src/asio.h"
+#include "bridge/asio.h"
+
+#include <boost/asio/signal_set.hpp>
 #include "bridge/log.h"
 #include "bridge/version.h"
 #include "sim/simulator.h"

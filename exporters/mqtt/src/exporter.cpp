@@ -15,6 +15,7 @@
 #include "bridge/store/store.h"
 #include "bridge/version.h"
 #include "connection.h"
+#include "bridge/wall_clock.h"
 
 namespace bridge::mqtt {
 namespace {
@@ -30,10 +31,6 @@ constexpr auto kGaugeInterval = std::chrono::seconds(1);
 constexpr auto kStoreRetry = std::chrono::seconds(1);
 constexpr auto kReplayTick = std::chrono::milliseconds(20);
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string details_json(std::initializer_list<std::pair<const char*, nlohmann::json>> fields) {
   nlohmann::json j = nlohmann::json::object();
@@ -132,7 +129,7 @@ struct Exporter::Impl {
             const std::string& meter = {}) {
     if (events == nullptr) return;
     Event e;
-    e.ts_ms = now_ms();
+    e.ts_ms = bridge::wall_ms();
     e.meter = meter;
     e.severity = severity;
     e.category = category;
@@ -329,7 +326,7 @@ struct Exporter::Impl {
     if (observer) {
       observer->on_acked(1);
       for (const auto& [meter, n] : f.per_meter) observer->on_readings_published(meter, n);
-      const std::int64_t acked_ms = now_ms();
+      const std::int64_t acked_ms = bridge::wall_ms();
       for (const auto ts : f.read_ts_ms) observer->on_publish_latency(static_cast<double>(std::max<std::int64_t>(0, acked_ms - ts)) / 1000.0);
     }
   }
@@ -665,7 +662,7 @@ struct Exporter::Impl {
     if (now >= next_caps) {
       next_caps = now + options.caps_interval;
       if (options.outbox_max_messages > 0 || options.outbox_max_age.count() > 0) {
-        auto res = store.outbox_enforce_caps(options.outbox_max_messages, options.outbox_max_age, now_ms());
+        auto res = store.outbox_enforce_caps(options.outbox_max_messages, options.outbox_max_age, bridge::wall_ms());
         if (res) {
           dropped(OutboxDrop::max_age, static_cast<std::uint64_t>(res->max_age));
           dropped(OutboxDrop::max_messages, static_cast<std::uint64_t>(res->max_messages));

@@ -7,6 +7,7 @@
 #include "bridge/config/address_text.h"
 #include "bridge/log.h"
 #include "bridge/transport/connection.h"
+#include "bridge/hex.h"
 #include "bridge/transport/error.h"
 
 namespace bridge::poller {
@@ -94,13 +95,13 @@ class DlmsLink final : public MeterLink {
           if (it != shown.end()) std::fill_n(it, password.size(), std::uint8_t{'*'});
         }
         log::debug("frame", {{"meter", meter}, {"dir", tx ? "tx" : "rx"},
-                             {"hex", transport::to_hex(shown.data(), shown.size())}});
+                             {"hex", bridge::to_hex(shown)}});
       };
     }
     if (obs.on_hdlc_error) {
       fo.on_hdlc_error = [cb = std::move(obs.on_hdlc_error)](labels::HdlcError kind,
                                                               std::span<const std::uint8_t> raw) {
-        cb(kind, transport::to_hex(raw.data(), raw.size()));
+        cb(kind, bridge::to_hex(raw));
       };
     }
     return fo;

@@ -2,21 +2,17 @@
 
 #include "bridge/log.h"
 #include "bridge/store/store.h"
+#include "bridge/wall_clock.h"
 
 namespace bridge::poller {
 
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::int64_t to_wall_ms(TimePoint t) {
   if (t == TimePoint{} || t == TimePoint::max()) return 0;
-  return wall_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(t - Clock::now()).count();
+  return bridge::wall_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(t - Clock::now()).count();
 }
 
 void SessionContext::emit(Event event, bool always) {
-  if (event.ts_ms == 0) event.ts_ms = wall_ms();
+  if (event.ts_ms == 0) event.ts_ms = bridge::wall_ms();
   std::int64_t repeat = 0;
   if (!always) {
     auto d = throttle.admit(event, event.ts_ms);

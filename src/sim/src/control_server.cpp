@@ -8,7 +8,7 @@
 #include <memory>
 #include <thread>
 
-#include "asio.h"
+#include "bridge/asio.h"
 #include "bridge/log.h"
 #include "sim/control_api.h"
 

@@ -4,7 +4,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "asio.h"
+#include "bridge/asio.h"
 #include "bridge/log.h"
 #include "frame_layout.h"
 

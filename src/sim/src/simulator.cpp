@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-#include "asio.h"
+#include "bridge/asio.h"
 #include "bridge/log.h"
 #include "sim/scenario.h"
 

@@ -15,6 +15,7 @@
 #include "bridge/log.h"
 #include "migrations.h"
 #include "store_impl.h"
+#include "bridge/wall_clock.h"
 
 namespace bridge::store {
 namespace fs = std::filesystem;
@@ -23,10 +24,6 @@ namespace {
 
 constexpr std::size_t kMaxQueryLimit = 10'000;
 
-std::int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 StoreErrorKind kind_of_errno(int err) {
   switch (err) {
@@ -214,7 +211,7 @@ StoreResult<std::unique_ptr<Store>> Store::open(const fs::path& path, StoreOptio
   constexpr std::string_view kCtx = "cannot open the store";
   auto impl = std::make_unique<Impl>();
   impl->path = path;
-  impl->clock = options.clock ? options.clock : std::function<std::int64_t()>(system_now_ms);
+  impl->clock = options.clock ? options.clock : std::function<std::int64_t()>(bridge::wall_ms);
   impl->options = std::move(options);
   const StoreOptions& opt = impl->options;
 

@@ -3,13 +3,10 @@
 #include <utility>
 
 #include "bridge/store/store.h"
+#include "bridge/wall_clock.h"
 
 namespace bridge::store {
 namespace {
-std::int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 }  // namespace
 
 ThrottledEventSink::ThrottledEventSink(Forward forward, Clock clock, std::chrono::milliseconds window)
@@ -17,7 +14,7 @@ ThrottledEventSink::ThrottledEventSink(Forward forward, Clock clock, std::chrono
 
 ThrottledEventSink::ThrottledEventSink(Store& store, std::chrono::milliseconds window)
     : ThrottledEventSink([&store](const bridge::Event& e, std::int64_t repeats) { store.submit_event(e, repeats); },
-                         system_now_ms, window) {}
+                         bridge::wall_ms, window) {}
 
 void ThrottledEventSink::on_event(const bridge::Event& event) {
   EventThrottle::Decision decision;

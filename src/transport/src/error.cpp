@@ -84,16 +84,4 @@ ErrorKind classify_io_error(const boost::system::error_code& ec) {
   return ErrorKind::closed;
 }
 
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(size * 3);
-  for (std::size_t i = 0; i < size; ++i) {
-    if (i != 0) out.push_back(' ');
-    out.push_back(kDigits[data[i] >> 4]);
-    out.push_back(kDigits[data[i] & 0x0F]);
-  }
-  return out;
-}
-
 }  // namespace bridge::transport

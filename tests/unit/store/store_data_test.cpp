@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "bridge/hex.h"
 #include "bridge/store/store.h"
 #include "bridge/store/throttled_event_sink.h"
 #include "store_test_util.h"
@@ -233,7 +234,7 @@ TEST(StoreDiagnostics, KeepsTheNewestRowsPerMeter) {
   ASSERT_TRUE(store);
   const std::uint8_t frame[] = {0x7e, 0xa0, 0x07, 0x03, 0x21, 0x93, 0x0f, 0x01, 0x7e};
   for (int i = 0; i < 5; ++i) {
-    Diagnostic d{1000 + i, "m1", "fcs", FrameDirection::rx, to_hex(frame), "frame " + std::to_string(i)};
+    Diagnostic d{1000 + i, "m1", "fcs", FrameDirection::rx, bridge::to_hex(frame), "frame " + std::to_string(i)};
     EXPECT_TRUE(store->add_diagnostic(d));
   }
   EXPECT_TRUE(store->add_diagnostic({2000, "m2", "length", FrameDirection::tx, "00", "other"}));
@@ -243,7 +244,7 @@ TEST(StoreDiagnostics, KeepsTheNewestRowsPerMeter) {
   ASSERT_EQ(d->size(), 3u);
   EXPECT_EQ((*d)[0].diagnostic.message, "frame 4");
   EXPECT_EQ((*d)[2].diagnostic.message, "frame 2");
-  EXPECT_EQ((*d)[0].diagnostic.frame_hex, "7ea0070321930f017e");
+  EXPECT_EQ((*d)[0].diagnostic.frame_hex, "7E A0 07 03 21 93 0F 01 7E");
   EXPECT_EQ((*d)[0].diagnostic.direction, FrameDirection::rx);
   EXPECT_EQ((*d)[0].diagnostic.kind, "fcs");
   auto d2 = store->diagnostics("m2", 10);

@@ -64,10 +64,4 @@ TEST(ErrorClassificationTest, only_access_errors_keep_the_connection) {
   EXPECT_TRUE(make_error(ErrorKind::protocol, Step::request).fatal());
 }
 
-TEST(HexTest, formats_upper_case_space_separated) {
-  const unsigned char frame[] = {0x7E, 0xA0, 0x07, 0x03};
-  EXPECT_EQ(bridge::transport::to_hex(frame, sizeof frame), "7E A0 07 03");
-  EXPECT_EQ(bridge::transport::to_hex(frame, 0), "");
-}
-
 }  // namespace

@@ -7,7 +7,7 @@
 #include <exception>
 #include <optional>
 
-#include "bridge/transport/asio.h"
+#include "bridge/asio.h"
 
 namespace bridge::transport::test {
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <optional>
 
-#include "bridge/transport/asio.h"
+#include "bridge/asio.h"
 #include "dlms/hdlc/frame_decoder.h"
 #include "dlms/hdlc/link.h"
 #include "dlms/wrapper.h"

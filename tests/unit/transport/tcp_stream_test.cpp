@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 using bridge::transport::ErrorKind;
 using bridge::transport::Step;
 using bridge::transport::TcpStream;
-using bridge::transport::tcp;
+using bridge::tcp;
 using bridge::transport::test::run_coro;
 namespace asio = boost::asio;
 

@@ -36,7 +36,7 @@
 
 #include "bridge/config/config.h"
 #include "bridge/event.h"
-#include "bridge/poller/asio.h"
+#include "bridge/asio.h"
 #include "bridge/poller/cycle_observer.h"
 #include "bridge/poller/link.h"
 #include "bridge/poller/status.h"

@@ -12,7 +12,7 @@
 
 #include "bridge/config/config.h"
 #include "bridge/labels.h"
-#include "bridge/poller/asio.h"
+#include "bridge/asio.h"
 #include "bridge/poller/clock.h"
 #include "bridge/result.h"
 

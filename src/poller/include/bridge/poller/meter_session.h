@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "bridge/config/config.h"
-#include "bridge/poller/asio.h"
+#include "bridge/asio.h"
 #include "bridge/poller/backoff.h"
 #include "bridge/poller/circuit_breaker.h"
 #include "bridge/poller/diagnosis.h"

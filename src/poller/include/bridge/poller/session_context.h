@@ -8,13 +8,14 @@
 #include <string>
 
 #include "bridge/event.h"
-#include "bridge/poller/asio.h"
+#include "bridge/asio.h"
 #include "bridge/poller/cycle_observer.h"
 #include "bridge/poller/link.h"
 #include "bridge/poller/rate_limiter.h"
 #include "bridge/poller/status.h"
 #include "bridge/reading.h"
 #include "bridge/store/event_throttle.h"
+#include "bridge/wall_clock.h"
 
 namespace bridge::metrics {
 class BridgeMetrics;
@@ -25,8 +26,6 @@ class Store;
 
 namespace bridge::poller {
 
-// UTC milliseconds since the Unix epoch.
-std::int64_t wall_ms();
 // A steady time point as UTC ms (for status snapshots).
 std::int64_t to_wall_ms(TimePoint t);
 

@@ -23,7 +23,7 @@ struct Diagnostic {
   std::string meter;
   std::string kind;     // e.g. a bridge::labels::HdlcError label ("fcs", "length", ...)
   FrameDirection direction = FrameDirection::none;
-  std::string frame_hex;  // lowercase hex without separators (see to_hex)
+  std::string frame_hex;  // "7E A0 07 ..." (bridge::to_hex)
   std::string message;
 };
 
@@ -31,8 +31,5 @@ struct StoredDiagnostic {
   std::int64_t id = 0;
   Diagnostic diagnostic;
 };
-
-// "7ea0..." from raw bytes.
-std::string to_hex(std::span<const std::uint8_t> bytes);
 
 }  // namespace bridge::store

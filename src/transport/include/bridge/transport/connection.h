@@ -16,7 +16,7 @@
 
 #include "bridge/labels.h"
 #include "bridge/result.h"
-#include "bridge/transport/asio.h"
+#include "bridge/asio.h"
 #include "bridge/transport/endpoint.h"
 #include "bridge/transport/error.h"
 #include "bridge/transport/object_names.h"

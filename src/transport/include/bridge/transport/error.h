@@ -55,7 +55,5 @@ ErrorKind classify_connect_error(const boost::system::error_code& ec);
 // errno -> kind for a failed read or write on an established connection.
 ErrorKind classify_io_error(const boost::system::error_code& ec);
 
-// Hex dump "7E A0 07 ..." used in messages, --verbose and diagnostics.
-std::string to_hex(const unsigned char* data, std::size_t size);
 
 }  // namespace bridge::transport

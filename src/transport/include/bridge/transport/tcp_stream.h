@@ -8,7 +8,7 @@
 #include <string>
 
 #include "bridge/result.h"
-#include "bridge/transport/asio.h"
+#include "bridge/asio.h"
 #include "bridge/transport/error.h"
 #include "bridge/transport/watchdog.h"
 

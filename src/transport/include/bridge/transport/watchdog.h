@@ -15,7 +15,7 @@
 #include <functional>
 #include <memory>
 
-#include "bridge/transport/asio.h"
+#include "bridge/asio.h"
 
 namespace bridge::transport {
 

@@ -1,6 +1,8 @@
 #pragma once
-// The only way project code includes Boost.Asio. Boost 1.74's awaitable.hpp uses std::exchange
-// without including <utility> (chriskohlhoff/asio #944), so <utility> must come first.
+// The only way project code includes Boost.Asio (bridge, transport, poller, simulator, tests).
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>
+// (chriskohlhoff/asio #944), so <utility> must come first. A file that needs more of Asio
+// (signal_set, ...) includes those headers after this one.
 #include <utility>
 
 // GCC 12 reports a false -Wmismatched-new-delete for every coroutine frame of Asio 1.18
@@ -16,6 +18,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -23,10 +26,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-namespace bridge::transport {
+namespace bridge {
 
 namespace asio = boost::asio;
 using asio::awaitable;
 using tcp = asio::ip::tcp;
 
-}  // namespace bridge::transport
+}  // namespace bridge
