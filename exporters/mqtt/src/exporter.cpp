@@ -15,6 +15,7 @@
 #include "bridge/store/store.h"
 #include "bridge/version.h"
 #include "connection.h"
+#include "stats_board.h"
 #include "bridge/wall_clock.h"
 
 namespace bridge::mqtt {
@@ -104,14 +105,7 @@ struct Exporter::Impl {
   bool stopped = false;
   Clock::time_point flush_deadline;
 
-  // ---- stats (any thread reads) ----
-  struct Counters {
-    std::atomic<std::uint64_t> readings_received{0}, readings_stored{0}, messages_published{0}, messages_acked{0},
-        readings_acked{0}, readings_replayed{0}, dropped_max_messages{0}, dropped_max_age{0}, dropped_store_error{0}, dropped_rejected{0},
-        publish_failures{0}, auth_failures{0}, tls_failures{0}, ack_timeouts{0}, connects{0};
-    std::atomic<std::size_t> inflight{0};
-    std::atomic<bool> connected{false};
-  } counters;
+  StatsBoard counters;  // any thread reads
 
   // ---- publisher thread only ----
   std::thread thread;
@@ -139,19 +133,19 @@ struct Exporter::Impl {
   }
 
   void publish_failure(PublishFailure reason) {
-    counters.publish_failures++;
-    if (reason == PublishFailure::auth) counters.auth_failures++;
-    if (reason == PublishFailure::tls) counters.tls_failures++;
+    counters.add(&ExporterStats::publish_failures);
+    if (reason == PublishFailure::auth) counters.add(&ExporterStats::auth_failures);
+    if (reason == PublishFailure::tls) counters.add(&ExporterStats::tls_failures);
     if (observer) observer->on_publish_failure(reason);
   }
 
   void dropped(OutboxDrop reason, std::uint64_t n) {
     if (n == 0) return;
     switch (reason) {
-      case OutboxDrop::max_messages: counters.dropped_max_messages += n; break;
-      case OutboxDrop::max_age: counters.dropped_max_age += n; break;
-      case OutboxDrop::store_error: counters.dropped_store_error += n; break;
-      case OutboxDrop::rejected: counters.dropped_rejected += n; break;
+      case OutboxDrop::max_messages: counters.add(&ExporterStats::dropped_max_messages, n); break;
+      case OutboxDrop::max_age: counters.add(&ExporterStats::dropped_max_age, n); break;
+      case OutboxDrop::store_error: counters.add(&ExporterStats::dropped_store_error, n); break;
+      case OutboxDrop::rejected: counters.add(&ExporterStats::dropped_rejected, n); break;
     }
     if (observer) observer->on_dropped(reason, n);
     const std::string label(bridge::labels::to_label(reason));
@@ -163,8 +157,8 @@ struct Exporter::Impl {
   void update_connected() {
     bool all = !channels.empty();
     for (const auto& c : channels) all = all && c->connected;
-    if (all != counters.connected.load()) {
-      counters.connected = all;
+    if (all != counters.connected()) {
+      counters.set_connected(all);
       if (observer) observer->on_connected(all);
     }
   }
@@ -172,7 +166,7 @@ struct Exporter::Impl {
   void update_inflight() {
     std::size_t n = 0;
     for (const auto& c : channels) n += c->inflight.size();
-    counters.inflight = n;
+    counters.set_inflight(n);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -319,8 +313,8 @@ struct Exporter::Impl {
     InFlight f = std::move(it->second);
     c.inflight.erase(it);
     if (!f.telemetry) return;
-    counters.messages_acked++;
-    counters.readings_acked += f.rows.size();
+    counters.add(&ExporterStats::messages_acked);
+    counters.add(&ExporterStats::readings_acked, f.rows.size());
     for (auto id : f.rows) c.inflight_rows.erase(id);
     to_delete.insert(to_delete.end(), f.rows.begin(), f.rows.end());
     if (observer) {
@@ -333,7 +327,7 @@ struct Exporter::Impl {
 
   void on_connected(Channel& c) {
     c.connected = true;
-    counters.connects++;
+    counters.add(&ExporterStats::connects);
     if (c.ever_connected && observer) observer->on_reconnect();
     if (c.failing || c.ever_connected) {
       log::info("mqtt connected", {{"client_id", c.settings.client_id}, {"host", c.settings.host},
@@ -428,7 +422,7 @@ struct Exporter::Impl {
       for (std::size_t i = 0; i < n; ++i) ensure_meter(unstored[i]);
       count_stored(n);
       unstored.erase(unstored.begin(), unstored.begin() + static_cast<std::ptrdiff_t>(n));
-      counters.readings_stored += ids->size();
+      counters.add(&ExporterStats::readings_stored, ids->size());
       if (!ids->empty()) {
         last_inserted_id = std::max(last_inserted_id, ids->back());
         for (auto& c : channels) {
@@ -603,7 +597,7 @@ struct Exporter::Impl {
       }
     }
     c.inflight[res.mid] = std::move(f);
-    counters.messages_published++;
+    counters.add(&ExporterStats::messages_published);
     return true;
   }
 
@@ -619,7 +613,7 @@ struct Exporter::Impl {
           bool exhausted = false;
           const std::size_t n = pump_rows(c, c.replay_cursor, c.live_from, budget, exhausted);
           c.bucket->consume(n);
-          counters.readings_replayed += n;
+          counters.add(&ExporterStats::readings_replayed, n);
           if (exhausted) {
             c.replay_pending = false;
           }
@@ -645,7 +639,7 @@ struct Exporter::Impl {
       auto oldest = Clock::time_point::max();
       for (const auto& [mid, f] : c.inflight) oldest = std::min(oldest, f.sent_at);
       if (now - oldest < options.ack_timeout) continue;
-      counters.ack_timeouts++;
+      counters.add(&ExporterStats::ack_timeouts);
       publish_failure(PublishFailure::timeout);
       const auto secs = std::chrono::duration_cast<std::chrono::seconds>(options.ack_timeout).count();
       log::warn("mqtt PUBACK timeout; rebuilding the connection and republishing from the outbox",
@@ -820,12 +814,12 @@ void Exporter::on_reading(const bridge::Reading& reading) {
   }
   if (full) {
     // Only reachable when SQLite has been stalled long enough to fill the queue.
-    impl_->counters.dropped_store_error++;
+    impl_->counters.add(&ExporterStats::dropped_store_error);
     if (impl_->observer) impl_->observer->on_dropped(bridge::labels::OutboxDrop::store_error, 1);
     log::error("mqtt reading dropped: outbox queue full", {{"meter", reading.meter}, {"ts", reading.ts_ms}});
     return;
   }
-  impl_->counters.readings_received++;
+  impl_->counters.add(&ExporterStats::readings_received);
   if (wake) impl_->cv.notify_one();
 }
 
@@ -837,29 +831,8 @@ void Exporter::on_meter_added(const MeterInfo& meter) {
   impl_->cv.notify_one();
 }
 
-ExporterStats Exporter::stats() const {
-  const auto& c = impl_->counters;
-  ExporterStats s;
-  s.readings_received = c.readings_received;
-  s.readings_stored = c.readings_stored;
-  s.messages_published = c.messages_published;
-  s.messages_acked = c.messages_acked;
-  s.readings_acked = c.readings_acked;
-  s.readings_replayed = c.readings_replayed;
-  s.dropped_max_messages = c.dropped_max_messages;
-  s.dropped_max_age = c.dropped_max_age;
-  s.dropped_store_error = c.dropped_store_error;
-  s.dropped_rejected = c.dropped_rejected;
-  s.publish_failures = c.publish_failures;
-  s.auth_failures = c.auth_failures;
-  s.tls_failures = c.tls_failures;
-  s.ack_timeouts = c.ack_timeouts;
-  s.connects = c.connects;
-  s.inflight = c.inflight;
-  s.connected = c.connected;
-  return s;
-}
+ExporterStats Exporter::stats() const { return impl_->counters.snapshot(); }
 
-bool Exporter::connected() const { return impl_->counters.connected.load(); }
+bool Exporter::connected() const { return impl_->counters.connected(); }
 
 }  // namespace bridge::mqtt
