@@ -109,13 +109,19 @@ json health_body(const RestContext& ctx) {
                       {"ok", ms.connected},
                       {"detail", ms.connected ? "connected" : "broker not connected; readings wait in the outbox"}});
   }
+  // A bridge without meters polls nothing: failing, unless the config says that is intended, or
+  // the hash gave this shard none of the fleet's meters (the loader refuses a file without any).
+  const auto cfg = ctx.config();
+  const bool no_meters = statuses.empty() && !cfg->bridge.allow_no_meters && !cfg->active_shard;
   checks.push_back({{"name", "meters"},
-                    {"ok", failing_ids.empty()},
-                    {"detail", std::to_string(failing_ids.size()) + " of " + std::to_string(statuses.size()) +
-                                   " meters failing"}});
+                    {"ok", failing_ids.empty() && !no_meters},
+                    {"detail", no_meters ? std::string("no meters: no enabled [[meter]] in the config (set [bridge] "
+                                                       "allow_no_meters = true if that is intended)")
+                                         : std::to_string(failing_ids.size()) + " of " +
+                                               std::to_string(statuses.size()) + " meters failing"}});
   std::string status = "ok";
   if (!failing_ids.empty() || breaker_open > 0) status = "degraded";
-  if (!mqtt_ok || (!statuses.empty() && failing_ids.size() == statuses.size())) status = "failing";
+  if (!mqtt_ok || no_meters || (!statuses.empty() && failing_ids.size() == statuses.size())) status = "failing";
   return {{"status", status},
           {"checks", checks},
           {"meters",

@@ -8,17 +8,21 @@
 
 #include <utility>  // before Asio (Boost 1.74 awaitable.hpp uses std::exchange)
 
+#include <algorithm>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <future>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "bridge/api/http_config.h"
 #include "bridge/api/http_server.h"
 #include "bridge/config/config.h"
 #include "bridge/config/diff.h"
+#include "bridge/config/reload_guard.h"
 #include "bridge/config/summary.h"
 #include "bridge/metrics/bridge_metrics.h"
 #include "bridge/metrics/exposition.h"
@@ -107,7 +111,8 @@ class Service {
     http_->readiness().set_waiting("exporters", "starting");
     http_->readiness().set_waiting("poller", "starting");
     http_->serve_metrics(exposition);
-    http_->set_reload_hook([this](const std::string& actor) { return reload_from_http(actor); });
+    http_->set_reload_hook(
+        [this](const std::string& actor, const std::string& confirm) { return reload_from_http(actor, confirm); });
 
     if (cfg.mqtt.enabled) {
       mqtt_observer_ = std::make_unique<mqtt::MetricsObserver>(*metrics_);
@@ -146,6 +151,7 @@ class Service {
 
     fleet_->start();
     http_->readiness().set_ready("poller");
+    update_meters_readiness(cfg);
     store_->submit_event({bridge::wall_ms(), "", Severity::info, "startup", "dlms-bridge started",
                           "{\"meters\":" + std::to_string(cfg.meters.size()) + "}"});
     log::info("ready", {{"http", http_->url()}, {"mqtt", cfg.mqtt.enabled ? "enabled" : "disabled"}});
@@ -187,8 +193,9 @@ class Service {
     signals.async_wait([this, &signals](const boost::system::error_code& ec, int sig) {
       if (ec) return;
       if (sig == SIGHUP) {
-        auto r = reload();
-        if (!r) log::error("reload failed; keeping the running config", {{"error", r.error()}});
+        // Same rules as POST /-/reload, without the confirmation (that needs the API).
+        auto r = reload(false);
+        if (!r) log::error("reload not applied; keeping the running config", {{"error", r.error().message}});
         wait_for_signal(signals);
         return;
       }
@@ -199,10 +206,31 @@ class Service {
     });
   }
 
+  // /-/ready waits for meters unless the config allows a bridge without any. A shard may own none
+  // of a small fleet's meters: the loader has already refused a file without meters, so an empty
+  // shard is the hash's choice, not a truncated config.
+  void update_meters_readiness(const config::Config& cfg) {
+    const bool any = std::any_of(cfg.meters.begin(), cfg.meters.end(), [](const auto& m) { return m.enabled; });
+    const bool sharded = cfg.active_shard.has_value();
+    if (any || cfg.bridge.allow_no_meters || sharded) {
+      http_->readiness().set_ready("meters");
+    } else {
+      http_->readiness().set_waiting("meters", "no meters: no enabled [[meter]] in the config");
+    }
+  }
+
+  // Why a reload was not applied: an invalid file (500), or a refused mass removal (409).
+  struct ReloadFailure {
+    int status = 500;
+    std::string message;
+    std::optional<config::RemovalCheck> removal;
+  };
+
   // Loads the file again and applies it. Meter changes apply in place; [http], [mqtt] and
-  // [store] changes need a restart (said in the log and the event).
-  // `trigger`/`actor` go into the config history (sighup, or api with who asked).
-  Result<void, std::string> reload(const char* trigger = "sighup", const std::string& actor = "") {
+  // [store] changes need a restart (said in the log and the event). `confirmed`: the operator
+  // confirmed a mass removal (POST /-/reload?confirm=remove-meters). `trigger`/`actor` go into the
+  // config history (sighup, or api with who asked).
+  Result<void, ReloadFailure> reload(bool confirmed, const char* trigger = "sighup", const std::string& actor = "") {
     auto old_config = current_config();
     // The same shard choice as at start-up: a changed [bridge] shard (N -> N+1) takes effect
     // here; the meters this instance loses are removed below (DISC) like deleted ones.
@@ -210,10 +238,21 @@ class Service {
     if (!loaded) {
       std::string text;
       for (const auto& e : loaded.error()) text += (text.empty() ? "" : "; ") + e.to_string();
-      store_->submit_event({bridge::wall_ms(), "", Severity::error, "config", "reload rejected: invalid config", ""});
-      return fail(text);
+      store_->submit_event({bridge::wall_ms(), "", Severity::error, "config", "reload rejected: invalid config",
+                            nlohmann::json{{"error", text}}.dump()});
+      return fail(ReloadFailure{500, text, std::nullopt});
     }
     auto fresh = std::make_shared<const config::Config>(std::move(*loaded));
+    auto removal = config::check_removal(*old_config, *fresh, confirmed);
+    if (removal.refused) {
+      log::error("reload refused", {{"running", removal.running}, {"removing", removal.stopping.size()}});
+      store_->submit_event({bridge::wall_ms(), "", Severity::error, "config",
+                            "reload refused: it would stop " + std::to_string(removal.stopping.size()) + " of " +
+                                std::to_string(removal.running) + " running meters",
+                            nlohmann::json{{"running", removal.running}, {"removing", removal.stopping}}.dump()});
+      std::string message = removal.message();
+      return fail(ReloadFailure{409, std::move(message), std::move(removal)});
+    }
     const auto diff = config::diff_meters(*old_config, *fresh);
     for (const auto& id : diff.removed) readings_->remove_meter(id);
     for (const auto& id : diff.removed) history_->forget(id);
@@ -229,6 +268,7 @@ class Service {
     readings_->set_enabled(fresh->http.readings_enabled);
     fleet_->apply(*fresh);
     shard_info_->set(*fresh);
+    update_meters_readiness(*fresh);
     {
       std::lock_guard lock(config_mutex_);
       config_ = fresh;
@@ -245,12 +285,29 @@ class Service {
   }
 
   // POST /-/reload runs on an HTTP worker: hop onto the io thread, where the fleet lives.
-  Result<void, std::string> reload_from_http(const std::string& actor) {
-    auto done = std::make_shared<std::promise<Result<void, std::string>>>();
+  Result<void, api::Response> reload_from_http(const std::string& actor, const std::string& confirm) {
+    if (!confirm.empty() && confirm != config::kConfirmRemoveMeters) {
+      return fail(api::Response::error(400, "unknown confirm value '" + confirm + "' (expected " +
+                                                std::string(config::kConfirmRemoveMeters) + ")"));
+    }
+    const bool confirmed = !confirm.empty();
+    auto done = std::make_shared<std::promise<Result<void, ReloadFailure>>>();
     auto result = done->get_future();
-    boost::asio::post(io_, [this, done, actor] { done->set_value(reload("api", actor)); });
-    if (result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) return fail(std::string("reload timed out"));
-    return result.get();
+    boost::asio::post(io_, [this, done, confirmed, actor] { done->set_value(reload(confirmed, "api", actor)); });
+    if (result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+      return fail(api::Response::error(500, "reload timed out"));
+    }
+    auto r = result.get();
+    if (r) return {};
+    const auto& failure = r.error();
+    if (!failure.removal) return fail(api::Response::error(failure.status, failure.message));
+    return fail(api::Response::json(failure.status,
+                                    {{"error", failure.message},
+                                     {"running", failure.removal->running},
+                                     {"removing", failure.removal->stopping.size()},
+                                     {"meters", failure.removal->stopping},
+                                     {"confirm", "POST /-/reload?confirm=" + std::string(config::kConfirmRemoveMeters)},
+                                     {"override", "[bridge] allow_mass_removal = true"}}));
   }
 
   std::mutex config_mutex_;

@@ -346,10 +346,10 @@ void HttpServer::add_builtin_routes() {
     std::string actor = "anonymous";
     if (!request.user.empty()) actor = "user " + request.user;
     else if (!options_.bearer_token.empty() && starts_with_ci(request.header("authorization"), "Bearer ")) actor = "bearer token";
-    auto result = reload_hook_(actor);
+    auto result = reload_hook_(actor, request.query_param("confirm"));
     if (!result) {
-      log::error("reload failed", {{"error", result.error()}});
-      return Response::error(500, result.error());
+      log::error("reload not applied", {{"status", result.error().status}});
+      return std::move(result.error());
     }
     log::info("reload done", {{"via", "http"}});
     return Response::json(200, nlohmann::json{{"status", "reloaded"}});

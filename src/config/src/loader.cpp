@@ -218,6 +218,8 @@ void read_bridge(TableReader& r, BridgeConfig& b) {
                                  " (expected trace | debug | info | warn | error | critical | off)");
     }
   }
+  r.boolean("allow_no_meters", b.allow_no_meters);
+  r.boolean("allow_mass_removal", b.allow_mass_removal);
   r.finish();
 }
 
@@ -556,6 +558,14 @@ Config build(const toml::table& root, const std::string& source_name, const std:
         if (m) config.meters.push_back(std::move(*m));
       }
     }
+  }
+
+  if (r.node("meter") == nullptr && !config.bridge.allow_no_meters) {
+    // At 1:1: the whole file lacks them (and an empty file has no other position).
+    diag.add(1, 1,
+             "no [[meter]] entries: a config without meters is refused so that an empty or truncated file "
+             "cannot remove the fleet; add [[meter]] entries, or set [bridge] allow_no_meters = true if a "
+             "bridge without meters is intended");
   }
 
   if (config.mqtt.enabled && config.mqtt.mode == MqttMode::device) {

@@ -91,7 +91,7 @@ class SdNotifyTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(socket_.bound()) << "cannot bind " << (dir_ / "notify.sock");
     http_port_ = free_port();
-    config_text_ = "[bridge]\ninstance = \"notify-test\"\nstate_dir = \"" + (dir_ / "state").string() +
+    config_text_ = "[bridge]\ninstance = \"notify-test\"\nallow_no_meters = true\nstate_dir = \"" + (dir_ / "state").string() +
                    "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(http_port_) +
                    "\"\n[mqtt]\nenabled = false\n[store]\npath = \"" + (dir_ / "state/bridge.db").string() + "\"\n";
     write_file(config_path(), config_text_);

@@ -130,22 +130,30 @@ TEST(HttpServerTest, ready_is_503_with_the_reason_until_every_condition_is_ready
   EXPECT_EQ(http("GET", s->port(), "/-/ready").status, 200);
 }
 
-TEST(HttpServerTest, reload_runs_the_hook_200_on_success_500_with_the_error) {
+TEST(HttpServerTest, reload_runs_the_hook_200_on_success_and_answers_its_error_as_is) {
   auto s = start();
   EXPECT_EQ(http("POST", s->port(), "/-/reload").status, 503);  // no hook yet
   int calls = 0;
   bool succeed = true;
-  s->set_reload_hook([&](const std::string&) -> bridge::Result<void, std::string> {
+  std::string confirm = "unset";
+  s->set_reload_hook([&](const std::string&, const std::string& c) -> bridge::Result<void, Response> {
     ++calls;
+    confirm = c;
     if (succeed) return {};
-    return bridge::fail(std::string("config/bridge.toml:3:1: unknown key \"foo\""));
+    if (c.empty()) return bridge::fail(Response::json(409, {{"error", "would remove 3 of 4 meters"}, {"removing", 3}}));
+    return bridge::fail(Response::error(500, "config/bridge.toml:3:1: unknown key \"foo\""));
   });
   EXPECT_EQ(http("POST", s->port(), "/-/reload").status, 200);
+  EXPECT_EQ(confirm, "");
   succeed = false;
   auto r = http("POST", s->port(), "/-/reload");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(json(r.body)["removing"], 3);
+  r = http("POST", s->port(), "/-/reload?confirm=remove-meters");
+  EXPECT_EQ(confirm, "remove-meters");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(json(r.body)["error"], "config/bridge.toml:3:1: unknown key \"foo\"");
-  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(calls, 3);
 }
 
 TEST(HttpServerTest, basic_auth_guards_everything_with_401_and_www_authenticate) {
@@ -174,7 +182,7 @@ TEST(HttpServerTest, mutating_endpoints_need_the_bearer_token_when_configured) {
   HttpOptions o;
   o.bearer_token = "t0ken";
   auto s = start(o);
-  s->set_reload_hook([](const std::string&) -> bridge::Result<void, std::string> { return {}; });
+  s->set_reload_hook([](const std::string&, const std::string&) -> bridge::Result<void, Response> { return {}; });
   auto r = http("POST", s->port(), "/-/reload");
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.headers["www-authenticate"], "Bearer realm=\"dlms-bridge\"");
@@ -188,7 +196,7 @@ TEST(HttpServerTest, with_basic_auth_and_token_post_needs_the_token_and_the_toke
   o.basic_auth_users = {{"user", kHash}};
   o.bearer_token = "t0ken";
   auto s = start(o);
-  s->set_reload_hook([](const std::string&) -> bridge::Result<void, std::string> { return {}; });
+  s->set_reload_hook([](const std::string&, const std::string&) -> bridge::Result<void, Response> { return {}; });
   EXPECT_EQ(http("POST", s->port(), "/-/reload", {}, {{"Authorization", kBasicGood}}).status, 401);
   EXPECT_EQ(http("POST", s->port(), "/-/reload", {}, {{"Authorization", "Bearer t0ken"}}).status, 200);
   EXPECT_EQ(http("GET", s->port(), "/-/ready", {}, {{"Authorization", "Bearer t0ken"}}).status, 200);

@@ -10,8 +10,11 @@ namespace {
 using namespace std::chrono_literals;
 using bridge::config::Duration;
 
+// The smallest valid file: nothing but the explicit permission to have no meters.
+constexpr const char* kNoMeters = "[bridge]\nallow_no_meters = true\n";
+
 TEST(ConfigDefaultsTest, empty_file_gives_the_documented_fleet_defaults) {
-  auto c = config_test::load_ok("");
+  auto c = config_test::load_ok(kNoMeters);
   const auto& q = c.qos;
   EXPECT_EQ(q.poll_interval, 5s);
   EXPECT_EQ(q.request_timeout, 7s);
@@ -41,7 +44,8 @@ TEST(ConfigDefaultsTest, empty_file_gives_the_documented_fleet_defaults) {
 }
 
 TEST(ConfigDefaultsTest, service_sections_default_to_the_contract_values) {
-  auto c = config_test::load_ok("");
+  auto c = config_test::load_ok(kNoMeters);
+  EXPECT_FALSE(c.bridge.allow_mass_removal);
   EXPECT_EQ(c.http.listen.to_string(), "127.0.0.1:9947");
   EXPECT_TRUE(c.http.token.empty());
   EXPECT_FALSE(c.http.tls_server_config.has_value());
@@ -70,7 +74,7 @@ TEST(ConfigDefaultsTest, service_sections_default_to_the_contract_values) {
 }
 
 TEST(ConfigDefaultsTest, client_id_and_store_path_follow_instance_and_state_dir) {
-  auto c = config_test::load_ok("[bridge]\ninstance = \"site-7\"\nstate_dir = \"/var/lib/dlms\"\n");
+  auto c = config_test::load_ok("[bridge]\ninstance = \"site-7\"\nstate_dir = \"/var/lib/dlms\"\nallow_no_meters = true\n");
   EXPECT_EQ(c.mqtt.client_id, "site-7");
   EXPECT_EQ(c.store.path, "/var/lib/dlms/dlms-bridge.db");
 }
@@ -105,6 +109,7 @@ TEST(ConfigDefaultsTest, a_bare_meter_is_the_microstar_profile_with_the_default_
 
 TEST(ConfigDefaultsTest, off_disables_optional_knobs_and_durations_accept_every_form) {
   auto c = config_test::load_ok(
+      std::string(kNoMeters) +
       "[qos]\nkeepalive_idle = \"off\"\nreconnect_max_age = \"30m\"\nread_retry_delay = \"0.3s\"\n"
       "poll_interval = \"1m30s\"\n[mqtt]\noutbox_max_age = \"off\"\n");
   EXPECT_FALSE(c.qos.keepalive_idle.has_value());

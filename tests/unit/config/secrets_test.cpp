@@ -73,9 +73,10 @@ TEST_F(SecretsTest, file_secrets_are_read_with_trailing_newline_stripped_and_rel
 
 TEST_F(SecretsTest, empty_secret_file_is_an_error) {
   write("empty.pw", "\n");
-  auto r = bridge::config::load_string("[http]\ntoken_file = \"empty.pw\"\n", "t.toml", dir_);
+  auto r = bridge::config::load_string("[bridge]\nallow_no_meters = true\n[http]\ntoken_file = \"empty.pw\"\n",
+                                       "t.toml", dir_);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error()[0].line, 2);
+  EXPECT_EQ(r.error()[0].line, 4);
   EXPECT_NE(r.error()[0].message.find("is empty"), std::string::npos);
 }
 

@@ -30,6 +30,7 @@ TEST_F(SectionsTest, full_bridge_http_and_mqtt_sections_are_read) {
   const std::string hash = "$2y$10$abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVWXYZ01234";
   auto c = config_test::load_ok(
       "[bridge]\ninstance = \"site-7\"\nstate_dir = \"/var/lib/x\"\nlog_level = \"debug\"\n"
+      "allow_no_meters = true\nallow_mass_removal = true\n"
       "[http]\nlisten = \"[::1]:0\"\ntoken = \"t\"\nhealthy_without_auth = false\nreadings_enabled = false\n"
       "[http.tls_server_config]\ncert_file = \"server.crt\"\nkey_file = \"server.key\"\n"
       "client_auth_type = \"VerifyClientCertIfGiven\"\nclient_ca_file = \"ca.crt\"\nmin_version = \"TLS13\"\n"
@@ -48,6 +49,8 @@ TEST_F(SectionsTest, full_bridge_http_and_mqtt_sections_are_read) {
   EXPECT_EQ(c.bridge.instance, "site-7");
   EXPECT_EQ(c.bridge.state_dir, "/var/lib/x");
   EXPECT_EQ(c.bridge.log_level, "debug");
+  EXPECT_TRUE(c.bridge.allow_no_meters);
+  EXPECT_TRUE(c.bridge.allow_mass_removal);
   EXPECT_EQ(c.http.listen.host, "::1");
   EXPECT_EQ(c.http.listen.port, 0);
   EXPECT_EQ(c.http.listen.to_string(), "[::1]:0");

@@ -32,8 +32,10 @@ class ConnectionGuard;
 }
 
 // Called by POST /-/reload with who asked ("user NAME" for basic auth, "bearer token", or
-// "anonymous"); an error string becomes a 500.
-using ReloadHook = std::function<Result<void, std::string>(const std::string& actor)>;
+// "anonymous") and the request's `?confirm=` value (empty when absent). An error is answered as
+// it is: the hook decides the status (500 failed, 409 refused, 400 bad confirm) and the JSON body
+// (Response::error or Response::json with an "error" member).
+using ReloadHook = std::function<Result<void, Response>(const std::string& actor, const std::string& confirm)>;
 
 class HttpServer {
  public:

@@ -44,6 +44,13 @@ struct BridgeConfig {
   std::optional<Shard> shard;
   // Sharded instances on one host need distinct HTTP ports: listen port + shard index.
   bool shard_port_offset = false;
+  // A config without any [[meter]] is an error unless this says so: an empty or truncated file
+  // (an editor that truncates before writing) must never load as "no meters" and wipe the fleet.
+  // With it, health stays ok without meters.
+  bool allow_no_meters = false;
+  // A reload that would stop more than half of the running meters is refused unless this is set
+  // (or the operator confirms with POST /-/reload?confirm=remove-meters).
+  bool allow_mass_removal = false;
 };
 
 // ---------------------------------------------------------------------------------------------
