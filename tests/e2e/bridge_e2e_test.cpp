@@ -387,7 +387,8 @@ TEST(BridgeE2EStartup, invalid_config_fails_with_positions_and_exit_1) {
 TEST(BridgeE2EStartup, unwritable_store_fails_clearly) {
   testing_support::TempDir dir;
   testing_support::write_file(dir / "file", "not a directory");
-  testing_support::write_file(dir / "c.toml", "[http]\nlisten = \"127.0.0.1:" + std::to_string(testing_support::free_port()) +
+  testing_support::write_file(dir / "c.toml", "[bridge]\nallow_no_meters = true\n[http]\nlisten = \"127.0.0.1:" +
+                                                  std::to_string(testing_support::free_port()) +
                                                   "\"\n[mqtt]\nenabled = false\n[store]\npath = \"" +
                                                   (dir / "file" / "db.sqlite").string() + "\"\n");
   auto r = run({bin("dlms-bridge"), "run", "--config", (dir / "c.toml").string()});

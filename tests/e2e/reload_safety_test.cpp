@@ -167,4 +167,19 @@ TEST(ReloadSafetyStartup, check_config_and_run_refuse_a_config_without_meters) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// Without MQTT there is no outbox: readings_total counts the readings the poller made, and
+// nothing is published.
+TEST(ReadingsWithoutMqtt, readings_total_counts_what_the_poller_made) {
+  StackOptions o;
+  o.mqtt = false;
+  o.meters = 1;
+  BridgeStack s(o);
+  s.start_bridge();
+  ASSERT_TRUE(s.wait_ready()) << s.logs();
+  EXPECT_TRUE(wait_until([&] { return s.metric("dlms_bridge_meter_readings_total{meter=\"m1\"}").value_or(0) >= 2; }, 20s))
+      << s.metrics();
+  EXPECT_EQ(s.metric("dlms_bridge_meter_readings_published_total{meter=\"m1\"}").value_or(-1), 0.0);
+  EXPECT_EQ(s.metric("dlms_bridge_publish_latency_seconds_count").value_or(-1), 0.0);
+}
+
 }  // namespace
