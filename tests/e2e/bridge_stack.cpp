@@ -27,7 +27,7 @@ std::map<std::string, std::string> parse_listening_line(const std::string& log) 
 
 BridgeStack::BridgeStack(StackOptions options) : options_(std::move(options)) {
   config_path_ = dir_ / "bridge.toml";
-  http_port_ = testing_support::free_port();
+  http_port_ = testing_support::free_port_run(options_.http_ports);
   if (options_.mqtt) {
     mqtt_port_ = testing_support::free_port();
     testing_support::write_file(dir_ / "mosquitto.conf", "listener " + std::to_string(mqtt_port_) +

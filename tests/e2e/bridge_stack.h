@@ -22,6 +22,7 @@ struct StackOptions {
   std::string extra_config;        // extra TOML appended at the end (after the meters)
   std::string sim_scenario;        // scenario TOML text (empty: none)
   bool mqtt = true;
+  int http_ports = 1;               // consecutive HTTP ports (sharded instances listen on port + index)
 };
 
 class BridgeStack {

@@ -104,6 +104,7 @@ void expect_partition(const Shards& shards, int count) {
 e2e::StackOptions sharded_stack() {
   e2e::StackOptions options;
   options.meters = kMeters;
+  options.http_ports = 3;  // shards 0..2 listen on the port + their index
   return options;
 }
 

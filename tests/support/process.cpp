@@ -208,6 +208,29 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
+namespace {
+bool port_is_free(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+}  // namespace
+
+int free_port_run(int count) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int base = free_port();
+    bool all = base + count - 1 <= 65535;
+    for (int k = 1; all && k < count; ++k) all = port_is_free(base + k);
+    if (all) return base;
+  }
+  throw std::runtime_error("no run of free ports");
+}
+
 bool wait_for_port(int port, std::chrono::milliseconds timeout) {
   return wait_until(
       [port] {

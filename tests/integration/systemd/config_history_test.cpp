@@ -30,7 +30,7 @@ class ConfigHistoryTest : public ::testing::Test {
 
   std::string config_path() const { return (dir_ / "bridge.toml").string(); }
   void write_config(const std::string& poll_interval) {
-    write_file(config_path(), "[bridge]\ninstance = \"history\"\nstate_dir = \"" + (dir_ / "state").string() +
+    write_file(config_path(), "[bridge]\ninstance = \"history\"\nallow_no_meters = true\nstate_dir = \"" + (dir_ / "state").string() +
                                   "\"\n[http]\nlisten = \"127.0.0.1:" + std::to_string(port_) + "\"\ntoken = \"" +
                                   kToken + "\"\n[mqtt]\nenabled = false\n[store]\npath = \"" +
                                   (dir_ / "state/bridge.db").string() + "\"\n[qos]\npoll_interval = \"" +

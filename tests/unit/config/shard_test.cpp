@@ -141,7 +141,7 @@ TEST(ShardPlacement, the_file_key_is_validated) {
   ASSERT_FALSE(r);
   EXPECT_NE(config_test::all_errors(r.error()).find("test.toml:2:"), std::string::npos);
   EXPECT_NE(config_test::all_errors(r.error()).find("not below the count"), std::string::npos);
-  auto ok = config_test::load_ok("[bridge]\nshard = \"1/2\"\n");
+  auto ok = config_test::load_ok("[bridge]\nshard = \"1/2\"\nallow_no_meters = true\n");
   EXPECT_EQ(ok.bridge.shard, (Shard{1, 2}));
 }
 

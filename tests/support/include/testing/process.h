@@ -72,6 +72,9 @@ class TempDir {
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read, close).
 int free_port();
+// A free port whose next count - 1 ports are free too, for instances that listen on port + index
+// (sharded bridges with shard_port_offset). Still a snapshot, like free_port().
+int free_port_run(int count);
 // True once something accepts TCP connections on 127.0.0.1:port, false after timeout.
 bool wait_for_port(int port, std::chrono::milliseconds timeout = 10s);
 // Polls `condition` every 20 ms until true or timeout.
