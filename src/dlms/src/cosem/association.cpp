@@ -307,10 +307,15 @@ bridge::Result<Aare, ApduError> decode_aare(ByteSpan apdu) {
   if (!body) return bridge::fail(body.error());
   Aare aare;
   bool have_result = false;
+  // Each AARE field appears at most once: a repeated one (two user-information elements, say)
+  // would leave both an InitiateResponse and an error, which no real AARE says.
+  std::array<bool, 256> seen{};
   std::size_t off = 0;
   while (off < body->size()) {
     auto t = ber::read(*body, off);
     if (!t) return bridge::fail(t.error());
+    if (seen[t->tag]) return bridge::fail(ApduError::unexpected_tag);
+    seen[t->tag] = true;
     switch (t->tag) {
       case 0xA1: {
         auto ctx = read_oid(t->value, kContextPrefix);
