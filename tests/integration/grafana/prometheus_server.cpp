@@ -9,20 +9,6 @@ namespace grafana_test {
 
 using namespace std::chrono_literals;
 
-std::string url_encode(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out.append(buf);
-    }
-  }
-  return out;
-}
-
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -64,13 +50,13 @@ PromAnswer PrometheusServer::get(const std::string& target) const {
 }
 
 PromAnswer PrometheusServer::query(const std::string& promql) const {
-  return get("/api/v1/query?query=" + url_encode(promql));
+  return get("/api/v1/query?query=" + testing_support::url_encode(promql));
 }
 
 PromAnswer PrometheusServer::query_range(const std::string& promql, double start, double end, double step_seconds) const {
   char range[128];
   std::snprintf(range, sizeof range, "&start=%.3f&end=%.3f&step=%g", start, end, step_seconds);
-  return get("/api/v1/query_range?query=" + url_encode(promql) + range);
+  return get("/api/v1/query_range?query=" + testing_support::url_encode(promql) + range);
 }
 
 }  // namespace grafana_test

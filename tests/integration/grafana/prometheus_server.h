@@ -43,7 +43,6 @@ class PrometheusServer {
   testing_support::Child child_;
 };
 
-std::string url_encode(const std::string& text);
 double unix_now();
 
 }  // namespace grafana_test

@@ -28,6 +28,5 @@ struct MetricsServer {
   void poll(int k, double volts);
 };
 
-std::string url_encode(const std::string& text);
 
 }  // namespace http_it

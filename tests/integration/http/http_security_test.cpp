@@ -201,7 +201,7 @@ TEST(HttpSecurityTest, prometheus_scrapes_through_tls_and_basic_auth) {
                               dir / "prometheus.log");
   ASSERT_TRUE(testing_support::wait_for_port(port, 30s)) << prom.log();
   auto query = [&](const std::string& q) {
-    auto r = testing_support::http("GET", port, "/api/v1/query?query=" + http_it::url_encode(q), {}, {}, 5s);
+    auto r = testing_support::http("GET", port, "/api/v1/query?query=" + testing_support::url_encode(q), {}, {}, 5s);
     auto j = nlohmann::json::parse(r.body, nullptr, false);
     return j.is_discarded() ? nlohmann::json::array() : j["data"]["result"];
   };

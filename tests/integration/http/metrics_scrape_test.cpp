@@ -59,7 +59,7 @@ struct Prometheus {
 
   // Instant query; the `result` array (empty on any error).
   nlohmann::json query(const std::string& promql) const {
-    auto r = http("GET", port, "/api/v1/query?query=" + http_it::url_encode(promql), {}, {}, 5s);
+    auto r = http("GET", port, "/api/v1/query?query=" + testing_support::url_encode(promql), {}, {}, 5s);
     if (r.status != 200) return nlohmann::json::array();
     auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (j.is_discarded() || j["status"] != "success") return nlohmann::json::array();
