@@ -1,5 +1,5 @@
 # breaks: gateway batches grow past max_payload_bytes
-# file: exporters/mqtt/src/exporter.cpp
+# file: exporters/mqtt/src/outbox_pump.cpp
 # build: mqtt_integration_tests
 # kill: ^ExporterLimitsTest\.gateway_batches
-s/batch_bytes + row\.payload\.size() + 2 <= options\.max_payload_bytes/(batch_bytes + row.payload.size() + 2 > 0)/
+s/batch_bytes + row\.payload\.size() + 2 <= batching\.max_bytes/(batch_bytes + row.payload.size() + 2 > 0)/

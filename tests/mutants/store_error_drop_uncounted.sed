@@ -2,4 +2,4 @@
 # file: exporters/mqtt/src/exporter.cpp
 # build: mqtt_integration_tests
 # kill: ^ExporterStoreFailureTest\.
-s/if (!unstored\.empty()) dropped(OutboxDrop::store_error, unstored\.size());/(void)unstored;/
+s/if (!unstored\.empty()) report\.dropped(OutboxDrop::store_error, unstored\.size());/(void)unstored;/
