@@ -13,7 +13,7 @@ bool same_connection(const MeterConfig& a, const MeterConfig& b) {
 }
 
 bool same_registers(const MeterConfig& a, const MeterConfig& b) {
-  return a.registers == b.registers;
+  return a.registers == b.registers && a.profiles == b.profiles;
 }
 
 bool same_qos(const MeterConfig& a, const MeterConfig& b) {

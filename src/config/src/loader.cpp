@@ -8,6 +8,7 @@
 
 #include "bridge/config/config.h"
 #include "bridge/log.h"
+#include "profile_reader.h"
 #include "table_reader.h"
 
 namespace bridge::config {
@@ -16,6 +17,7 @@ namespace {
 using detail::Diagnostics;
 using detail::DurationRule;
 using detail::TableReader;
+using detail::read_meter_profiles;
 
 constexpr std::size_t kMaxLlsPassword = 16;  // AARQ calling-authentication-value, Microstar limit
 
@@ -506,6 +508,7 @@ std::optional<MeterConfig> read_meter(const toml::node& node, std::size_t index,
   if (read_meter_registers(r, config, m) && m.registers.empty() && diag.count() == errors_before) {
     diag.add(t->source(), label + ": no registers to read (empty register set or [[meter.register]] list)");
   }
+  read_meter_profiles(r, m);
   r.boolean("enabled", m.enabled);
   r.boolean("release", m.release);
   r.secret("device_token", "device_token_file", m.device_token);

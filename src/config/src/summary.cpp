@@ -146,6 +146,12 @@ std::string to_redacted_json(const Config& config) {
     for (const auto& c : mc.credential_alternatives) {
       creds.push_back(json{{"client_sap", c.client_sap}, {"password", secret(c.password)}});
     }
+    json profiles = json::array();
+    for (const auto& p : mc.profiles) {
+      profiles.push_back(json{{"obis", p.obis.to_string()},
+                              {"backfill", format_duration(p.backfill)},
+                              {"interval", format_duration(p.interval)}});
+    }
     meters.push_back(json{{"id", mc.id},
                           {"device_name", mc.device_name},
                           {"host", mc.host},
@@ -160,6 +166,7 @@ std::string to_redacted_json(const Config& config) {
                           {"credential_alternatives", creds},
                           {"register_set", mc.register_set},
                           {"registers", registers_json(mc.registers)},
+                          {"profile", profiles},
                           {"enabled", mc.enabled},
                           {"release", mc.release},
                           {"device_token", secret(mc.device_token)},

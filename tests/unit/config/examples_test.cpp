@@ -94,6 +94,15 @@ TEST(ExampleConfigsTest, production_template_mentions_every_key) {
   };
   for (const char* section : {"bridge", "http", "mqtt", "store", "qos"}) check_keys(dump[section]);
   check_keys(dump["meters"][0]);
+  // [[meter.profile]] keys too: the template shows at least one profile entry.
+  std::size_t profiles = 0;
+  for (const auto& meter : dump["meters"]) {
+    for (const auto& profile : meter["profile"]) {
+      check_keys(profile);
+      ++profiles;
+    }
+  }
+  EXPECT_GE(profiles, 1u) << "production.example.toml shows no [[meter.profile]]";
   // Keys that only exist in the file form (not in the dump).
   for (const char* key :
        {"password_file", "token_file", "device_token_file", "client_auth_type", "client_ca_file", "min_version",

@@ -19,6 +19,7 @@
 
 #include "bridge/config/duration.h"
 #include "bridge/config/obis.h"
+#include "bridge/config/profile.h"
 #include "bridge/config/secret.h"
 #include "bridge/config/shard.h"
 #include "bridge/result.h"
@@ -281,6 +282,7 @@ struct MeterConfig {
   std::vector<Credential> credential_alternatives;
   std::string register_set;               // name it was built from ("" when inline only)
   std::vector<RegisterConfig> registers;  // resolved: register set + inline [[meter.register]]
+  std::vector<ProfileConfig> profiles;    // [[meter.profile]]: load profiles to backfill from
   bool enabled = true;
   // Send RLRQ and wait for RLRE before DISC (COSEM A-RELEASE). The Microstar has none: off.
   bool release = false;

@@ -10,7 +10,7 @@ namespace bridge::config {
 
 // Same TCP target, transport, addressing and credentials: an open association stays valid.
 bool same_connection(const MeterConfig& a, const MeterConfig& b);
-// Same register list (keys, OBIS, class, attribute, unit overrides, in order).
+// Same register list (keys, OBIS, class, attribute, unit overrides, in order) and load profiles.
 bool same_registers(const MeterConfig& a, const MeterConfig& b);
 // Same effective QoS.
 bool same_qos(const MeterConfig& a, const MeterConfig& b);
