@@ -72,9 +72,21 @@ CREATE TABLE config_versions (
 );
 )sql";
 
+// Load-profile backfill progress (Store::outbox_insert_profile_rows), see profile_progress.h.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE profile_progress (
+  meter       TEXT NOT NULL,
+  profile     TEXT NOT NULL,
+  last_row_ms INTEGER NOT NULL,
+  updated_ms  INTEGER NOT NULL,
+  PRIMARY KEY (meter, profile)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema: meters, events, diagnostics, outbox", kSchemaV1},
     Migration{2, "config history: config_versions", kSchemaV2},
+    Migration{3, "load-profile backfill: profile_progress", kSchemaV3},
 };
 
 }  // namespace

@@ -30,11 +30,12 @@ TEST(ConfigVersions, MigrationTwoUpgradesAVersionOneStoreAndKeepsItsRows) {
   {
     // What a store written by the previous release looks like.
     RawDb raw(db);
-    ASSERT_EQ(raw.exec("DROP TABLE config_versions; PRAGMA user_version = 1;"), SQLITE_OK);
+    ASSERT_EQ(raw.exec("DROP TABLE profile_progress; DROP TABLE config_versions; PRAGMA user_version = 1;"),
+              SQLITE_OK);
   }
   auto store = open_ok(db);
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(store->schema_version(), Store::kSchemaVersion);
   auto events = store->events();
   ASSERT_TRUE(events);
   ASSERT_EQ(events->size(), 1u);

@@ -1,5 +1,6 @@
 #pragma once
-// The bridge's SQLite store: meter inventory, events, protocol diagnostics and the MQTT outbox.
+// The bridge's SQLite store: meter inventory, events, protocol diagnostics, the MQTT outbox and
+// the load-profile backfill progress.
 //
 // Threading model (why: the poller must never block on SQLite, and the outbox must sustain
 // >= 20,000 durable readings/s):
@@ -49,6 +50,7 @@
 #include "bridge/store/meter.h"
 #include "bridge/store/options.h"
 #include "bridge/store/outbox.h"
+#include "bridge/store/profile_progress.h"
 
 namespace bridge::store {
 
@@ -62,7 +64,7 @@ struct StoreStats {
 class Store final : public bridge::EventSink {
  public:
   // Latest schema version this binary creates/migrates to (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Creates the parent directory if needed and the file with mode 0600, enables WAL, applies
   // the pending migrations (idempotent), starts the writer thread. Every failure is a
@@ -127,6 +129,18 @@ class Store final : public bridge::EventSink {
   // disables that cap. Counts are per reason (max_age applied first).
   StoreResult<DropCounts> outbox_enforce_caps(std::int64_t max_messages, std::chrono::milliseconds max_age,
                                               std::int64_t now_ms);
+
+  // ---- load-profile backfill (profile_progress.cpp; the outbox connection) ----
+  // One transaction: reads the (meter, profile) mark, inserts the rows whose ts_ms (capture
+  // time) is after it, in input order (rows must be oldest first; one not after the previous
+  // is skipped too), and moves the mark to the last row inserted. Rows already covered by the
+  // mark are counted in `skipped`, not inserted: a re-read overlap is never published twice.
+  StoreResult<ProfileInsertResult> outbox_insert_profile_rows(std::string_view meter, std::string_view profile,
+                                                              std::span<const OutboxMessage> rows);
+  // The committed mark, nullopt when no row of that profile ever entered the outbox.
+  StoreResult<std::optional<std::int64_t>> profile_mark(std::string_view meter, std::string_view profile) const;
+  // Every mark, by meter then profile.
+  StoreResult<std::vector<ProfileMark>> profile_marks() const;
 
   // ---- config history (config_versions.cpp) ----
   // Synchronous write (future set after COMMIT); returns the new id. Keeps the last 1000.
