@@ -254,6 +254,10 @@ bool OutboxPump::send_batch(LaneState& lane, const std::vector<const store::Outb
     f.rows.push_back(r->id);
     f.read_ts_ms.push_back(r->ts_ms);
     lane.inflight_rows.insert(r->id);
+    if (!f.per_meter.empty() && f.per_meter.back().first == r->meter) {
+      f.per_meter.back().second++;  // the common case: a meter's readings are adjacent
+      continue;
+    }
     auto it = std::find_if(f.per_meter.begin(), f.per_meter.end(), [&](const auto& p) { return p.first == r->meter; });
     if (it == f.per_meter.end()) {
       f.per_meter.emplace_back(r->meter, 1);
