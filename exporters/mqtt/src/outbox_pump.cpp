@@ -31,15 +31,19 @@ OutboxPump::Lane OutboxPump::add_lane(Publisher& publisher, LaneSpec spec) {
 
 store::StoreResult<std::vector<std::int64_t>> OutboxPump::insert(std::span<const store::OutboxMessage> messages) {
   auto ids = store_.insert(messages);
-  if (!ids || ids->empty()) return ids;
-  last_inserted_id_ = std::max(last_inserted_id_, ids->back());
+  if (ids) inserted(*ids);
+  return ids;
+}
+
+void OutboxPump::inserted(std::span<const std::int64_t> ids) {
+  if (ids.empty()) return;
+  last_inserted_id_ = std::max(last_inserted_id_, ids.back());
   for (auto& lane : lanes_) {
     if (lane->live_from == kUnknownId && lane->publisher->connected()) {
-      lane->live_from = ids->front();
-      lane->live_cursor = ids->front() - 1;
+      lane->live_from = ids.front();
+      lane->live_cursor = ids.front() - 1;
     }
   }
-  return ids;
 }
 
 void OutboxPump::connected(Lane index, Clock::time_point now) {

@@ -74,6 +74,10 @@ class OutboxPump {
 
   // Writes messages in one transaction; on success their rows are live for connected lanes.
   store::StoreResult<std::vector<std::int64_t>> insert(std::span<const store::OutboxMessage> messages);
+  // Rows another writer committed to the outbox (ids ascending), e.g. profile rows inserted in
+  // one transaction with their progress mark: live from now on, like rows from insert().
+  // Without this call they still go out, with the next insert or as backlog at the next connect.
+  void inserted(std::span<const std::int64_t> ids);
 
   // The lane's publisher got a CONNACK: every row not in its window becomes backlog (paced
   // replay); messages still in the window are resent by the client itself, so their ack

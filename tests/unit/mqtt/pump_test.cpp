@@ -230,6 +230,31 @@ TEST(PumpTest, control_messages_take_a_window_slot_until_their_puback_and_delete
   EXPECT_EQ(w.handed.back(), "r2");
 }
 
+TEST(PumpTest, rows_another_writer_committed_are_live_once_announced_and_never_lost_otherwise) {
+  World w;
+  w.options.replay_rate = 1;  // a backlog would trickle; live rows do not wait for it
+  w.boot();
+  w.connect();
+  w.insert(1);
+  w.pump->pump(w.now);
+  // A backfill writes its rows itself (one transaction with its progress mark).
+  std::vector<store::OutboxMessage> rows{{"m1", "t", "p1", 0, 0}, {"m1", "t", "p2", 0, 0}, {"m1", "t", "p3", 0, 0}};
+  const auto ids = w.outbox.insert(rows);
+  ASSERT_TRUE(ids.has_value());
+  w.pump->pump(w.now);
+  EXPECT_EQ(w.handed, (std::vector<std::string>{"r1"})) << "the pump has not heard of them yet";
+  w.pump->inserted(*ids);
+  w.pump->pump(w.now);
+  EXPECT_EQ(w.handed, (std::vector<std::string>{"r1", "p1", "p2", "p3"}));
+
+  // Never announced: they go out with the next live insert.
+  const auto more = w.outbox.insert(rows);
+  ASSERT_TRUE(more.has_value());
+  w.insert(1);
+  w.pump->pump(w.now);
+  EXPECT_EQ(w.handed.size(), 8u);
+}
+
 TEST(PumpTest, a_failed_outbox_read_publishes_nothing_and_the_next_pump_catches_up) {
   World w;
   w.boot();
