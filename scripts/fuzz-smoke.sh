@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 BUILD_DIR="${FUZZ_BUILD_DIR:-build-fuzz}"
 TARGETS=(fuzz_frame_decoder fuzz_wrapper_decoder fuzz_aare fuzz_get_response fuzz_axdr fuzz_obis fuzz_client_stack
-         fuzz_http_request fuzz_date_time fuzz_profile_buffer fuzz_set)
+         fuzz_http_request fuzz_date_time fuzz_profile_buffer fuzz_set fuzz_ciphered fuzz_hls_client)
 
 if ! command -v clang++ >/dev/null 2>&1; then
   echo "fuzz-smoke: clang++ is required (apt-get install clang)" >&2
@@ -63,7 +63,10 @@ for target in "${TARGETS[@]}"; do
   case "$target" in
     fuzz_frame_decoder) write_seeds "$corpus" "3F" "$vectors/hdlc_frames.txt" ;;
     fuzz_wrapper_decoder) write_seeds "$corpus" "" "$seeds/wrapper.txt" ;;
-    fuzz_aare | fuzz_get_response) write_seeds "$corpus" "" "$vectors/apdus.txt" ;;
+    fuzz_aare) write_seeds "$corpus" "" "$vectors/apdus.txt" "$seeds/aare_gmac.txt" ;;
+    fuzz_get_response) write_seeds "$corpus" "" "$vectors/apdus.txt" ;;
+    fuzz_ciphered) write_seeds "$corpus" "" "$vectors/security.txt" ;;
+    fuzz_hls_client) write_seeds "$corpus" "" "$seeds/hls_client.txt" ;;
     fuzz_axdr) write_seeds "$corpus" "" "$seeds/axdr.txt" ;;
     fuzz_obis) write_seeds "$corpus" "" "$seeds/obis.txt" ;;
     fuzz_client_stack) write_seeds "$corpus" "" "$seeds/client_stack.txt" ;;

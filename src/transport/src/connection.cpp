@@ -57,6 +57,12 @@ Error client_failed(const cosem::ClientFailed& f, Step step, const detail::What&
         e.message = "association rejected: " + f.message;
       }
       return e;
+    case cosem::FailReason::authentication:
+      // HLS-GMAC: a tag that does not verify, a replayed counter, a refused f(StoC). While
+      // associating it is a rejected association (the keys are wrong); later a protocol error.
+      e.kind = step == Step::associate ? ErrorKind::association_rejected : ErrorKind::protocol;
+      e.message = "authentication failed in " + what.str() + ": " + f.message;
+      return e;
     case cosem::FailReason::timeout:
       e.kind = ErrorKind::timeout;
       e.message = "timeout: no " + what.str() + " (" + f.message + ")";

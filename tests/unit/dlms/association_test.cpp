@@ -55,8 +55,11 @@ TEST(AssociationTest, aarq_length_is_computed_for_every_password_length) {
   no_password.mechanism = Mechanism::lls;
   EXPECT_EQ(encode_aarq(no_password).error(), ApduError::bad_value);
   Aarq hls;
-  hls.mechanism = Mechanism::hls_gmac;
-  EXPECT_EQ(encode_aarq(hls).error(), ApduError::unsupported);
+  hls.mechanism = Mechanism::hls_gmac;  // without a system title and a challenge
+  EXPECT_EQ(encode_aarq(hls).error(), ApduError::bad_value);
+  Aarq sha256;
+  sha256.mechanism = Mechanism::hls_sha256;
+  EXPECT_EQ(encode_aarq(sha256).error(), ApduError::unsupported);
 }
 
 // Regression (fuzz_aare): calling-authentication-value without a mechanism name.

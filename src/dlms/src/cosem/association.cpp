@@ -4,6 +4,7 @@
 #include <array>
 
 #include "ber.h"
+#include "dlms/cosem/ciphered.h"
 
 namespace dlms::cosem {
 namespace {
@@ -42,6 +43,8 @@ bridge::Result<std::uint32_t, ApduError> read_conformance(ByteSpan in, std::size
   pos += 7;
   return c;
 }
+
+}  // namespace
 
 Bytes encode_initiate_request(const InitiateRequest& r) {
   Bytes out{0x01};
@@ -147,6 +150,8 @@ bridge::Result<InitiateResponse, ApduError> decode_initiate_response(ByteSpan in
   return r;
 }
 
+namespace {
+
 Bytes wrap(std::uint8_t tag, const Bytes& body) {
   Bytes out;
   ber::put(out, tag, body);
@@ -171,6 +176,32 @@ bridge::Result<std::uint8_t, ApduError> read_explicit_integer(ByteSpan value) {
   if (!inner) return bridge::fail(inner.error());
   if (inner->tag != 0x02 || inner->value.size() != 1 || off != value.size()) return bridge::fail(ApduError::bad_value);
   return inner->value[0];
+}
+
+// A6/A4 AP-title: 04 <len> <system title>; AC/AA authentication-value: 80 <len> <bytes>.
+bridge::Result<Bytes, ApduError> read_inner(ByteSpan value, std::uint8_t tag_a, std::uint8_t tag_b) {
+  std::size_t off = 0;
+  auto inner = ber::read(value, off);
+  if (!inner) return bridge::fail(inner.error());
+  if (inner->tag != tag_a && inner->tag != tag_b) return bridge::fail(ApduError::unexpected_tag);
+  if (off != value.size()) return bridge::fail(ApduError::trailing_bytes);
+  return Bytes(inner->value.begin(), inner->value.end());
+}
+
+void put_inner(Bytes& body, std::uint8_t outer_tag, std::uint8_t inner_tag, const Bytes& value) {
+  Bytes inner;
+  ber::put(inner, inner_tag, value);
+  ber::put(body, outer_tag, inner);
+}
+
+// user-information: 04 <len> (xDLMS APDU); a glo-initiate must at least be a well-formed ciphered APDU.
+bridge::Result<ByteSpan, ApduError> read_user_information(ByteSpan value) {
+  std::size_t off = 0;
+  auto inner = ber::read(value, off);
+  if (!inner) return bridge::fail(inner.error());
+  if (inner->tag != 0x04) return bridge::fail(ApduError::unexpected_tag);
+  if (inner->value.empty()) return bridge::fail(ApduError::truncated);
+  return inner->value;
 }
 
 }  // namespace
@@ -205,25 +236,31 @@ std::string_view diagnostic_label(DiagnosticSource source, std::uint8_t value) {
 }
 
 bridge::Result<Bytes, ApduError> encode_aarq(const Aarq& aarq) {
-  if (aarq.context != ApplicationContext::ln_no_ciphering && aarq.context != ApplicationContext::sn_no_ciphering) {
+  if (aarq.mechanism != Mechanism::none && aarq.mechanism != Mechanism::lls && aarq.mechanism != Mechanism::hls_gmac) {
     return bridge::fail(ApduError::unsupported);
   }
-  if (aarq.mechanism != Mechanism::none && aarq.mechanism != Mechanism::lls) return bridge::fail(ApduError::unsupported);
+  if (aarq.mechanism == Mechanism::hls_gmac &&
+      (!aarq.calling_ap_title || aarq.calling_ap_title->size() != security::kSystemTitleSize || !aarq.password ||
+       aarq.password->size() < 8)) {
+    return bridge::fail(ApduError::bad_value);
+  }
+  if (aarq.ciphered_initiate && (aarq.ciphered_initiate->empty() || !decode_ciphered(*aarq.ciphered_initiate))) {
+    return bridge::fail(ApduError::bad_value);
+  }
   Bytes body;
   ber::put(body, 0xA1, oid(kContextPrefix, static_cast<std::uint8_t>(aarq.context)));
-  if (aarq.mechanism == Mechanism::lls) {
+  if (aarq.calling_ap_title) put_inner(body, 0xA6, 0x04, *aarq.calling_ap_title);
+  if (aarq.mechanism != Mechanism::none) {
     if (!aarq.password || aarq.password->empty() || aarq.password->size() > 64) {
       return bridge::fail(ApduError::bad_value);
     }
     body.insert(body.end(), {0x8A, 0x02, 0x07, 0x80});  // sender-acse-requirements: authentication
-    const Bytes mech = oid(kMechanismPrefix, static_cast<std::uint8_t>(Mechanism::lls));
+    const Bytes mech = oid(kMechanismPrefix, static_cast<std::uint8_t>(aarq.mechanism));
     ber::put(body, 0x8B, ByteSpan(mech).subspan(2));
-    Bytes auth;
-    ber::put(auth, 0x80, *aarq.password);
-    ber::put(body, 0xAC, auth);
+    put_inner(body, 0xAC, 0x80, *aarq.password);
   }
   Bytes user;
-  ber::put(user, 0x04, encode_initiate_request(aarq.initiate));
+  ber::put(user, 0x04, aarq.ciphered_initiate ? *aarq.ciphered_initiate : encode_initiate_request(aarq.initiate));
   ber::put(body, 0xBE, user);
   return wrap(tag::kAarq, body);
 }
@@ -262,18 +299,27 @@ bridge::Result<Aarq, ApduError> decode_aarq(ByteSpan apdu) {
         aarq.password = Bytes(inner->value.begin(), inner->value.end());
         break;
       }
+      case 0xA6: {
+        auto title = read_inner(t->value, 0x04, 0x04);
+        if (!title) return bridge::fail(title.error());
+        aarq.calling_ap_title = std::move(*title);
+        break;
+      }
       case 0xBE: {
-        std::size_t inner_off = 0;
-        auto inner = ber::read(t->value, inner_off);
-        if (!inner) return bridge::fail(inner.error());
-        if (inner->tag != 0x04) return bridge::fail(ApduError::unexpected_tag);
-        auto init = decode_initiate_request(inner->value);
-        if (!init) return bridge::fail(init.error());
-        aarq.initiate = *init;
+        auto user = read_user_information(t->value);
+        if (!user) return bridge::fail(user.error());
+        if ((*user)[0] == tag::kGloInitiateRequest) {
+          if (auto c = decode_ciphered(*user); !c) return bridge::fail(c.error());
+          aarq.ciphered_initiate = Bytes(user->begin(), user->end());
+        } else {
+          auto init = decode_initiate_request(*user);
+          if (!init) return bridge::fail(init.error());
+          aarq.initiate = *init;
+        }
         have_user = true;
         break;
       }
-      default: break;  // protocol-version, AP titles, acse-requirements: not needed
+      default: break;  // protocol-version, called AP title, acse-requirements: not needed
     }
   }
   if (!have_context || !have_user) return bridge::fail(ApduError::truncated);
@@ -288,15 +334,19 @@ Bytes encode_aare(const Aare& aare) {
   body.insert(body.end(), {0xA2, 0x03, 0x02, 0x01, static_cast<std::uint8_t>(aare.result)});
   const std::uint8_t source_tag = aare.diagnostic_source == DiagnosticSource::user ? 0xA1 : 0xA2;
   body.insert(body.end(), {0xA3, 0x05, source_tag, 0x03, 0x02, 0x01, aare.diagnostic});
+  if (aare.responding_ap_title) put_inner(body, 0xA4, 0x04, *aare.responding_ap_title);
   if (aare.mechanism) {
     body.insert(body.end(), {0x88, 0x02, 0x07, 0x80});
     const Bytes mech = oid(kMechanismPrefix, static_cast<std::uint8_t>(*aare.mechanism));
     ber::put(body, 0x89, ByteSpan(mech).subspan(2));
   }
-  if (aare.initiate || aare.initiate_error) {
+  if (aare.responding_authentication) put_inner(body, 0xAA, 0x80, *aare.responding_authentication);
+  if (aare.ciphered_initiate || aare.initiate || aare.initiate_error) {
     Bytes user;
     ber::put(user, 0x04,
-             aare.initiate ? encode_initiate_response(*aare.initiate) : encode_confirmed_service_error(*aare.initiate_error));
+             aare.ciphered_initiate ? *aare.ciphered_initiate
+             : aare.initiate        ? encode_initiate_response(*aare.initiate)
+                                    : encode_confirmed_service_error(*aare.initiate_error));
     ber::put(body, 0xBE, user);
   }
   return wrap(tag::kAare, body);
@@ -350,24 +400,36 @@ bridge::Result<Aare, ApduError> decode_aare(ByteSpan apdu) {
         aare.mechanism = static_cast<Mechanism>(*mech);
         break;
       }
+      case 0xA4: {
+        auto title = read_inner(t->value, 0x04, 0x04);
+        if (!title) return bridge::fail(title.error());
+        aare.responding_ap_title = std::move(*title);
+        break;
+      }
+      case 0xAA: {
+        auto stoc = read_inner(t->value, 0x80, 0x81);
+        if (!stoc) return bridge::fail(stoc.error());
+        aare.responding_authentication = std::move(*stoc);
+        break;
+      }
       case 0xBE: {
-        std::size_t inner_off = 0;
-        auto inner = ber::read(t->value, inner_off);
-        if (!inner) return bridge::fail(inner.error());
-        if (inner->tag != 0x04) return bridge::fail(ApduError::unexpected_tag);
-        if (inner->value.empty()) return bridge::fail(ApduError::truncated);
-        if (inner->value[0] == tag::kConfirmedServiceError) {
-          auto e = decode_confirmed_service_error(inner->value);
+        auto user = read_user_information(t->value);
+        if (!user) return bridge::fail(user.error());
+        if ((*user)[0] == tag::kConfirmedServiceError) {
+          auto e = decode_confirmed_service_error(*user);
           if (!e) return bridge::fail(e.error());
           aare.initiate_error = *e;
+        } else if ((*user)[0] == tag::kGloInitiateResponse) {
+          if (auto c = decode_ciphered(*user); !c) return bridge::fail(c.error());
+          aare.ciphered_initiate = Bytes(user->begin(), user->end());
         } else {
-          auto init = decode_initiate_response(inner->value);
+          auto init = decode_initiate_response(*user);
           if (!init) return bridge::fail(init.error());
           aare.initiate = *init;
         }
         break;
       }
-      default: break;  // responding AP title, acse-requirements, ...: not needed
+      default: break;  // acse-requirements, ...: not needed
     }
   }
   if (!have_result) return bridge::fail(ApduError::truncated);

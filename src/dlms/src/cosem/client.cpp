@@ -8,6 +8,7 @@ std::string_view to_label(ClientState s) {
   switch (s) {
     case ClientState::idle: return "idle";
     case ClientState::associating: return "associating";
+    case ClientState::authenticating: return "authenticating";
     case ClientState::associated: return "associated";
     case ClientState::releasing: return "releasing";
     case ClientState::released: return "released";
@@ -22,6 +23,7 @@ std::string_view to_label(FailReason r) {
     case FailReason::exception: return "exception";
     case FailReason::protocol: return "protocol";
     case FailReason::timeout: return "timeout";
+    case FailReason::authentication: return "authentication";
   }
   return "unknown";
 }
@@ -43,7 +45,7 @@ std::string hex_byte(std::uint8_t b) {
 }
 }  // namespace
 
-Client::Client(ClientConfig config) : config_(std::move(config)) {}
+Client::Client(ClientConfig config) : config_(std::move(config)), ciphering_(config_.ciphering) {}
 
 std::optional<Bytes> Client::poll_transmit() {
   if (transmit_.empty()) return std::nullopt;
@@ -60,6 +62,11 @@ std::optional<ClientEvent> Client::poll_event() {
 }
 
 void Client::transmit(Bytes apdu, TimePoint now) {
+  if (ciphering_ && state_ != ClientState::associating) {
+    auto protected_apdu = protect_outgoing(std::move(apdu));
+    if (!protected_apdu) return;  // failed
+    apdu = std::move(*protected_apdu);
+  }
   transmit_.push_back(std::move(apdu));
   if (config_.response_timeout) {
     deadline_ = now + *config_.response_timeout;
@@ -97,7 +104,9 @@ bridge::Result<void, ClientError> Client::associate(TimePoint now) {
   aarq.password = config_.password;
   aarq.initiate.conformance = config_.proposed_conformance;
   aarq.initiate.client_max_receive_pdu = config_.max_receive_pdu;
-  auto bytes = encode_aarq(aarq);
+  auto bytes = config_.mechanism == Mechanism::hls_gmac ? build_hls_aarq(aarq) : encode_aarq(aarq).map_error([](ApduError) {
+    return ClientError::bad_request;
+  });
   if (!bytes) return bridge::fail(ClientError::bad_request);
   state_ = ClientState::associating;
   transmit(std::move(*bytes), now);
@@ -177,6 +186,9 @@ void Client::handle_timeout(TimePoint now) {
   deadline_.reset();
   switch (state_) {
     case ClientState::associating: fail(FailReason::timeout, "no AARE within the response timeout"); return;
+    case ClientState::authenticating:
+      fail(FailReason::timeout, "no reply to reply_to_HLS_authentication within the response timeout");
+      return;
     case ClientState::releasing: fail(FailReason::timeout, "no RLRE within the response timeout"); return;
     case ClientState::associated:
       if (in_flight_) {
@@ -190,6 +202,25 @@ void Client::handle_timeout(TimePoint now) {
 
 void Client::handle_apdu(ByteSpan apdu, TimePoint now) {
   if (state_ == ClientState::failed) return;
+  if (apdu.empty()) {
+    fail(FailReason::protocol, "empty APDU");
+    return;
+  }
+  if (ciphering_ && is_ciphered_tag(apdu[0])) {
+    auto plain = open_incoming(apdu);
+    if (!plain) return;  // failed
+    handle_plain(*plain, now);
+    return;
+  }
+  if (ciphering_ && (state_ == ClientState::authenticating || state_ == ClientState::associated) &&
+      (apdu[0] == tag::kGetResponse || apdu[0] == tag::kSetResponse || apdu[0] == tag::kActionResponse)) {
+    fail(FailReason::authentication, "unciphered response on a ciphered association");
+    return;
+  }
+  handle_plain(apdu, now);
+}
+
+void Client::handle_plain(ByteSpan apdu, TimePoint now) {
   if (apdu.empty()) {
     fail(FailReason::protocol, "empty APDU");
     return;
@@ -212,7 +243,11 @@ void Client::handle_apdu(ByteSpan apdu, TimePoint now) {
   switch (state_) {
     case ClientState::associating:
       if (t != tag::kAare) break;
-      on_aare(apdu);
+      on_aare(apdu, now);
+      return;
+    case ClientState::authenticating:
+      if (t != tag::kActionResponse) break;
+      on_hls_action_response(apdu);
       return;
     case ClientState::associated:
       if (t == tag::kSetResponse && in_flight_ && in_flight_->set) {
@@ -243,7 +278,7 @@ void Client::handle_apdu(ByteSpan apdu, TimePoint now) {
   fail(FailReason::protocol, "unexpected APDU " + hex_byte(t) + " in state " + std::string(to_label(state_)));
 }
 
-void Client::on_aare(ByteSpan apdu) {
+void Client::on_aare(ByteSpan apdu, TimePoint now) {
   auto aare = decode_aare(apdu);
   if (!aare) {
     fail(FailReason::protocol, "malformed AARE: " + std::string(to_label(aare.error())));
@@ -259,6 +294,10 @@ void Client::on_aare(ByteSpan apdu) {
   }
   if (aare->initiate_error) {
     fail(FailReason::association_rejected, describe(*aare->initiate_error));
+    return;
+  }
+  if (ciphering_ && config_.mechanism == Mechanism::hls_gmac) {
+    on_hls_aare(*aare, now);
     return;
   }
   if (!aare->initiate) {

@@ -8,6 +8,9 @@
 //        [88 02 07 80 | 89 07 <mech OID>] | BE <L> 04 <L> (<InitiateResponse> | 0E <confirmedServiceError>)
 //   InitiateResponse 08 <negotiated-qos> <version> 5F 1F 04 00 <conformance:3> <server-max-pdu:2> <vaa-name:2>
 //   RLRQ 62 L [80 01 <reason>] , RLRE 63 L [80 01 <reason>]
+// HLS-GMAC (mechanism 5, docs/protocol.md 1.22) adds calling-AP-title A6 0A 04 08 <system-title>
+// and the challenge CtoS in AC to the AARQ, responding-AP-title A4 0A 04 08 <system-title> and
+// StoC in AA (80 <len> <StoC>) to the AARE, and ciphers the user-information (glo-initiate 21/28).
 // Every length is computed (the previous system hard-coded 0x36, correct only for an 8-byte
 // password, [BUG]). LLS passwords are 1..64 bytes.
 #include <cstdint>
@@ -77,9 +80,12 @@ struct InitiateRequest {
 
 struct Aarq {
   ApplicationContext context = ApplicationContext::ln_no_ciphering;
-  Mechanism mechanism = Mechanism::none;  // none: public client; lls: password
-  std::optional<Bytes> password;          // calling-authentication-value (LLS)
+  Mechanism mechanism = Mechanism::none;  // none: public client; lls: password; hls_gmac: challenge
+  // calling-authentication-value: the LLS password, or the HLS challenge CtoS (8..64 bytes).
+  std::optional<Bytes> password;
+  std::optional<Bytes> calling_ap_title;   // the client's system title (HLS-GMAC, 8 bytes)
   InitiateRequest initiate;
+  std::optional<Bytes> ciphered_initiate;  // glo-initiate-request (21 ...) sent instead of `initiate`
   friend bool operator==(const Aarq&, const Aarq&) = default;
 };
 
@@ -114,6 +120,9 @@ struct Aare {
   DiagnosticSource diagnostic_source = DiagnosticSource::user;
   std::uint8_t diagnostic = diagnostic::kNull;
   std::optional<Mechanism> mechanism;                  // responder mechanism name (88/89), if sent
+  std::optional<Bytes> responding_ap_title;            // the server's system title (HLS-GMAC)
+  std::optional<Bytes> responding_authentication;      // the HLS challenge StoC
+  std::optional<Bytes> ciphered_initiate;              // glo-initiate-response (28 ...) instead of `initiate`
   std::optional<InitiateResponse> initiate;            // user-information on success
   std::optional<ConfirmedServiceError> initiate_error; // user-information on an xDLMS refusal
   friend bool operator==(const Aare&, const Aare&) = default;
@@ -128,7 +137,14 @@ struct ReleaseResponse {
   friend bool operator==(const ReleaseResponse&, const ReleaseResponse&) = default;
 };
 
-// bad_value: LLS without a password or a password outside 1..64 bytes; unsupported: HLS.
+// The xDLMS InitiateRequest/InitiateResponse alone (what glo-initiate ciphers).
+Bytes encode_initiate_request(const InitiateRequest& r);
+bridge::Result<InitiateRequest, ApduError> decode_initiate_request(ByteSpan in);
+Bytes encode_initiate_response(const InitiateResponse& r);
+bridge::Result<InitiateResponse, ApduError> decode_initiate_response(ByteSpan in);
+
+// bad_value: LLS without a password or a password outside 1..64 bytes, HLS-GMAC without an
+// 8-byte calling AP title or a challenge of 8..64 bytes; unsupported: other HLS mechanisms.
 bridge::Result<Bytes, ApduError> encode_aarq(const Aarq& aarq);
 bridge::Result<Aarq, ApduError> decode_aarq(ByteSpan apdu);
 Bytes encode_aare(const Aare& aare);

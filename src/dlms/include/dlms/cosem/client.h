@@ -21,6 +21,16 @@
 // or confirmed-service-error (exception), malformed/unexpected APDUs, block-number mismatches
 // (protocol), no answer within response_timeout (timeout). A GET response with another invoke-id
 // is a late reply to an earlier request: it is dropped and counted (stale_responses()).
+//
+// HLS-GMAC (mechanism 5, security suite 0, docs/protocol.md 1.22), with `ciphering` set:
+//   AARQ (context LN-ciphering, calling AP title, CtoS, glo-initiate-request)
+//   -> AARE (responding AP title, StoC, glo-initiate-response)
+//   -> glo-action-request reply_to_HLS_authentication(f(StoC)) on 0-0:40.0.0.255 method 1
+//   -> glo-action-response with f(CtoS), verified              -> Associated
+// From then on every GET/SET is sent glo-ciphered (or general-glo) with the next invocation
+// counter, and every response must be ciphered as the policy demands, carry a valid tag and an
+// invocation counter above the last one seen (replay protection). A tag that does not verify, a
+// replayed counter or a refused f(StoC) fail with FailReason::authentication.
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -34,7 +44,9 @@
 #include "bridge/result.h"
 #include "dlms/bytes.h"
 #include "dlms/time.h"
+#include "dlms/cosem/action.h"
 #include "dlms/cosem/association.h"
+#include "dlms/cosem/ciphered.h"
 #include "dlms/cosem/get.h"
 #include "dlms/cosem/set.h"
 
@@ -43,8 +55,19 @@ namespace dlms::cosem {
 using dlms::Clock;
 using dlms::TimePoint;
 
+// Security suite 0 settings of one association (HLS-GMAC).
+struct CipheringConfig {
+  Bytes system_title;  // ours, 8 bytes (calling AP title, IV of what we send)
+  security::Keys keys;
+  std::uint32_t invocation_counter = 0;  // the IC of the next APDU we protect
+  std::uint8_t security_control = security::control::kAuthenticatedEncrypted;  // the meter's policy
+  bool general_glo = false;  // send general-glo-ciphering (DB) instead of the glo- tags
+  Bytes challenge;           // CtoS, 8..64 random bytes drawn by the caller for each association
+};
+
 struct ClientConfig {
-  Mechanism mechanism = Mechanism::none;  // none (public client) or lls
+  Mechanism mechanism = Mechanism::none;  // none (public client), lls or hls_gmac (needs `ciphering`)
+  std::optional<CipheringConfig> ciphering;
   std::optional<Bytes> password;          // LLS password, 1..64 bytes
   std::uint32_t proposed_conformance = conformance::kProductionProposal;
   std::uint16_t max_receive_pdu = 1200;
@@ -54,7 +77,7 @@ struct ClientConfig {
   bool use_get_with_list = true;  // only when multiple-references was negotiated
 };
 
-enum class ClientState : std::uint8_t { idle, associating, associated, releasing, released, failed };
+enum class ClientState : std::uint8_t { idle, associating, authenticating, associated, releasing, released, failed };
 std::string_view to_label(ClientState s);
 
 enum class FailReason : std::uint8_t {
@@ -62,6 +85,7 @@ enum class FailReason : std::uint8_t {
   exception,             // exception-response (D8) or confirmed-service-error (0E)
   protocol,              // malformed or unexpected APDU, invoke-id/block mismatch
   timeout,               // no answer within response_timeout
+  authentication,        // HLS-GMAC: tag mismatch, replayed invocation counter, f(StoC) refused or f(CtoS) wrong
 };
 std::string_view to_label(FailReason r);
 
@@ -127,6 +151,10 @@ class Client {
   std::uint64_t stale_responses() const { return stale_; }
   // Anomalies tolerated without failing (extra bytes after a complete GET value).
   std::uint64_t protocol_warnings() const { return warnings_; }
+  // HLS-GMAC: the IC of the next APDU we protect (persist it: an IC must never be reused).
+  std::uint32_t invocation_counter() const { return ciphering_ ? ciphering_->invocation_counter : 0; }
+  // HLS-GMAC: the meter's system title (from the AARE), empty before.
+  const Bytes& server_system_title() const { return server_title_; }
 
  private:
   struct InFlight {
@@ -142,9 +170,17 @@ class Client {
   void transmit(Bytes apdu, TimePoint now);
   void fail(FailReason reason, std::string message, std::optional<std::uint8_t> diagnostic = std::nullopt);
   void fail(ClientFailed failed);
-  void on_aare(ByteSpan apdu);
+  void on_aare(ByteSpan apdu, TimePoint now);
   void on_get_response(ByteSpan apdu, TimePoint now);
   void on_set_response(ByteSpan apdu, TimePoint now);
+  void handle_plain(ByteSpan apdu, TimePoint now);
+  // HLS-GMAC (client_hls.cpp).
+  bridge::Result<Bytes, ClientError> build_hls_aarq(Aarq& aarq);
+  void on_hls_aare(const Aare& aare, TimePoint now);
+  void on_hls_action_response(ByteSpan apdu);
+  std::optional<Bytes> protect_outgoing(Bytes apdu);
+  std::optional<Bytes> open_incoming(ByteSpan apdu);
+  bool accept_server_counter(std::uint32_t ic);
   void finish(std::vector<GetDataResult> results, std::size_t trailing_bytes = 0);
   std::uint8_t next_invoke();
 
@@ -159,6 +195,11 @@ class Client {
   std::optional<InFlight> in_flight_;
   std::optional<TimePoint> deadline_;
   std::deque<Bytes> transmit_;
+  std::optional<CipheringConfig> ciphering_;
+  Bytes server_title_;
+  std::optional<std::uint32_t> server_ic_;  // highest meter IC accepted (replay protection)
+  std::uint8_t hls_invoke_ = 0;
+  InitiateResponse hls_initiate_;  // from the (ciphered) AARE, reported once pass 4 succeeds
   std::deque<ClientEvent> events_;
 };
 
