@@ -71,6 +71,18 @@ int main(int argc, char** argv) {
                  "Seconds without a valid frame before the meter drops link and association (default: profile, "
                  "180 microstar / 120 generic)")
       ->check(CLI::Range(0.001, 86400.0));
+  int hls_client = -1;
+  std::string hls_title, hls_ek, hls_ak, hls_policy = "authenticated_encrypted";
+  app.add_option("--hls-gmac-client", hls_client,
+                 "Client SAP that must use HLS-GMAC (mechanism 5) with ciphered APDUs, e.g. 1 (management)")
+      ->check(CLI::Range(1, 127));
+  app.add_option("--hls-system-title", hls_title, "HLS-GMAC: the meter's system title, 16 hex digits "
+                                                  "(default 4D4D4D0000BC614E, the Green Book example)");
+  app.add_option("--hls-block-cipher-key", hls_ek, "HLS-GMAC: EK, 32 hex digits (default 000102..0F)");
+  app.add_option("--hls-authentication-key", hls_ak, "HLS-GMAC: AK, 32 hex digits (default D0D1..DF)");
+  app.add_option("--hls-security-policy", hls_policy, "HLS-GMAC: what every APDU must carry")
+      ->check(CLI::IsMember({"authenticated_encrypted", "authenticated", "encrypted"}))
+      ->capture_default_str();
   app.add_flag("--verbose", verbose, "Debug logging, including every frame in hex");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")->capture_default_str();
 
@@ -109,6 +121,25 @@ int main(int argc, char** argv) {
   if (physical_option->count() > 0) options.physical_address = physical_address;
   if (idle_timeout_s > 0) {
     options.idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(idle_timeout_s * 1000));
+  }
+
+  if (hls_client > 0) {
+    sim::HlsGmacClient hls;
+    hls.client_sap = static_cast<std::uint8_t>(hls_client);
+    const std::pair<const std::string*, dlms::Bytes*> fields[] = {
+        {&hls_title, &hls.system_title}, {&hls_ek, &hls.block_cipher_key}, {&hls_ak, &hls.authentication_key}};
+    for (const auto& [text, bytes] : fields) {
+      if (text->empty()) continue;
+      auto parsed = dlms::from_hex(*text);
+      if (!parsed || parsed->size() != bytes->size()) {
+        std::cerr << "dlms-meter-sim: HLS-GMAC: expected " << bytes->size() * 2 << " hex digits, got '" << *text
+                  << "'\n";
+        return kExitUsage;
+      }
+      *bytes = std::move(*parsed);
+    }
+    hls.security_control = hls_policy == "authenticated" ? 0x10 : hls_policy == "encrypted" ? 0x20 : 0x30;
+    options.hls_gmac = hls;
   }
 
   auto fd_limit = sim::raise_fd_limit();

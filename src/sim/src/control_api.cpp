@@ -54,7 +54,8 @@ json stats_json(const MeterStats& s) {
               {"get_requests", s.get_requests},   {"idle_timeouts", s.idle_timeouts},
               {"peak_open_connections", s.peak_open_connections},
               {"set_requests", s.set_requests},   {"clock_sets", s.clock_sets},
-              {"profile_reads", s.profile_reads}, {"profile_open_ended_reads", s.profile_open_ended_reads}};
+              {"profile_reads", s.profile_reads}, {"profile_open_ended_reads", s.profile_open_ended_reads},
+              {"hls_rejected", s.hls_rejected}};
 }
 
 // Converts one JSON member into the FaultValue apply_fault expects.

@@ -1,5 +1,7 @@
 #include "cosem_server.h"
 
+#include "cosem_server_hls.h"
+
 #include "bridge/log.h"
 #include "dlms/cosem/apdu.h"
 #include "dlms/cosem/association.h"
@@ -42,10 +44,12 @@ void CosemServer::release() {
   if (associated_ && meter_.association_owner() == this) meter_.set_association_owner(nullptr);
   associated_ = false;
   block_.reset();
+  hls_.reset();
 }
 
 std::optional<dlms::Bytes> CosemServer::handle(dlms::ByteSpan apdu, double elapsed_s, WallTime wall) {
   if (apdu.empty()) return std::nullopt;
+  if (hls_) return hls_handle(apdu, elapsed_s, wall);
   switch (apdu[0]) {
     case cosem::tag::kAarq: return on_aarq(apdu);
     case cosem::tag::kRlrq: return on_rlrq(apdu);
@@ -68,16 +72,23 @@ std::optional<dlms::Bytes> CosemServer::on_aarq(dlms::ByteSpan apdu) {
   }
   // A new AARQ replaces whatever association this connection had.
   release();
-  if (aarq->context != cosem::ApplicationContext::ln_no_ciphering) {
-    return cosem::encode_aare(rejection(AssociationResult::rejected_permanent, diag::kApplicationContextNotSupported));
-  }
   const Profile& profile = meter_.profile();
+  std::optional<cosem::InitiateRequest> hls_initiate;
+  if (hls_settings() != nullptr) {
+    auto opened = hls_open(*aarq);
+    if (!opened) return cosem::encode_aare(rejection(AssociationResult::rejected_permanent, opened.error()));
+    hls_initiate = *opened;
+  }
   auto expected = profile.passwords.find(static_cast<std::uint8_t>(client_sap_));
-  if (client_sap_ > 127 || expected == profile.passwords.end()) {
+  if (hls_initiate) {
+    // authenticated by HLS-GMAC (pass 3 follows)
+  } else if (aarq->context != cosem::ApplicationContext::ln_no_ciphering) {
+    return cosem::encode_aare(rejection(AssociationResult::rejected_permanent, diag::kApplicationContextNotSupported));
+  } else if (client_sap_ > 127 || expected == profile.passwords.end()) {
     ++meter_.stats().rejected_password;
     return cosem::encode_aare(rejection(AssociationResult::rejected_permanent, diag::kNoReasonGiven));
   }
-  if (!expected->second.empty()) {
+  if (!hls_initiate && !expected->second.empty()) {
     if (aarq->mechanism != cosem::Mechanism::lls) {
       ++meter_.stats().rejected_password;
       return cosem::encode_aare(rejection(AssociationResult::rejected_permanent, diag::kAuthenticationRequired));
@@ -102,7 +113,7 @@ std::optional<dlms::Bytes> CosemServer::on_aarq(dlms::ByteSpan apdu) {
     return cosem::encode_aare(rejection(AssociationResult::rejected_transient, diag::kNoReasonGiven));
   }
   // xDLMS InitiateRequest checks, answered with an initiateError as a real meter does.
-  const auto& init = aarq->initiate;
+  const auto& init = hls_initiate ? *hls_initiate : aarq->initiate;
   std::optional<std::uint8_t> initiate_error;
   std::uint32_t negotiated = init.conformance & profile.conformance;
   if (init.dlms_version < 6) {
@@ -113,6 +124,7 @@ std::optional<dlms::Bytes> CosemServer::on_aarq(dlms::ByteSpan apdu) {
     initiate_error = 3;  // pdu-size-too-short
   }
   if (initiate_error) {
+    hls_.reset();
     cosem::Aare aare = rejection(AssociationResult::rejected_permanent, diag::kNoReasonGiven);
     aare.initiate_error = cosem::ConfirmedServiceError{1, 6, *initiate_error};
     return cosem::encode_aare(aare);
@@ -128,6 +140,7 @@ std::optional<dlms::Bytes> CosemServer::on_aarq(dlms::ByteSpan apdu) {
   aare.diagnostic = diag::kNull;
   // The field meter's AARE (capture header 7E A0 37 ..) carries no responder mechanism name.
   aare.initiate = cosem::InitiateResponse{std::nullopt, 6, conformance_, profile.max_pdu, 0x0007};
+  if (hls_) hls_complete_aare(aare);
   return cosem::encode_aare(aare);
 }
 
@@ -182,8 +195,10 @@ std::optional<dlms::Bytes> CosemServer::on_get(dlms::ByteSpan apdu, double elaps
   if (auto* normal = std::get_if<cosem::GetRequestNormal>(&*request)) {
     const auto& a = normal->attribute;
     if (a.access && (conformance_ & cosem::conformance::kSelectiveAccess) == 0) return exception(1, 2);
+    auto counter = read_invocation_counter(a);
     cosem::GetDataResult result =
-        to_result(table.read(a.class_id, a.obis, a.attribute, ctx, a.access ? &*a.access : nullptr));
+        counter ? std::move(*counter)
+                : to_result(table.read(a.class_id, a.obis, a.attribute, ctx, a.access ? &*a.access : nullptr));
     auto whole = cosem::encode_get_response(cosem::GetResponseNormal{normal->invoke, result});
     const int trailing = meter_.faults().clock_trailing_bytes;
     if (trailing > 0 && a.class_id == 8 && a.attribute == 2 && std::holds_alternative<cosem::Value>(result)) {

@@ -5,11 +5,16 @@
 // Protocol-level faults applied here: forced association rejection (reject_auth, reject_busy)
 // 0x7E values (value_7e, via the object table) and extra bytes after the clock's value
 // (clock_trailing_bytes).
+// HLS-GMAC (cosem_server_hls.cpp): the profile's HLS client SAP must associate with mechanism 5
+// and cipher every request; the meter answers ciphered, in the request's form (glo- or
+// general-glo), and serves its record of the client's invocation counter as 0-0:43.1.0.
 #include <cstdint>
 #include <memory>
 #include <optional>
 
 #include "dlms/bytes.h"
+#include "dlms/cosem/association.h"
+#include "dlms/cosem/get.h"
 #include "sim/meter.h"
 #include "sim/server_session.h"
 
@@ -32,12 +37,22 @@ class CosemServer {
 
  private:
   struct Block;
+  struct Hls;
 
   std::optional<dlms::Bytes> on_aarq(dlms::ByteSpan apdu);
   std::optional<dlms::Bytes> on_rlrq(dlms::ByteSpan apdu);
   std::optional<dlms::Bytes> on_get(dlms::ByteSpan apdu, double elapsed_s, WallTime wall);
   std::optional<dlms::Bytes> on_set(dlms::ByteSpan apdu, double elapsed_s, WallTime wall);
   dlms::Bytes next_block();
+  // HLS-GMAC (cosem_server_hls.cpp).
+  const HlsGmacClient* hls_settings() const;
+  // Checks the AARQ and deciphers its InitiateRequest; the error is the AARE diagnostic.
+  bridge::Result<dlms::cosem::InitiateRequest, std::uint8_t> hls_open(const dlms::cosem::Aarq& aarq);
+  void hls_complete_aare(dlms::cosem::Aare& aare);
+  std::optional<dlms::Bytes> hls_handle(dlms::ByteSpan apdu, double elapsed_s, WallTime wall);
+  dlms::Bytes on_hls_action(dlms::ByteSpan apdu);
+  // 0-0:43.1.0 (class 1): the last invocation counter accepted from the HLS client.
+  std::optional<dlms::cosem::GetDataResult> read_invocation_counter(const dlms::cosem::AttributeDescriptor& a) const;
 
   Meter& meter_;
   std::uint16_t client_sap_;
@@ -46,6 +61,7 @@ class CosemServer {
   std::uint32_t conformance_ = 0;
   std::size_t client_max_pdu_ = 0;
   std::unique_ptr<Block> block_;
+  std::unique_ptr<Hls> hls_;
 };
 
 }  // namespace sim

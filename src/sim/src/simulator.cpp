@@ -56,6 +56,7 @@ bridge::Result<void, std::string> Simulator::start() {
   }
   Profile profile = make_profile(options_.profile);
   if (options_.idle_timeout) profile.idle_timeout = *options_.idle_timeout;
+  if (options_.hls_gmac) profile.hls_gmac = *options_.hls_gmac;
   // --seed wins over the scenario's seed; 1 when neither sets one.
   seed_ = options_.seed ? *options_.seed : (scenario && scenario->seed ? *scenario->seed : 1);
   fleet_ = std::make_unique<Fleet>(options_.meters, profile, seed_);

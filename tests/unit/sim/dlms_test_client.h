@@ -34,6 +34,7 @@ struct ClientOptions {
   std::uint16_t max_receive_pdu = 1200;
   std::uint32_t conformance = cosem::conformance::kProductionProposal;
   std::optional<hdlc::LinkParameters> proposed;  // SNRM parameters (nullopt: empty SNRM)
+  std::optional<cosem::CipheringConfig> ciphering;  // HLS-GMAC instead of the password
 };
 
 class DlmsTestClient {
@@ -83,6 +84,7 @@ class DlmsTestClient {
     return set_result_;
   }
   std::uint64_t protocol_warnings() const { return cosem_.protocol_warnings(); }
+  std::uint32_t invocation_counter() const { return cosem_.invocation_counter(); }
   bool release() {
     if (!cosem_.release(now())) return false;
     pump([&] { return released_ || client_failed_; });
@@ -111,6 +113,11 @@ class DlmsTestClient {
     if (o.password) {
       c.mechanism = cosem::Mechanism::lls;
       c.password = dlms::Bytes(o.password->begin(), o.password->end());
+    }
+    if (o.ciphering) {
+      c.mechanism = cosem::Mechanism::hls_gmac;
+      c.password.reset();
+      c.ciphering = o.ciphering;
     }
     c.max_receive_pdu = o.max_receive_pdu;
     c.proposed_conformance = o.conformance;

@@ -38,6 +38,7 @@ struct MeterStats {
   // Entry reads asking "to the last entry" (to_entry = 0), which crash some real meters: the
   // bridge must never send one, and tests check this stays 0.
   std::uint64_t profile_open_ended_reads = 0;
+  std::uint64_t hls_rejected = 0;  // HLS-GMAC: AARQ, f(StoC) or ciphered APDU that failed deciphering, tag or replay check
 };
 
 class Meter {
@@ -86,6 +87,10 @@ class Meter {
   void set_association_owner(const void* owner) { association_owner_ = owner; }
 
   std::uint32_t open_connections = 0;
+  // HLS-GMAC invocation counters, kept across connections like a real meter keeps them:
+  // the last IC accepted from the HLS client (object 0-0:43.1.0) and the meter's next own IC.
+  std::uint32_t hls_client_ic = 0;
+  std::uint32_t hls_server_ic = 0x01234567;
 
  private:
   std::uint32_t id_;

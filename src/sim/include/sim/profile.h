@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "bridge/result.h"
+#include "dlms/bytes.h"
 
 namespace sim {
 
@@ -17,6 +18,18 @@ enum class ProfileKind { microstar, generic };
 constexpr std::string_view to_label(ProfileKind kind) {
   return kind == ProfileKind::microstar ? "microstar" : "generic";
 }
+
+// One client SAP that must associate with HLS-GMAC (mechanism 5, security suite 0) and cipher
+// every APDU (docs/protocol.md 1.22). Defaults: the Green Book example's server system title and keys.
+struct HlsGmacClient {
+  std::uint8_t client_sap = 1;
+  dlms::Bytes system_title{0x4D, 0x4D, 0x4D, 0x00, 0x00, 0xBC, 0x61, 0x4E};  // the meter's
+  dlms::Bytes block_cipher_key{0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+                               0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F};
+  dlms::Bytes authentication_key{0xD0, 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6, 0xD7,
+                                 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF};
+  std::uint8_t security_control = 0x30;  // the meter's policy: 0x10, 0x20 or 0x30
+};
 
 struct Profile {
   ProfileKind kind = ProfileKind::microstar;
@@ -37,6 +50,9 @@ struct Profile {
   double nominal_current = 1.3;            // amperes
   // Client SAP -> password. An empty string is a public client (no authentication).
   std::map<std::uint8_t, std::string> passwords{{16, ""}, {1, "22222222"}, {17, "00000000"}, {32, "11111111"}};
+
+  // The client SAP that speaks HLS-GMAC (its entry in `passwords` is ignored), if any.
+  std::optional<HlsGmacClient> hls_gmac;
 
   bool multiple_references() const { return (conformance & 0x000200) != 0; }
   bool block_transfer_with_get() const { return (conformance & 0x001000) != 0; }

@@ -33,6 +33,7 @@ struct SimulatorOptions {
   std::optional<std::string> scenario;                    // TOML file
   std::optional<HostPort> control;                        // HTTP control endpoint (loopback only)
   std::optional<std::uint64_t> seed;                      // nullopt: the scenario's seed, else 1
+  std::optional<HlsGmacClient> hls_gmac;                   // every meter: this client SAP speaks HLS-GMAC
   std::optional<std::chrono::milliseconds> idle_timeout;  // overrides the profile's inactivity timeout
   std::vector<std::string> faults;                        // "KEY=VALUE" applied after the scenario
   std::vector<std::uint32_t> fault_meters;                // meters the --fault options apply to (empty = all)
