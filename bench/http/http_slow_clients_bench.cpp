@@ -6,7 +6,6 @@
 //
 //   build/bin/http_slow_clients_bench --idle 200 --dripping 20 --probes 200 [--tls]
 #include <curl/curl.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 #include <thread>
 
 #include "testing/process.h"
+#include "testing/raw_http.h"
 
 namespace {
 
@@ -55,19 +55,6 @@ double probe(const std::string& url) {
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup(c);
   return rc == CURLE_OK && status == 200 ? ms : -1;
-}
-
-int open_socket(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 std::string proc_status(pid_t pid, const std::string& key) {
@@ -146,7 +133,7 @@ int main(int argc, char** argv) {
   run_phase("no other connections", base, probes, bridge.pid());
 
   std::vector<int> held;
-  for (int i = 0; i < idle + dripping; ++i) held.push_back(open_socket(port));
+  for (int i = 0; i < idle + dripping; ++i) held.push_back(testing_support::open_socket(port));
   std::atomic<bool> stop{false};
   const std::string drip = tls ? std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11)
                                : "GET /-/healthy HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(200, 'a');

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bridge_stack.h"
+#include "stack_test.h"
 #include "testing/process.h"
 
 namespace {
@@ -47,15 +48,14 @@ std::string decode_qp(const std::string& in) {
   return out;
 }
 
-class AlertingE2E : public ::testing::Test {
+class AlertingE2E : public e2e::StackTest {
  protected:
   void SetUp() override {
     e2e::StackOptions o;
     o.meters = 3;
     o.extra_qos = "backoff_max = \"2s\"\n";
-    stack_ = std::make_unique<e2e::BridgeStack>(o);
-    stack_->start_bridge();
-    ASSERT_TRUE(stack_->wait_ready()) << stack_->logs();
+    start(o);
+    if (HasFatalFailure()) return;
     const auto dir = stack_->dir();
 
     smtp_port_ = testing_support::free_port();
@@ -153,7 +153,6 @@ class AlertingE2E : public ::testing::Test {
     return stack_->metric(name + "{meter=\"" + meter + "\"}");
   }
 
-  std::unique_ptr<e2e::BridgeStack> stack_;
   int smtp_port_ = 0, am_port_ = 0, prom_port_ = 0;
   Child smtp_, sms_, am_, prom_;
 };

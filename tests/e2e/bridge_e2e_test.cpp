@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "bridge_stack.h"
+#include "stack_test.h"
 #include "testing/process.h"
 
 namespace {
@@ -39,18 +40,7 @@ bool all_meters_up(const BridgeStack& s, int n) {
   return true;
 }
 
-class BridgeE2E : public ::testing::Test {
- protected:
-  void start(StackOptions options = {}) {
-    stack_ = std::make_unique<BridgeStack>(std::move(options));
-    stack_->start_bridge();
-    ASSERT_TRUE(stack_->wait_ready()) << stack_->logs();
-  }
-  void TearDown() override {
-    if (HasFailure() && stack_) std::cerr << stack_->logs();
-  }
-  std::unique_ptr<BridgeStack> stack_;
-};
+using BridgeE2E = e2e::StackTest;
 
 TEST_F(BridgeE2E, readings_reach_mqtt_metrics_and_the_api) {
   start();

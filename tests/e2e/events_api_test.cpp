@@ -7,6 +7,7 @@
 #include <set>
 
 #include "bridge_stack.h"
+#include "stack_test.h"
 #include "testing/process.h"
 
 namespace {
@@ -22,15 +23,14 @@ std::int64_t now_ms() {
       .count();
 }
 
-class EventsApi : public ::testing::Test {
+class EventsApi : public e2e::StackTest {
  protected:
   void SetUp() override {
     StackOptions o;
     o.meters = 1;
     o.mqtt = false;
-    stack_ = std::make_unique<BridgeStack>(o);
-    stack_->start_bridge();
-    ASSERT_TRUE(stack_->wait_ready()) << stack_->logs();
+    start(o);
+    if (HasFatalFailure()) return;
     // Rows of a category of our own, written next to the running bridge (SQLite WAL).
     const std::int64_t now = now_ms();
     std::string sql = "INSERT INTO events (ts_ms, severity, category, message) VALUES ";
@@ -40,9 +40,6 @@ class EventsApi : public ::testing::Test {
     sql += "(" + std::to_string(now - 40 * 1000) + ", 'error', 'other-test', 'recent error');";
     auto r = run({"sqlite3", "-cmd", ".timeout 5000", (stack_->dir() / "state" / "bridge.db").string(), sql});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  void TearDown() override {
-    if (HasFailure() && stack_) std::cerr << stack_->logs();
   }
   // Messages of the rows GET /api/v1/events?<query> returns, in order.
   std::vector<std::string> messages(const std::string& query) {
@@ -57,7 +54,6 @@ class EventsApi : public ::testing::Test {
     for (const auto& e : j) out.push_back(e.value("message", ""));
     return out;
   }
-  std::unique_ptr<BridgeStack> stack_;
 };
 
 using Messages = std::vector<std::string>;

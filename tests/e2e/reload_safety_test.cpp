@@ -8,6 +8,7 @@
 #include <string>
 
 #include "bridge_stack.h"
+#include "stack_test.h"
 #include "testing/process.h"
 
 namespace {
@@ -39,18 +40,13 @@ bool has_event(const BridgeStack& s, const std::string& needle) {
   return false;
 }
 
-class ReloadSafety : public ::testing::Test {
+class ReloadSafety : public e2e::StackTest {
  protected:
   void start(StackOptions options = {}) {
-    stack_ = std::make_unique<BridgeStack>(std::move(options));
-    stack_->start_bridge();
-    ASSERT_TRUE(stack_->wait_ready()) << stack_->logs();
+    StackTest::start(std::move(options));
+    if (HasFatalFailure()) return;
     ASSERT_EQ(meter_count(*stack_), 3u);
   }
-  void TearDown() override {
-    if (HasFailure() && stack_) std::cerr << stack_->logs();
-  }
-  std::unique_ptr<BridgeStack> stack_;
 };
 
 TEST_F(ReloadSafety, an_empty_config_is_rejected_by_http_and_sighup_reload_and_the_fleet_keeps_polling) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bridge_stack.h"
+#include "stack_test.h"
 #include "cdp_browser.h"
 #include "testing/process.h"
 
@@ -39,16 +40,15 @@ StackOptions fleet_options() {
 
 bool has_chromium() { return run({"sh", "-c", "command -v chromium"}).exit_code == 0; }
 
-class StatusPage : public ::testing::Test {
+class StatusPage : public e2e::StackTest {
  protected:
   void start(StackOptions options) {
-    stack_ = std::make_unique<BridgeStack>(std::move(options));
-    stack_->start_bridge();
-    ASSERT_TRUE(stack_->wait_ready()) << stack_->logs();
+    StackTest::start(std::move(options));
+    if (HasFatalFailure()) return;
     url_ = "http://127.0.0.1:" + std::to_string(stack_->http_port());
   }
   void TearDown() override {
-    if (HasFailure() && stack_) std::cerr << stack_->logs();
+    StackTest::TearDown();
     if (HasFailure() && browser_) std::cerr << "==== chromium\n" << browser_->log();
   }
   json meter(const std::string& id) { return json::parse(stack_->get("/api/v1/meters/" + id).body, nullptr, false); }
@@ -65,7 +65,6 @@ class StatusPage : public ::testing::Test {
     return run(argv, 60s);
   }
 
-  std::unique_ptr<BridgeStack> stack_;
   std::unique_ptr<Browser> browser_;
   testing_support::TempDir profile_;
   std::string url_;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bridge/api/basic_auth.h"
-#include "raw_client.h"
+#include "testing/raw_http.h"
 
 namespace http_it {
 
@@ -37,7 +37,8 @@ BridgeProcess::BridgeProcess(BridgeOptions options) : options_(std::move(options
       dir_ / "bridge.log");
   const bool up = testing_support::wait_until(
       [&] {
-        auto a = raw_exchange(port_, options_.tls, request_bytes("GET", "/-/healthy"), 2s);
+        auto a = testing_support::raw_exchange(port_, options_.tls,
+                                               testing_support::request_bytes("GET", "/-/healthy"), 2s);
         return a && a->status == 200;
       },
       20s);

@@ -6,12 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "bridge_process.h"
-#include "raw_client.h"
+#include "testing/raw_http.h"
 
 namespace {
 
 using namespace std::chrono_literals;
-using http_it::request_bytes;
+using testing_support::request_bytes;
 
 struct Case {
   std::string request;
@@ -98,7 +98,7 @@ TEST_P(HostileRequestsTest, every_request_gets_its_status_and_a_json_error_and_t
       }
       const auto label = c.request.substr(0, std::min<std::size_t>(c.request.find("\r\n"), 80)) +
                          (credentials ? " [with credentials]" : "");
-      auto answer = http_it::raw_exchange(bridge.port(), tls, c.request, 10s);
+      auto answer = testing_support::raw_exchange(bridge.port(), tls, c.request, 10s);
       ASSERT_TRUE(answer) << label << ": no answer\n" << bridge.log();
       EXPECT_EQ(answer->status, expected) << label << "\n" << answer->body;
       if (expected != 200) {
@@ -110,7 +110,7 @@ TEST_P(HostileRequestsTest, every_request_gets_its_status_and_a_json_error_and_t
       ASSERT_TRUE(bridge.running()) << label << " stopped the bridge\n" << bridge.log();
     }
   }
-  auto healthy = http_it::raw_exchange(bridge.port(), tls, request_bytes("GET", "/-/healthy"), 5s);
+  auto healthy = testing_support::raw_exchange(bridge.port(), tls, request_bytes("GET", "/-/healthy"), 5s);
   ASSERT_TRUE(healthy);
   EXPECT_EQ(healthy->status, 200);
   // Nothing of the raw bytes reaches the log unescaped.

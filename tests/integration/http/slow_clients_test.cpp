@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "bridge_process.h"
-#include "raw_client.h"
+#include "testing/raw_http.h"
 
 namespace {
 
@@ -53,7 +53,7 @@ class Dripper {
 void expect_answers_for_everyone_else(http_it::BridgeProcess& bridge) {
   for (int round = 0; round < 3; ++round) {
     for (const char* path : {"/metrics", "/-/healthy", "/api/v1/meters", "/api/v1/health"}) {
-      auto a = http_it::raw_exchange(bridge.port(), bridge.tls(), http_it::request_bytes("GET", path), 5s);
+      auto a = testing_support::raw_exchange(bridge.port(), bridge.tls(), testing_support::request_bytes("GET", path), 5s);
       ASSERT_TRUE(a) << path << " got no answer within 5 s (round " << round << ")\n" << bridge.log();
       EXPECT_TRUE(a->status == 200 || (std::string(path) == "/api/v1/health" && a->status == 503))
           << path << " " << a->status << " " << a->body;
@@ -65,8 +65,8 @@ void expect_answers_for_everyone_else(http_it::BridgeProcess& bridge) {
 TEST(SlowClientsTest, idle_and_dripping_plain_connections_do_not_blind_the_scrape) {
   http_it::BridgeProcess bridge;
   Sockets idle, drip;
-  for (int i = 0; i < kIdle; ++i) idle.fds.push_back(http_it::open_socket(bridge.port()));
-  for (int i = 0; i < kDripping; ++i) drip.fds.push_back(http_it::open_socket(bridge.port()));
+  for (int i = 0; i < kIdle; ++i) idle.fds.push_back(testing_support::open_socket(bridge.port()));
+  for (int i = 0; i < kDripping; ++i) drip.fds.push_back(testing_support::open_socket(bridge.port()));
   for (int fd : idle.fds) ASSERT_GE(fd, 0);
   for (int fd : drip.fds) ASSERT_GE(fd, 0);
   Dripper dripper(drip.fds, "GET /-/healthy HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
@@ -77,8 +77,8 @@ TEST(SlowClientsTest, idle_and_dripping_plain_connections_do_not_blind_the_scrap
 TEST(SlowClientsTest, tls_connections_that_never_handshake_do_not_blind_the_scrape) {
   http_it::BridgeProcess bridge({.tls = true, .basic_auth = false, .extra_http = {}});
   Sockets silent, partial;
-  for (int i = 0; i < kIdle; ++i) silent.fds.push_back(http_it::open_socket(bridge.port()));
-  for (int i = 0; i < kDripping; ++i) partial.fds.push_back(http_it::open_socket(bridge.port()));
+  for (int i = 0; i < kIdle; ++i) silent.fds.push_back(testing_support::open_socket(bridge.port()));
+  for (int i = 0; i < kDripping; ++i) partial.fds.push_back(testing_support::open_socket(bridge.port()));
   for (int fd : silent.fds) ASSERT_GE(fd, 0);
   // The start of a ClientHello record header, then nothing more than a byte now and then.
   Dripper dripper(partial.fds, std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11));

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace http_it {
+namespace testing_support {
 
 struct RawAnswer {
   int status = 0;                              // 0 when no status line came back
@@ -27,4 +27,4 @@ std::string request_bytes(const std::string& method, const std::string& target, 
 // A connected TCP socket to 127.0.0.1:port that the caller owns (idle and slow clients), or -1.
 int open_socket(int port);
 
-}  // namespace http_it
+}  // namespace testing_support

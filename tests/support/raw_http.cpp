@@ -1,4 +1,4 @@
-#include "raw_client.h"
+#include "testing/raw_http.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,7 +11,7 @@
 #include <cctype>
 #include <memory>
 
-namespace http_it {
+namespace testing_support {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -108,4 +108,4 @@ std::optional<RawAnswer> raw_exchange(int port, bool tls, const std::string& req
   return parse(raw);
 }
 
-}  // namespace http_it
+}  // namespace testing_support
