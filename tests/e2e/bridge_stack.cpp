@@ -30,8 +30,16 @@ BridgeStack::BridgeStack(StackOptions options) : options_(std::move(options)) {
   http_port_ = testing_support::free_port_run(options_.http_ports);
   if (options_.mqtt) {
     mqtt_port_ = testing_support::free_port();
+    std::string persistence = "persistence false\n";
+    if (options_.broker_persistence) {
+      // Started as root, mosquitto drops to its own user, which must be able to write there.
+      const auto data = dir_ / "mosquitto-data";
+      std::filesystem::create_directories(data);
+      std::filesystem::permissions(data, std::filesystem::perms::all);
+      persistence = "persistence true\npersistence_location " + data.string() + "/\nmax_queued_messages 0\n";
+    }
     testing_support::write_file(dir_ / "mosquitto.conf", "listener " + std::to_string(mqtt_port_) +
-                                                             " 127.0.0.1\nallow_anonymous true\npersistence false\n");
+                                                             " 127.0.0.1\nallow_anonymous true\n" + persistence);
     start_broker();
   }
   std::vector<std::string> sim_args = {bin("dlms-meter-sim"), "--listen",  "127.0.0.1:0",
@@ -92,6 +100,8 @@ void BridgeStack::start_broker() {
 }
 
 void BridgeStack::stop_broker() { mosquitto_.stop(SIGTERM, 10s); }
+
+int BridgeStack::stop_simulator() { return sim_.stop(SIGTERM, 10s); }
 
 void BridgeStack::start_bridge() {
   bridge_ = Child({bin("dlms-bridge"), "--log-level", "debug", "run", "--config", config_path_.string()},

@@ -23,6 +23,9 @@ struct StackOptions {
   std::string sim_scenario;        // scenario TOML text (empty: none)
   bool mqtt = true;
   int http_ports = 1;               // consecutive HTTP ports (sharded instances listen on port + index)
+  // mosquitto keeps sessions and queued messages across stop_broker()/start_broker(), without a
+  // queue limit: a persistent subscriber then misses nothing of an outage (reliability suite).
+  bool broker_persistence = false;
 };
 
 class BridgeStack {
@@ -44,6 +47,8 @@ class BridgeStack {
   // Stops / starts the broker on the same port (outage tests).
   void stop_broker();
   void start_broker();
+  // Stops the simulator (SIGTERM) and returns its exit code: no new readings after it.
+  int stop_simulator();
 
   std::string config_text(const std::vector<int>& meters) const;
   void write_config(const std::vector<int>& meters);
