@@ -39,6 +39,15 @@ std::string_view to_string(MqttProtocol v) {
   return "unknown";
 }
 
+std::string_view to_string(ClockMode v) {
+  switch (v) {
+    case ClockMode::off: return "off";
+    case ClockMode::monitor: return "monitor";
+    case ClockMode::sync: return "sync";
+  }
+  return "monitor";
+}
+
 std::string_view to_string(Transport v) {
   switch (v) {
     case Transport::hdlc: return "hdlc";

@@ -6,7 +6,7 @@
 namespace bridge::config {
 
 bool same_connection(const MeterConfig& a, const MeterConfig& b) {
-  return a.host == b.host && a.port == b.port && a.transport == b.transport && a.client_sap == b.client_sap &&
+  return a.host == b.host && a.port == b.port && a.endpoints == b.endpoints && a.transport == b.transport && a.client_sap == b.client_sap &&
          a.server_logical == b.server_logical && a.server_physical == b.server_physical &&
          a.address_size == b.address_size && a.auth == b.auth && a.password == b.password &&
          a.credential_alternatives == b.credential_alternatives && a.release == b.release;

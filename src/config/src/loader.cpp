@@ -9,6 +9,7 @@
 #include "bridge/config/config.h"
 #include "bridge/log.h"
 #include "profile_reader.h"
+#include "readers.h"
 #include "table_reader.h"
 
 namespace bridge::config {
@@ -16,6 +17,10 @@ namespace {
 
 using detail::Diagnostics;
 using detail::DurationRule;
+using detail::fleet_only_keys;
+using detail::read_endpoints;
+using detail::read_fleet;
+using detail::read_qos;
 using detail::TableReader;
 using detail::read_meter_profiles;
 
@@ -38,63 +43,6 @@ bool check_name(TableReader& r, std::string_view key, const std::string& value) 
   if (is_name(value)) return true;
   r.problem(key, in_quotes(value) + " may only contain letters, digits, '.', '_' and '-'");
   return false;
-}
-
-// ---- [qos] ----------------------------------------------------------------------------------
-
-// Reads every overridable QoS key present in `r` on top of `q` (fleet defaults or the fleet
-// values when `r` is a meter), then checks the combinations. A meter reports a bad combination
-// only when it sets one of the keys itself (otherwise [qos] already reported it once).
-void read_qos(TableReader& r, QosConfig& q, bool per_meter) {
-  auto involved = [&](std::string_view a, std::string_view b) { return !per_meter || r.has(a) || r.has(b); };
-  constexpr auto kPos = DurationRule::positive;
-  constexpr auto kNonNeg = DurationRule::non_negative;
-  r.duration("poll_interval", q.poll_interval, kPos);
-  r.duration("request_timeout", q.request_timeout, kPos);
-  r.duration("connect_timeout", q.connect_timeout, kPos);
-  r.integer_as("connect_attempts", q.connect_attempts, 1, 100);
-  r.duration("backoff_initial", q.backoff_initial, kPos);
-  r.number("backoff_multiplier", q.backoff_multiplier, 1.0, 10.0);
-  r.duration("backoff_max", q.backoff_max, kPos);
-  r.number("backoff_jitter", q.backoff_jitter, 0.0, 1.0);
-  r.duration("reconnect_settle", q.reconnect_settle, kNonNeg);
-  r.duration("inter_attempt_wait", q.inter_attempt_wait, kNonNeg);
-  r.integer_as("read_retries", q.read_retries, 0, 10);
-  r.duration("read_retry_delay", q.read_retry_delay, kNonNeg);
-  r.duration("disc_timeout", q.disc_timeout, kPos);
-  r.duration("drain_on_connect", q.drain_on_connect, kNonNeg);
-  r.optional_duration("keepalive_idle", q.keepalive_idle, kPos);
-  r.integer_as("breaker_max_reconnects", q.breaker_max_reconnects, 1, 1'000'000);
-  r.duration("breaker_window", q.breaker_window, kPos);
-  r.duration("breaker_open", q.breaker_open, kPos);
-  r.duration("silence_timeout", q.silence_timeout, kPos);
-  r.integer_as("max_consecutive_hdlc_errors", q.max_consecutive_hdlc_errors, 0, 1'000'000);
-  r.integer_as("max_consecutive_failed_cycles", q.max_consecutive_failed_cycles, 0, 1'000'000);
-  r.optional_duration("reconnect_max_age", q.reconnect_max_age, kPos);
-  r.integer_as("reconnect_every_reads", q.reconnect_every_reads, 0, 1'000'000'000);
-  r.duration("event_throttle", q.event_throttle, kNonNeg);
-
-  // Combinations, reported where the later of the two keys is (or the table).
-  if (q.backoff_max < q.backoff_initial && involved("backoff_max", "backoff_initial")) {
-    r.problem(r.has("backoff_max") ? "backoff_max" : "backoff_initial",
-              "backoff_max (" + format_duration(q.backoff_max) + ") is below backoff_initial (" +
-                  format_duration(q.backoff_initial) + ")");
-  }
-  if (q.silence_timeout < q.poll_interval && involved("silence_timeout", "poll_interval")) {
-    r.problem(r.has("silence_timeout") ? "silence_timeout" : "poll_interval",
-              "silence_timeout (" + format_duration(q.silence_timeout) + ") is shorter than poll_interval (" +
-                  format_duration(q.poll_interval) + ")");
-  }
-}
-
-const std::vector<std::string_view>& fleet_only_keys() {
-  static const std::vector<std::string_view> kKeys{"max_concurrent_sessions", "connect_rate"};
-  return kKeys;
-}
-
-void read_fleet(TableReader& r, FleetLimits& f) {
-  r.integer_as("max_concurrent_sessions", f.max_concurrent_sessions, 0, 1'000'000);
-  r.number("connect_rate", f.connect_rate, 0.0, 1'000'000.0);
 }
 
 // ---- registers ------------------------------------------------------------------------------
@@ -476,6 +424,7 @@ std::optional<MeterConfig> read_meter(const toml::node& node, std::size_t index,
     if (m.host.find_first_of(" \t/[]") != std::string::npos) r.problem("host", "bad host name " + in_quotes(m.host));
   }
   r.integer_as("port", m.port, 1, 65535);
+  read_endpoints(r, m);
   r.enumeration("transport", m.transport, {{"hdlc", Transport::hdlc}, {"wrapper", Transport::wrapper}});
   r.integer_as("client_sap", m.client_sap, 1, 127);
   r.integer_as("server_logical", m.server_logical, 0, 16383);

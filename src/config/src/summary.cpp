@@ -24,7 +24,9 @@ json optional_duration(const std::optional<Duration>& d) {
 json qos_json(const QosConfig& q) {
   return json{
       {"poll_interval", format_duration(q.poll_interval)},
-      {"request_timeout", format_duration(q.request_timeout)},
+      {"request_timeout", q.request_timeout_auto ? std::string("auto") : format_duration(q.request_timeout)},
+      {"request_timeout_min", format_duration(q.request_timeout_min)},
+      {"request_timeout_max", format_duration(q.request_timeout_max)},
       {"connect_timeout", format_duration(q.connect_timeout)},
       {"connect_attempts", q.connect_attempts},
       {"backoff_initial", format_duration(q.backoff_initial)},
@@ -47,6 +49,11 @@ json qos_json(const QosConfig& q) {
       {"reconnect_max_age", optional_duration(q.reconnect_max_age)},
       {"reconnect_every_reads", q.reconnect_every_reads},
       {"event_throttle", format_duration(q.event_throttle)},
+      {"failover_holdback", format_duration(q.failover_holdback)},
+      {"clock", std::string(to_string(q.clock))},
+      {"clock_check_every", q.clock_check_every},
+      {"clock_max_offset", format_duration(q.clock_max_offset)},
+      {"clock_max_step", format_duration(q.clock_max_step)},
   };
 }
 
@@ -152,10 +159,13 @@ std::string to_redacted_json(const Config& config) {
                               {"backfill", format_duration(p.backfill)},
                               {"interval", format_duration(p.interval)}});
     }
+    json endpoints = json::array();
+    for (const auto& ep : mc.endpoints) endpoints.push_back(ep.to_string());
     meters.push_back(json{{"id", mc.id},
                           {"device_name", mc.device_name},
                           {"host", mc.host},
                           {"port", mc.port},
+                          {"endpoints", endpoints},
                           {"transport", std::string(to_string(mc.transport))},
                           {"client_sap", mc.client_sap},
                           {"server_logical", mc.server_logical},

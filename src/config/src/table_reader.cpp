@@ -234,26 +234,19 @@ bool TableReader::file_path(std::string_view key, std::filesystem::path& out, bo
   return true;
 }
 
-bool TableReader::endpoint(std::string_view key, Endpoint& out) {
-  std::string text;
-  if (!string(key, text)) return false;
+Result<Endpoint, std::string> parse_endpoint(std::string_view text_view) {
+  const std::string text(text_view);
   const std::string bad = "bad host:port \"" + text + "\" (expected e.g. \"127.0.0.1:9947\" or \"[::1]:9947\")";
   std::string host;
   std::string port_text;
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
-    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      problem(key, bad);
-      return false;
-    }
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') return fail(bad);
     host = text.substr(1, close - 1);
     port_text = text.substr(close + 2);
   } else {
     const auto colon = text.rfind(':');
-    if (colon == std::string::npos || text.find(':') != colon) {
-      problem(key, bad);
-      return false;
-    }
+    if (colon == std::string::npos || text.find(':') != colon) return fail(bad);
     host = text.substr(0, colon);
     port_text = text.substr(colon + 1);
   }
@@ -262,16 +255,21 @@ bool TableReader::endpoint(std::string_view key, Endpoint& out) {
   });
   const bool port_digits = !port_text.empty() && port_text.size() <= 5 &&
                            std::all_of(port_text.begin(), port_text.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!host_ok || !port_digits) {
-    problem(key, bad);
-    return false;
-  }
+  if (!host_ok || !port_digits) return fail(bad);
   const long port = std::stol(port_text);
-  if (port > 65535) {
-    problem(key, "port " + port_text + " is out of range 0..65535");
+  if (port > 65535) return fail("port " + port_text + " is out of range 0..65535");
+  return Endpoint{host, static_cast<std::uint16_t>(port)};
+}
+
+bool TableReader::endpoint(std::string_view key, Endpoint& out) {
+  std::string text;
+  if (!string(key, text)) return false;
+  auto parsed = parse_endpoint(text);
+  if (!parsed) {
+    problem(key, parsed.error());
     return false;
   }
-  out = Endpoint{host, static_cast<std::uint16_t>(port)};
+  out = std::move(*parsed);
   return true;
 }
 

@@ -113,6 +113,9 @@ class TableReader {
   std::set<std::string, std::less<>> known_;
 };
 
+// "host:port" or "[v6]:port" (port 0..65535); the error names what is wrong.
+Result<Endpoint, std::string> parse_endpoint(std::string_view text);
+
 // Reads a whole file into `out`; on failure returns strerror text.
 std::optional<std::string> read_text_file(const std::filesystem::path& path, std::string& out);
 

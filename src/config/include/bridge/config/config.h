@@ -175,11 +175,25 @@ struct StoreConfig {
 // ---------------------------------------------------------------------------------------------
 // [qos] fleet defaults; every key may be overridden inside a [[meter]] entry.
 
+// What the bridge does with the meter's clock (0-0:1.0.0, class 8).
+enum class ClockMode {
+  off,      // never read it
+  monitor,  // read it every clock_check_every cycles, export the offset
+  sync,     // monitor, and SET it when the offset exceeds clock_max_offset (bounded steps)
+};
+std::string_view to_string(ClockMode v);
+
 struct QosConfig {
   // Fixed-rate schedule: next poll = start of previous + poll_interval (no drift, no overlap).
   Duration poll_interval = 5s;
   // Deadline of each request/response step (SNRM, AARQ, each GET, ...).
   Duration request_timeout = 7s;
+  // request_timeout = "auto": each step's deadline follows the meter's measured response times
+  // (p99 x 3 of the recent ones, clamped to [request_timeout_min, request_timeout_max];
+  // request_timeout_max until enough have been measured). request_timeout is then unused.
+  bool request_timeout_auto = false;
+  Duration request_timeout_min = 1s;
+  Duration request_timeout_max = 30s;
   // TCP connect deadline.
   Duration connect_timeout = 7s;
   // Attempts per connect round (TCP + SNRM + AARQ) before backing off.
@@ -217,6 +231,16 @@ struct QosConfig {
   std::uint32_t reconnect_every_reads = 0;
   // Same event (meter, category) is recorded at most once per event_throttle.
   Duration event_throttle = 5min;
+  // Failover ([[meter]] endpoints): how long the session stays on an alternative endpoint
+  // before it tries the primary again.
+  Duration failover_holdback = 30min;
+  // The meter's clock: checked on the first cycle of every association and then every
+  // clock_check_every cycles; in sync mode set when the offset exceeds clock_max_offset, by at
+  // most clock_max_step per check (a large jump would tear the meter's load profile).
+  ClockMode clock = ClockMode::monitor;
+  std::uint32_t clock_check_every = 60;
+  Duration clock_max_offset = 10s;
+  Duration clock_max_step = 5min;
 
   friend bool operator==(const QosConfig&, const QosConfig&) = default;
 };
@@ -272,6 +296,9 @@ struct MeterConfig {
   std::string device_name;  // resolved: ThingsBoard device name, defaults to id
   std::string host;
   std::uint16_t port = 3333;  // Microstar TCP module port
+  // Alternative ways to the same meter (e.g. a cellular modem beside the Ethernet module), tried
+  // in order when host:port fails at connect; qos.failover_holdback later the primary again.
+  std::vector<Endpoint> endpoints;
   Transport transport = Transport::hdlc;
   std::uint8_t client_sap = 1;
   std::uint16_t server_logical = 0;
