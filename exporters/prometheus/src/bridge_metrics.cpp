@@ -40,7 +40,7 @@ struct CounterSeries {
 
 using M = BridgeMetrics::Meter;
 
-const std::array<GaugeSeries, 5> kMeterGauges = {{
+const std::array<GaugeSeries, 7> kMeterGauges = {{
     {"dlms_bridge_meter_up", "1 if the meter's last poll cycle succeeded, 0 otherwise, as of the last poll.", &M::up},
     {"dlms_bridge_meter_connected", "1 while a DLMS association with the meter is open, as of the last poll.",
      &M::connected},
@@ -51,9 +51,17 @@ const std::array<GaugeSeries, 5> kMeterGauges = {{
     {"dlms_bridge_meter_circuit_breaker_open",
      "1 while the meter's circuit breaker is open and polls are skipped, as of the last poll.",
      &M::circuit_breaker_open},
+    {"dlms_bridge_meter_endpoint_index",
+     "Endpoint the meter's session uses: 0 = its host:port, i = the i-th of its failover endpoints, as of the last "
+     "poll.",
+     &M::endpoint_index},
+    {"dlms_bridge_meter_request_timeout_seconds",
+     "Deadline of the meter's next request step: request_timeout, or with request_timeout = \"auto\" the one "
+     "derived from its measured response times, as of the last poll.",
+     &M::request_timeout_seconds},
 }};
 
-const std::array<CounterSeries, 4> kMeterCounters = {{
+const std::array<CounterSeries, 6> kMeterCounters = {{
     {"dlms_bridge_meter_polls_total", "Poll cycles started for the meter, as of the last poll.", &M::polls_total},
     {"dlms_bridge_meter_circuit_breaker_trips_total",
      "Times the meter's circuit breaker went from closed to open, as of the last poll.",
@@ -66,6 +74,12 @@ const std::array<CounterSeries, 4> kMeterCounters = {{
      "Readings the bridge made for the meter, counted when a reading enters the MQTT outbox (without MQTT: when "
      "the poller hands it over), as of the last poll.",
      &M::readings_total},
+    {"dlms_bridge_meter_clock_syncs_total",
+     "Times the bridge set the meter's clock (clock = \"sync\") and the meter accepted it, as of the last poll.", &M::clock_syncs_total},
+    {"dlms_bridge_meter_protocol_warnings_total",
+     "Protocol anomalies of the meter tolerated without failing the read (e.g. bytes after a complete value), as "
+     "of the last poll.",
+     &M::protocol_warnings_total},
 }};
 
 template <class Enum>
@@ -89,6 +103,18 @@ BridgeMetrics::Meter::Meter(std::string_view id)
 void BridgeMetrics::Meter::observe_poll_duration(double seconds) {
   poll_duration_sum_.Increment(seconds);
   poll_duration_count_.Increment();
+}
+
+void BridgeMetrics::Meter::set_clock_offset(double seconds) {
+  clock_offset_seconds_.Set(seconds);
+  clock_offset_known_ = true;
+}
+
+void BridgeMetrics::Meter::clear_clock_offset() { clock_offset_known_ = false; }
+
+std::optional<double> BridgeMetrics::Meter::clock_offset() const {
+  if (!clock_offset_known_) return std::nullopt;
+  return clock_offset_seconds_.Value();
 }
 
 void BridgeMetrics::Meter::set_symptom(std::string_view symptom) {
@@ -223,9 +249,9 @@ void BridgeMetrics::collect(TextWriter& out) const {
   static const auto kWatchdogNames = label_bodies("watchdog", labels::kWatchdogs);
 
   std::shared_lock lock(mutex_);
-  // Rough size hint: ~45 lines of ~70 bytes per meter; avoids repeated reallocation of a
+  // Rough size hint: ~51 lines of ~70 bytes per meter; avoids repeated reallocation of a
   // multi-megabyte body.
-  out.out().reserve(out.out().size() + meters_.size() * 45 * 72 + 8192);
+  out.out().reserve(out.out().size() + meters_.size() * 51 * 72 + 8192);
 
   for (const auto& g : kMeterGauges) {
     out.family(g.name, g.help, kGauge);
@@ -244,6 +270,14 @@ void BridgeMetrics::collect(TextWriter& out) const {
   for (const auto& [id, m] : meters_) {
     out.sample("dlms_bridge_meter_poll_duration_seconds_sum", m->label_body_, m->poll_duration_sum_.Value());
     out.sample("dlms_bridge_meter_poll_duration_seconds_count", m->label_body_, m->poll_duration_count_.Value());
+  }
+  static constexpr std::string_view kClockOffset = "dlms_bridge_meter_clock_offset_seconds";
+  out.family(kClockOffset,
+             "The meter's clock minus the bridge's (UTC, the meter's deviation applied, half the request's round trip "
+             "accounted for) at its last check, as of the last poll; absent until measured and with clock = \"off\".",
+             kGauge);
+  for (const auto& [id, m] : meters_) {
+    if (auto offset = m->clock_offset()) out.sample(kClockOffset, m->label_body_, *offset);
   }
   static constexpr std::string_view kDiagnosis = "dlms_bridge_meter_diagnosis_info";
   out.family(kDiagnosis,

@@ -45,6 +45,11 @@ const char* const kPerMeter[] = {
     "dlms_bridge_meter_readings_total",
     "dlms_bridge_meter_poll_duration_seconds",
     "dlms_bridge_meter_diagnosis_info",
+    "dlms_bridge_meter_endpoint_index",
+    "dlms_bridge_meter_request_timeout_seconds",
+    "dlms_bridge_meter_clock_syncs_total",
+    "dlms_bridge_meter_protocol_warnings_total",
+    "dlms_bridge_meter_clock_offset_seconds",
 };
 const char* const kFleet[] = {
     "dlms_bridge_poll_duration_seconds",
@@ -222,6 +227,19 @@ TEST_F(Fixture, diagnosis_info_is_one_series_per_meter_and_follows_the_symptom) 
   p = scrape();
   EXPECT_EQ(p.value("dlms_bridge_meter_diagnosis_info", {{"meter", "m1"}, {"symptom", "none"}}), 1);
   EXPECT_EQ(m.symptom(), "none");
+}
+
+TEST_F(Fixture, clock_offset_is_exported_only_once_measured) {
+  auto& m = metrics->add_meter("m1");
+  metrics->add_meter("m2");
+  auto p = scrape();
+  EXPECT_TRUE(p.find("dlms_bridge_meter_clock_offset_seconds").empty());
+  m.set_clock_offset(-42.5);
+  p = scrape();
+  EXPECT_EQ(p.find("dlms_bridge_meter_clock_offset_seconds").size(), 1u);
+  EXPECT_EQ(p.value("dlms_bridge_meter_clock_offset_seconds", {{"meter", "m1"}}), -42.5);
+  m.clear_clock_offset();
+  EXPECT_TRUE(scrape().find("dlms_bridge_meter_clock_offset_seconds").empty());
 }
 
 TEST_F(Fixture, readings_total_counts_apart_from_readings_published) {

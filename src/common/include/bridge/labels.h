@@ -49,13 +49,14 @@ enum class ReconnectCause {
   preventive_reads,       // optional preventive reconnect by read count
   idle,                   // association lost to the meter's inactivity timeout
   config_reload,          // the meter's connection settings changed on reload
+  failover_return,        // left an alternative endpoint to try the primary after failover_holdback
 };
 inline constexpr std::array kReconnectCauses = {
     ReconnectCause::error,                  ReconnectCause::all_registers_failed,
     ReconnectCause::watchdog_silence,       ReconnectCause::watchdog_hdlc_errors,
     ReconnectCause::watchdog_failed_cycles, ReconnectCause::preventive_age,
     ReconnectCause::preventive_reads,       ReconnectCause::idle,
-    ReconnectCause::config_reload};
+    ReconnectCause::config_reload,          ReconnectCause::failover_return};
 constexpr std::string_view to_label(ReconnectCause v) {
   switch (v) {
     case ReconnectCause::error: return "error";
@@ -67,6 +68,7 @@ constexpr std::string_view to_label(ReconnectCause v) {
     case ReconnectCause::preventive_reads: return "preventive_reads";
     case ReconnectCause::idle: return "idle";
     case ReconnectCause::config_reload: return "config_reload";
+    case ReconnectCause::failover_return: return "failover_return";
   }
   return "unknown";
 }

@@ -8,9 +8,11 @@
 // atomics) and may happen on any thread. add_meter/remove_meter/meter and collect() take an
 // internal lock. A Meter reference stays valid until remove_meter(id) for that id.
 #include <array>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -66,6 +68,16 @@ class BridgeMetrics : public Collector {
     prometheus::Counter circuit_breaker_trips_total;    // closed -> open transitions
     prometheus::Counter readings_published_total;       // readings acknowledged by the broker (PUBACK)
     prometheus::Counter readings_total;                 // readings made (entered the outbox; see README)
+    prometheus::Gauge endpoint_index;                   // 0 = the primary host:port, i = endpoints[i - 1]
+    prometheus::Gauge request_timeout_seconds;          // deadline of the next request step (fixed or "auto")
+    prometheus::Counter clock_syncs_total;              // SETs of the meter's clock the meter accepted
+    prometheus::Counter protocol_warnings_total;        // tolerated protocol anomalies (trailing bytes ...)
+
+    // dlms_bridge_meter_clock_offset_seconds: meter minus bridge, only once measured (absent
+    // with clock = "off", before the first check, and after an unusable reading).
+    void set_clock_offset(double seconds);
+    void clear_clock_offset();
+    std::optional<double> clock_offset() const;
 
     // dlms_bridge_meter_poll_duration_seconds{_sum,_count}: a summary without quantiles, two
     // series per meter, so mean latency per meter is rate(_sum) / rate(_count).
@@ -90,6 +102,8 @@ class BridgeMetrics : public Collector {
     std::string label_body_;  // meter="<escaped id>"
     prometheus::Counter poll_duration_sum_;
     prometheus::Counter poll_duration_count_;
+    prometheus::Gauge clock_offset_seconds_;
+    std::atomic<bool> clock_offset_known_{false};
     mutable std::mutex symptom_mutex_;
     std::string symptom_{kNoSymptom};
     std::string symptom_label_;  // symptom="<escaped symptom>"
