@@ -42,6 +42,8 @@ class ApduChannel {
   virtual awaitable<void> close(std::chrono::milliseconds timeout) = 0;
   // Bytes of an incomplete frame/PDU held by the decoder (to tell "closed mid-frame").
   virtual std::size_t buffered() const = 0;
+  // The request deadline changed (adaptive timeouts): a channel with a timer of its own follows.
+  virtual void set_request_timeout(std::chrono::milliseconds /*timeout*/) {}
 };
 
 // Shared plumbing: observer + stats + socket.

@@ -198,6 +198,7 @@ awaitable<Result<void, Error>> DlmsConnection::Impl::open() {
 
 awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step step, detail::What what) {
   auto deadline = Clock::now() + timeouts.request;
+  auto sent_at = Clock::now();
   for (;;) {
     while (auto apdu = client->poll_transmit()) {
       constexpr std::uint8_t kGetRequest = 0xC0;
@@ -206,7 +207,8 @@ awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step st
         open_ = false;
         co_return fail(s.error());
       }
-      deadline = Clock::now() + timeouts.request;  // each request (each block) gets the full deadline
+      sent_at = Clock::now();
+      deadline = sent_at + timeouts.request;  // each request (each block) gets the full deadline
     }
     if (auto ev = client->poll_event()) {
       if (auto* f = std::get_if<cosem::ClientFailed>(&*ev)) {
@@ -222,9 +224,14 @@ awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step st
     }
     // The Client drops replies to an older request (late answer after a timeout, duplicate)
     // instead of failing the session; count what it dropped.
+    const auto received_at = Clock::now();
     const auto stale_before = client->stale_responses();
-    client->handle_apdu(*apdu, Clock::now());
+    client->handle_apdu(*apdu, received_at);
+    const bool stale = client->stale_responses() != stale_before;
     stats.stale_discarded += client->stale_responses() - stale_before;
+    if (!stale && observer.on_response_time) {
+      observer.on_response_time(std::chrono::duration_cast<std::chrono::milliseconds>(received_at - sent_at));
+    }
   }
 }
 
@@ -425,6 +432,11 @@ awaitable<void> DlmsConnection::close() {
 }
 
 void DlmsConnection::cancel() { impl_->stream.cancel(); }
+void DlmsConnection::set_request_timeout(std::chrono::milliseconds timeout) {
+  impl_->timeouts.request = timeout;
+  if (impl_->channel) impl_->channel->set_request_timeout(timeout);
+}
+std::chrono::milliseconds DlmsConnection::request_timeout() const { return impl_->timeouts.request; }
 bool DlmsConnection::is_open() const { return impl_->open_; }
 std::chrono::steady_clock::time_point DlmsConnection::opened_at() const { return impl_->opened_at; }
 std::chrono::steady_clock::time_point DlmsConnection::last_activity() const { return impl_->last_activity; }

@@ -21,6 +21,10 @@ class HdlcChannel final : public ApduChannel {
                                                 std::chrono::milliseconds timeout, What what) override;
   awaitable<void> close(std::chrono::milliseconds timeout) override;
   std::size_t buffered() const override { return decoder_.buffered(); }
+  void set_request_timeout(std::chrono::milliseconds timeout) override {
+    timeout_ = timeout;
+    link_.set_response_timeout(timeout);
+  }
 
  private:
   // Writes every frame the Link wants to send.

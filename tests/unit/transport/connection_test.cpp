@@ -210,6 +210,34 @@ TEST(DlmsConnectionTest, silent_meter_fails_the_request_at_its_deadline_and_ends
   EXPECT_TRUE(f.meter->saw_disc);
 }
 
+TEST(DlmsConnectionTest, response_times_are_reported_and_a_changed_deadline_applies_to_the_next_request) {
+  Fixture f;
+  f.timeouts.request = 30s;
+  int responses = 0;
+  std::chrono::milliseconds longest{-1};
+  bridge::transport::FrameObserver observer;
+  observer.on_response_time = [&](std::chrono::milliseconds elapsed) {
+    ++responses;
+    longest = std::max(longest, elapsed);
+  };
+  DlmsConnection c(f.io.get_executor(), f.endpoint, f.timeouts, observer);
+  ASSERT_TRUE(run_coro(f.io, c.open()));
+  EXPECT_EQ(responses, 1);  // the AARE
+  ASSERT_TRUE(run_coro(f.io, c.read_register(kVoltage)));
+  EXPECT_EQ(responses, 3);  // scaler_unit and value
+  EXPECT_GE(longest, 0ms);
+  EXPECT_LT(longest, 30s);
+  // The adaptive deadline: the silent meter is given up after the new deadline, not 30 s.
+  c.set_request_timeout(250ms);
+  EXPECT_EQ(c.request_timeout(), 250ms);
+  f.model.silent = true;
+  auto r = run_coro(f.io, c.read_register(kCurrent));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::timeout) << r.error().message;
+  EXPECT_NE(r.error().message.find("within 250ms"), std::string::npos) << r.error().message;
+  EXPECT_EQ(responses, 3);  // a timeout is no response
+}
+
 TEST(DlmsConnectionTest, cancel_ends_a_pending_request_as_cancelled) {
   Fixture f;
   f.timeouts.request = 5s;

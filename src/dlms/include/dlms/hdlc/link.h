@@ -124,6 +124,10 @@ class Link {
   std::optional<TimePoint> poll_timeout() const { return deadline_; }
   std::optional<LinkEvent> poll_event();
 
+  // Client: the response timeout of the next request (adaptive deadlines); one already armed
+  // keeps its deadline.
+  void set_response_timeout(std::chrono::milliseconds timeout) { config_.response_timeout = timeout; }
+
   // Getters.
   LinkState state() const { return state_; }
   Role role() const { return config_.role; }

@@ -72,6 +72,9 @@ class DlmsConnection {
   awaitable<void> close();
   // Abort the pending step now (stop/pause): it completes with ErrorKind::cancelled.
   void cancel();
+  // The deadline of the following request steps (SNRM, AARQ, GET, SET; adaptive timeouts).
+  void set_request_timeout(std::chrono::milliseconds timeout);
+  std::chrono::milliseconds request_timeout() const;
 
   bool is_open() const;
   std::chrono::steady_clock::time_point opened_at() const;

@@ -1,6 +1,7 @@
 #pragma once
 // What a connection reports besides results: every frame (for --verbose and diagnostics), every
 // recovered framing error, and counters of its life.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -17,6 +18,9 @@ struct FrameObserver {
   std::function<void(labels::HdlcError kind, std::span<const std::uint8_t> raw)> on_hdlc_error;
   // A tolerated protocol anomaly, in words ("3 bytes after the complete value of 0-0:1.0.0 ...").
   std::function<void(const std::string& warning)> on_protocol_warning;
+  // A reply APDU arrived `elapsed` after its request APDU was sent (AARQ, GET, SET, each block):
+  // the meter's response time, for adaptive deadlines.
+  std::function<void(std::chrono::milliseconds elapsed)> on_response_time;
 };
 
 // Counters of one connection's life (reset by open()).
