@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "bridge/config/config.h"
 #include "dlms/cosem/units.h"
 
 namespace bridge::app {
@@ -35,7 +36,11 @@ nlohmann::json to_json(const poller::MeterCounters& c) {
           {"breaker_trips", c.breaker_trips},
           {"keepalives", c.keepalives},
           {"readings", c.readings},
-          {"tests", c.tests}};
+          {"tests", c.tests},
+          {"clock_checks", c.clock_checks},
+          {"clock_syncs", c.clock_syncs},
+          {"failovers", c.failovers},
+          {"protocol_warnings", c.protocol_warnings}};
 }
 
 nlohmann::json to_json(const Reading& r) {
@@ -76,6 +81,13 @@ nlohmann::json to_json(const poller::MeterStatus& s) {
                       {"consecutive_failures", s.consecutive_failures},
                       {"interval_ms", s.interval_ms},
                       {"max_lateness_ms", s.max_lateness_ms},
+                      {"endpoint", s.endpoint.empty() ? config::Endpoint{s.host, s.port}.to_string() : s.endpoint},
+                      {"endpoint_index", s.endpoint_index},
+                      {"request_timeout_ms", s.request_timeout_ms},
+                      {"clock", {{"checked", ts_or_null(s.clock.checked_ms)},
+                                 {"offset_seconds", s.clock.offset_s ? nlohmann::json(*s.clock.offset_s) : nlohmann::json(nullptr)},
+                                 {"meter_time", s.clock.meter_time.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.clock.meter_time)},
+                                 {"problem", s.clock.problem.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.clock.problem)}}},
                       {"counters", to_json(s.counters)}};
   if (s.diagnosis) {
     auto d = to_json(s.diagnosis->diagnosis);

@@ -107,7 +107,7 @@ std::string diagnosis_cell(const json& m) {
 std::string row(const json& m) {
   const std::string id = m.value("id", "");
   const json& addr = m["address"];
-  const std::string where = m.value("host", "") + ":" + std::to_string(m.value("port", 0));
+  const std::string where = html::endpoint_text(m);
   const std::string address = addr.is_object() ? addr.value("text", "") : "";
   return "<tr id=\"meter-" + escape(id) + "\" data-health=\"" + escape(m.value("health", "")) + "\">" + state_cell(m) +
          "<td class=\"meter\"><a href=\"/meters/" + escape(id) + "\">" + escape(id) + "</a><div class=\"sub\">" +

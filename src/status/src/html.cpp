@@ -105,6 +105,24 @@ std::string clock_text(const json& ts_ms) {
   return buf;
 }
 
+std::string endpoint_text(const json& meter) {
+  std::string text = meter.value("endpoint", "");
+  if (text.empty()) text = meter.value("host", "") + ":" + std::to_string(meter.value("port", 0));
+  const auto index = meter.value("endpoint_index", 0);
+  if (index > 0) text += " (failover " + std::to_string(index) + ")";
+  return text;
+}
+
+std::string clock_offset_text(const json& clock) {
+  if (!clock.is_object() || !clock["checked"].is_number()) return "not checked";
+  const std::string when = " (checked " + clock_text(clock["checked"]) + " UTC)";
+  if (!clock["offset_seconds"].is_number()) return clock.value("problem", std::string("no offset")) + when;
+  const double offset = clock["offset_seconds"].get<double>();
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.1f s %s", std::abs(offset), offset >= 0 ? "ahead" : "behind");
+  return buf + when;
+}
+
 std::string value_text(const json& value, std::string_view unit) {
   std::string text;
   if (value.is_number_integer()) {

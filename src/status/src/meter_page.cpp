@@ -26,7 +26,7 @@ std::string overview(const json& m) {
   const auto publish = t["publish_ratio"].is_number() ? std::optional<double>(t["publish_ratio"].get<double>()) : std::nullopt;
   std::string out = "<table class=\"kv\">";
   out += field("state", state);
-  out += field("endpoint", escape(m.value("host", "") + ":" + std::to_string(m.value("port", 0))));
+  out += field("endpoint", escape(html::endpoint_text(m)));
   out += field("address", m["address"].is_object() ? escape(m["address"].value("text", "")) : "-");
   out += field("last reading", m["last_success"].is_number() ? html::clock_text(m["last_success"]) + " UTC" : "never");
   out += field("last error", escape(m.value("last_error", "")));
@@ -36,6 +36,7 @@ std::string overview(const json& m) {
   out += field("p95 latency", t["latency_p95_ms"].is_number()
                                   ? escape(human_duration(std::chrono::milliseconds(t["latency_p95_ms"].get<std::int64_t>())))
                                   : "-");
+  out += field("clock", escape(html::clock_offset_text(m["clock"])));
   out += field("badges", html::badges(m["badges"]));
   out += "</table>";
   return out;

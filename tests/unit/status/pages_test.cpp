@@ -106,3 +106,32 @@ TEST(StatusPages, latency_sparkline_leaves_gaps_where_no_cycle_ran) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(StatusPages, the_endpoint_in_use_and_the_clock_offset_are_shown) {
+  json primary = view("on-primary", "up", false);
+  primary["endpoint"] = "10.0.0.7:3333";
+  primary["endpoint_index"] = 0;
+  json failed_over = view("on-backup", "up", false);
+  failed_over["endpoint"] = "10.9.0.7:4059";
+  failed_over["endpoint_index"] = 1;
+  const std::string fleet = render_fleet_page(summary(), json::array({primary, failed_over}), {}, "dlms-bridge");
+  EXPECT_NE(fleet.find("10.9.0.7:4059 (failover 1)"), std::string::npos);
+  EXPECT_NE(fleet.find(">10.0.0.7:3333<"), std::string::npos);
+
+  failed_over["clock"] = {{"checked", 1'700'000'000'000}, {"offset_seconds", -42.25}, {"problem", nullptr}};
+  failed_over["recent_events"] = json::array();
+  failed_over["diagnostic_frames"] = json::array();
+  failed_over["config"] = {{"id", "on-backup"}};
+  const std::string page = render_meter_page(failed_over, "dlms-bridge");
+  EXPECT_NE(page.find("10.9.0.7:4059 (failover 1)"), std::string::npos);
+  EXPECT_NE(page.find("42.2 s behind (checked 22:13:20 UTC)"), std::string::npos) << page;
+  EXPECT_EQ(html::clock_offset_text(json{{"checked", nullptr}}), "not checked");
+  EXPECT_EQ(html::clock_offset_text(json{{"checked", 1'700'000'000'000}, {"offset_seconds", nullptr},
+                                         {"problem", "the meter marks its clock invalid"}}),
+            "the meter marks its clock invalid (checked 22:13:20 UTC)");
+  EXPECT_EQ(html::clock_offset_text(json{{"checked", 1}, {"offset_seconds", 3.0}}), "3.0 s ahead (checked 00:00:00 UTC)");
+}
+
+}  // namespace

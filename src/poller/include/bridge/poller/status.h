@@ -54,6 +54,18 @@ struct MeterCounters {
   std::uint64_t keepalives = 0;
   std::uint64_t readings = 0;         // readings handed to the sink
   std::uint64_t tests = 0;            // manual test cycles
+  std::uint64_t clock_checks = 0;     // reads of the meter's clock
+  std::uint64_t clock_syncs = 0;      // SETs of its clock the meter accepted (meter_clock_syncs_total)
+  std::uint64_t failovers = 0;        // associations opened on an alternative endpoint
+  std::uint64_t protocol_warnings = 0;  // tolerated protocol anomalies (meter_protocol_warnings_total)
+};
+
+// The meter's clock as of its last check ([qos] clock).
+struct ClockStatus {
+  std::int64_t checked_ms = 0;           // UTC ms of the last check, 0 = never
+  std::optional<double> offset_s;        // meter minus bridge; nullopt when the reading gave none
+  std::string meter_time;                // ISO 8601 as the meter said it
+  std::string problem;                   // why there is no (trustworthy) offset, "" = none
 };
 
 // The latest failure diagnosis of a meter, kept until the next one (also after recovery, so
@@ -84,6 +96,11 @@ struct MeterStatus {
   std::uint32_t consecutive_failures = 0;  // connect attempts failed in a row
   std::int64_t interval_ms = 0;
   std::int64_t max_lateness_ms = 0;        // worst slot lateness seen
+  // The endpoint in use (failover): 0 = host:port, i = the meter's endpoints[i - 1].
+  std::size_t endpoint_index = 0;
+  std::string endpoint;                    // "host:port" in use
+  std::int64_t request_timeout_ms = 0;     // deadline of the next request step (fixed or "auto")
+  ClockStatus clock;
   MeterCounters counters;
 };
 

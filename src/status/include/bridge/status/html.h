@@ -20,6 +20,12 @@ std::string success_svg(const nlohmann::json& points, int width, int height, std
 
 // "14:03:07" (UTC) of a UTC ms timestamp; "-" for null/0.
 std::string clock_text(const nlohmann::json& ts_ms);
+// The endpoint in use of a meter view: "10.0.0.7:3333", or "10.9.0.7:3333 (failover 1)" while
+// the session uses one of its alternative endpoints.
+std::string endpoint_text(const nlohmann::json& meter);
+// The meter's clock of a meter view: "12.3 s ahead (checked 14:03:07 UTC)", "0.4 s behind ...",
+// the problem when the reading gave no offset, "not checked" before the first check.
+std::string clock_offset_text(const nlohmann::json& clock);
 // The value as the meter gave it, trimmed ("230.1", "0.987", "12345"), plus the unit.
 std::string value_text(const nlohmann::json& value, std::string_view unit);
 
