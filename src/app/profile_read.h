@@ -50,14 +50,35 @@ struct ProfileRow {
 };
 
 struct ProfileTable {
+  transport::LogicalName ln{};
   std::string obis;
   std::uint32_t capture_period = 0;
   std::string selection;  // "range 2026-...Z..2026-...Z", "entries 951..960", "all"
   std::vector<ProfileColumn> columns;
+  std::optional<std::size_t> clock_index;  // the clock column, if the profile has one
   std::vector<ProfileRow> rows;
 };
 
 awaitable<Result<ProfileTable, transport::Error>> read_profile(transport::DlmsConnection& connection,
                                                                           ProfileQuery query);
+
+// The pieces read_profile is made of, for the backfill (profile_backfill.h), which plans its
+// ranges from the capture period and the meter's clock before it reads any row.
+// Attributes 3 and 4 and every register column's scaler_unit: a table without rows.
+awaitable<Result<ProfileTable, transport::Error>> read_profile_layout(transport::DlmsConnection& connection,
+                                                                      transport::LogicalName ln);
+// The meter's clock (the profile's clock column object): its time and its deviation, in which
+// the range bounds are written. Fails when the profile has no clock column.
+struct MeterClock {
+  dlms::cosem::UtcTime now{};
+  std::int16_t deviation = 0;
+};
+awaitable<Result<MeterClock, transport::Error>> read_profile_clock(transport::DlmsConnection& connection,
+                                                                   const ProfileTable& table);
+// Appends the rows captured in [from, to] (both inclusive; range selective access on the clock
+// column) to table.rows, oldest first.
+awaitable<Result<void, transport::Error>> read_profile_range(transport::DlmsConnection& connection,
+                                                             ProfileTable& table, dlms::cosem::UtcTime from,
+                                                             dlms::cosem::UtcTime to, std::int16_t deviation);
 
 }  // namespace bridge::app

@@ -14,6 +14,7 @@
 #include "channel.h"
 #include "outbox_pump.h"
 #include "outbox_store.h"
+#include "profile_writer.h"
 #include "report.h"
 #include "topology.h"
 
@@ -42,7 +43,7 @@ PumpOptions pump_options(const Options& o) {
 struct Exporter::Impl {
   Impl(const Options& o, store::Store& s, EventSink* e, Observer* obs)
       : options(o), store(s), outbox(s), report(e, obs), topology(make_topology(o)),
-        pump(outbox, pump_options(o), report) {}
+        pump(outbox, pump_options(o), report), profiles(o, s, pump, report) {}
 
   const Options& options;
   store::Store& store;
@@ -54,6 +55,7 @@ struct Exporter::Impl {
   std::mutex mutex;
   std::condition_variable cv;
   std::deque<Reading> queue;
+  std::deque<ProfileRows> profile_queue;
   std::deque<NetEvent> net;
   std::vector<MeterInfo> added;
   bool started = false;
@@ -63,6 +65,7 @@ struct Exporter::Impl {
 
   // ---- publisher thread only (and start(), before the thread) ----
   OutboxPump pump;
+  ProfileWriter profiles;  // load-profile backfill rows (profile_writer.h)
   std::thread thread;
   std::vector<std::unique_ptr<Channel>> channels;  // channels[i] publishes pump lane i
   std::map<std::string, MeterInfo> meters;            // known meters by id
@@ -214,8 +217,15 @@ struct Exporter::Impl {
     }
   }
 
+  void store_profiles(std::deque<ProfileRows>& fresh) {
+    for (auto& p : fresh) profiles.add(std::move(p));
+    fresh.clear();
+    profiles.write(Clock::now(), [this](const Reading& r) { ensure_meter(r); });
+  }
+
   void run() {
     std::deque<Reading> fresh;
+    std::deque<ProfileRows> fresh_profiles;
     std::deque<NetEvent> events_in;
     std::vector<MeterInfo> meters_in;
     Clock::time_point wake = Clock::now();
@@ -224,8 +234,12 @@ struct Exporter::Impl {
       {
         std::unique_lock lock(mutex);
         cv.wait_until(lock, std::min(wake, Clock::now() + kHousekeeping),
-                      [&] { return !queue.empty() || !net.empty() || !added.empty() || stop_requested; });
+                      [&] {
+                        return !queue.empty() || !profile_queue.empty() || !net.empty() || !added.empty() ||
+                               stop_requested;
+                      });
         fresh.swap(queue);
+        fresh_profiles.swap(profile_queue);
         events_in.swap(net);
         meters_in.swap(added);
         stopping = stop_requested;
@@ -236,6 +250,7 @@ struct Exporter::Impl {
       events_in.clear();
       pump.flush_acked();
       store_readings(fresh);
+      store_profiles(fresh_profiles);
       if (stopping) break;
       const auto now = Clock::now();
       wake = pump.pump(now);
@@ -258,6 +273,17 @@ struct Exporter::Impl {
     store_readings(none);
     if (!unstored.empty()) report.dropped(OutboxDrop::store_error, unstored.size());
     unstored.clear();
+    // Profile rows not stored now are not lost: their mark did not move, the next start reads them again.
+    std::deque<ProfileRows> last_profiles;
+    {
+      std::lock_guard lock(mutex);
+      last_profiles.swap(profile_queue);
+    }
+    store_profiles(last_profiles);
+    if (profiles.queued_rows() > 0) {
+      log::warn("load-profile rows not stored at stop; read again after the restart",
+                {{"rows", profiles.queued_rows()}});
+    }
     auto pending = [&] {
       std::size_t n = 0;
       for (std::size_t i = 0; i < channels.size(); ++i) n += channels[i]->connected() ? pump.inflight(i) : 0;
@@ -359,6 +385,18 @@ void Exporter::on_meter_added(const MeterInfo& meter) {
   }
   impl_->cv.notify_one();
 }
+
+void Exporter::on_profile_rows(ProfileRows rows) {
+  if (rows.rows.empty()) return;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->stopped) return;
+    impl_->profile_queue.push_back(std::move(rows));
+  }
+  impl_->cv.notify_one();
+}
+
+void Exporter::set_profile_stored(ProfileStoredFn fn) { impl_->profiles.set_stored(std::move(fn)); }
 
 ExporterStats Exporter::stats() const { return impl_->report.snapshot(); }
 

@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,6 +63,19 @@ struct ExporterStats {
   bool connected = false;      // every connection is up
 };
 
+// Rows of one load profile of one meter, oldest first (Reading::ts_ms = the capture time on
+// the meter's clock), to publish once each (docs/contract.md, "Load-profile backfill").
+struct ProfileRows {
+  std::string meter;
+  std::string profile;  // the profile's OBIS text, e.g. "1-0:99.1.0"
+  std::vector<Reading> rows;
+};
+
+// After rows of a profile entered the outbox together with their progress mark (publisher
+// thread): `inserted` rows are new, `last_row_ms` is the mark now.
+using ProfileStoredFn = std::function<void(const std::string& meter, const std::string& profile,
+                                           std::int64_t last_row_ms, std::size_t inserted)>;
+
 class Exporter final : public bridge::ReadingSink {
  public:
   // store must outlive the exporter. events/observer may be null.
@@ -84,6 +98,14 @@ class Exporter final : public bridge::ReadingSink {
   // Gateway mode: v1/gateway/connect + v1/gateway/attributes now (if connected) and after every
   // (re)connect. Device mode: opens the meter's own connection with its device token.
   void on_meter_added(const MeterInfo& meter);
+  // Queues load-profile rows and returns. The publisher thread writes the rows after the
+  // stored progress mark together with the mark (one transaction: a row already in the outbox
+  // once is never inserted again, even across restarts), then publishes them like readings.
+  // A failed insert is retried; rows still queued at stop are dropped and read again after
+  // the restart (the mark did not move). They count in meter_readings_total when stored.
+  void on_profile_rows(ProfileRows rows);
+  // Called after every profile insert that moved a mark. Set before start().
+  void set_profile_stored(ProfileStoredFn fn);
 
   ExporterStats stats() const;
   bool connected() const;
