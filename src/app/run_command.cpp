@@ -27,6 +27,7 @@
 #include "bridge/metrics/bridge_metrics.h"
 #include "bridge/metrics/exposition.h"
 #include "bridge/metrics/process_collector.h"
+#include "bridge/metrics/profile_metrics.h"
 #include "bridge/metrics/readings_collectable.h"
 #include "bridge/mqtt/config_adapter.h"
 #include "bridge/mqtt/exporter.h"
@@ -35,6 +36,8 @@
 #include "bridge/status/history.h"
 #include "bridge/store/store.h"
 #include "bridge/version.h"
+#include "backfill_link.h"
+#include "profile_backfill.h"
 #include "reading_fanout.h"
 #include "config_history.h"
 #include "readings_counter.h"
@@ -99,6 +102,7 @@ class Service {
     exposition->add(std::static_pointer_cast<const metrics::Collector>(metrics_));
     exposition->add(std::static_pointer_cast<const metrics::Collector>(readings_));
     exposition->add(std::make_shared<const metrics::ProcessCollector>());
+    exposition->add(std::static_pointer_cast<const metrics::Collector>(profile_metrics_));
 
     auto http = api::HttpServer::start(api::to_http_options(cfg.http));
     if (!http) {
@@ -119,6 +123,7 @@ class Service {
       mqtt_ = std::make_unique<mqtt::Exporter>(mqtt::options_from_config(cfg.mqtt, cfg.bridge.instance), *store_,
                                                store_.get(), mqtt_observer_.get());
       fanout_.add(mqtt_.get());
+      start_backfill(cfg);
     } else {
       readings_counter_ = std::make_unique<ReadingsCounter>(*metrics_);
       fanout_.add(readings_counter_.get());
@@ -137,7 +142,9 @@ class Service {
                                                                        .events = nullptr,
                                                                        .metrics = metrics_.get(),
                                                                        .store = store_.get(),
-                                                                       .links = {},  // DLMS over TCP
+                                                                       // DLMS over TCP, with the load-profile backfill
+                                                                       .links = backfill_ ? backfill_link_factory(*backfill_)
+                                                                                          : poller::LinkFactory{},
                                                                        .cycles = history_.get()});
     register_rest_routes(*http_, RestContext{.fleet = fleet_.get(),
                                              .store = store_.get(),
@@ -171,6 +178,30 @@ class Service {
   }
 
  private:
+  // Load-profile backfill ([[meter.profile]]): marks from the store, rows through the exporter,
+  // which moves the mark with every insert. Without MQTT there is nowhere to publish to.
+  void start_backfill(const config::Config& cfg) {
+    auto marks = store_->profile_marks();
+    if (!marks) {
+      log::error("cannot read the load-profile progress marks; backfill starts from the horizon",
+                 {{"error", marks.error().message}});
+    } else {
+      profile_marks_.load(*marks);
+      for (const auto& m : *marks) profile_metrics_->set_last_row(m.meter, m.profile, m.last_row_ms);
+    }
+    for (const auto& m : cfg.meters) {
+      for (const auto& p : m.profiles) profile_metrics_->add_profile(m.id, p.obis.to_string());
+    }
+    mqtt_->set_profile_stored([this](const std::string& meter, const std::string& profile, std::int64_t last_row_ms,
+                                     std::size_t) {
+      profile_marks_.advance(meter, profile, last_row_ms);
+      profile_metrics_->set_last_row(meter, profile, last_row_ms);
+    });
+    backfill_ = std::make_unique<ProfileBackfill>(
+        profile_marks_, [this](mqtt::ProfileRows rows) { mqtt_->on_profile_rows(std::move(rows)); },
+        profile_metrics_.get());
+  }
+
   // The status page's trends; the publish ratio reads the per-meter PUBACK counter of /metrics.
   std::unique_ptr<status::FleetHistory> make_history(const config::Config& cfg, bool mqtt_enabled) {
     auto history = std::make_unique<status::FleetHistory>(status::HistoryOptions{.window = cfg.http.status_window});
@@ -323,6 +354,9 @@ class Service {
   std::unique_ptr<api::HttpServer> http_;
   std::unique_ptr<mqtt::MetricsObserver> mqtt_observer_;
   std::unique_ptr<mqtt::Exporter> mqtt_;
+  std::shared_ptr<metrics::ProfileMetrics> profile_metrics_ = std::make_shared<metrics::ProfileMetrics>();
+  ProfileMarks profile_marks_;
+  std::unique_ptr<ProfileBackfill> backfill_;
   std::unique_ptr<ReadingsCounter> readings_counter_;
   ReadingFanout fanout_;
   std::unique_ptr<poller::Fleet> fleet_;

@@ -79,6 +79,7 @@ class DlmsLink final : public MeterLink {
   void cancel() override { conn_.cancel(); }
   bool is_open() const override { return conn_.is_open(); }
   TimePoint last_activity() const override { return conn_.last_activity(); }
+  transport::DlmsConnection* dlms_connection() override { return &conn_; }
 
  private:
   static transport::FrameObserver make_observer(const std::string& meter, const std::string& password,

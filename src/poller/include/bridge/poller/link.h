@@ -16,6 +16,10 @@
 #include "bridge/poller/clock.h"
 #include "bridge/result.h"
 
+namespace bridge::transport {
+class DlmsConnection;
+}
+
 namespace bridge::poller {
 
 struct LinkError {
@@ -60,6 +64,9 @@ class MeterLink {
   virtual void cancel() = 0;
   virtual bool is_open() const = 0;
   virtual TimePoint last_activity() const = 0;
+  // The DLMS connection under the link, for reads beyond registers on the open association
+  // (the load-profile backfill); nullptr for links that have none (scripted test links).
+  virtual transport::DlmsConnection* dlms_connection() { return nullptr; }
 };
 
 using LinkFactory = std::function<std::unique_ptr<MeterLink>(asio::any_io_executor executor,

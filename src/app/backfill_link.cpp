@@ -1,0 +1,88 @@
+#include "backfill_link.h"
+
+#include "bridge/log.h"
+#include "bridge/poller/dlms_link.h"
+
+namespace bridge::app {
+namespace {
+
+using poller::Clock;
+using poller::LinkError;
+using poller::TimePoint;
+
+class BackfillLink final : public poller::MeterLink {
+ public:
+  BackfillLink(std::unique_ptr<poller::MeterLink> inner, config::MeterConfig meter, poller::ProfileReader& reader)
+      : inner_(std::move(inner)), meter_(std::move(meter)), reader_(reader), last_read_(meter_.profiles.size()) {}
+
+  awaitable<Result<void, LinkError>> open() override {
+    cancelled_ = false;
+    auto r = co_await inner_->open();
+    if (r) associated_at_ = Clock::now();
+    co_return r;
+  }
+
+  awaitable<Result<poller::LinkValue, LinkError>> read(const config::RegisterConfig& reg) override {
+    auto broken = co_await read_due_profiles();
+    if (broken) co_return fail(std::move(*broken));
+    co_return co_await inner_->read(reg);
+  }
+
+  awaitable<void> close() override { co_await inner_->close(); }
+  void cancel() override {
+    cancelled_ = true;
+    inner_->cancel();
+  }
+  bool is_open() const override { return inner_->is_open(); }
+  TimePoint last_activity() const override { return inner_->last_activity(); }
+  transport::DlmsConnection* dlms_connection() override { return inner_->dlms_connection(); }
+
+ private:
+  // Reads every due profile; a LinkError when one broke the association.
+  awaitable<std::optional<LinkError>> read_due_profiles() {
+    auto* connection = inner_->dlms_connection();
+    if (connection == nullptr || !inner_->is_open()) co_return std::nullopt;
+    for (std::size_t i = 0; i < meter_.profiles.size() && !cancelled_; ++i) {
+      const auto& profile = meter_.profiles[i];
+      const auto now = Clock::now();
+      if (poller::next_profile_read(last_read_[i], associated_at_, profile.interval) > now) continue;
+      last_read_[i] = now;  // a failure waits for the next interval (or association), no hot loop
+      auto outcome = co_await reader_.read(*connection, meter_, profile);
+      if (outcome.ok) continue;
+      log::warn("load-profile read failed", {{"meter", meter_.id}, {"profile", profile.obis.to_string()},
+                                             {"rows", outcome.rows}, {"error", outcome.error}});
+      if (outcome.link_broken || cancelled_) {
+        LinkError e;
+        e.reason = labels::PollFailure::timeout;
+        e.cancelled = cancelled_;
+        e.fatal = true;
+        e.tcp_connected = true;
+        e.message = "load-profile read of " + profile.obis.to_string() + " failed: " + outcome.error;
+        co_return e;
+      }
+    }
+    co_return std::nullopt;
+  }
+
+  std::unique_ptr<poller::MeterLink> inner_;
+  config::MeterConfig meter_;
+  poller::ProfileReader& reader_;
+  TimePoint associated_at_{};
+  std::vector<std::optional<TimePoint>> last_read_;
+  bool cancelled_ = false;
+};
+
+}  // namespace
+
+poller::LinkFactory backfill_link_factory(poller::ProfileReader& reader, poller::LinkFactory inner) {
+  if (!inner) inner = poller::dlms_link_factory();
+  return [&reader, inner = std::move(inner)](asio::any_io_executor executor, const config::MeterConfig& meter,
+                                             const poller::LinkCredential& credential,
+                                             poller::LinkObserver observer) -> std::unique_ptr<poller::MeterLink> {
+    auto link = inner(std::move(executor), meter, credential, std::move(observer));
+    if (meter.profiles.empty()) return link;
+    return std::make_unique<BackfillLink>(std::move(link), meter, reader);
+  };
+}
+
+}  // namespace bridge::app
