@@ -59,6 +59,7 @@ ReceivedReadings parse_received(const std::string& subscriber_output) {
       ++out.unparsable_lines;
       continue;
     }
+    std::set<std::pair<std::string, std::int64_t>> in_message;
     for (const auto& [meter, entries] : message.items()) {
       if (!entries.is_array()) {
         ++out.unparsable_lines;
@@ -70,7 +71,9 @@ ReceivedReadings parse_received(const std::string& subscriber_output) {
           continue;
         }
         ++out.total;
-        out.distinct.emplace(meter, entry["ts"].get<std::int64_t>());
+        const std::pair<std::string, std::int64_t> reading{meter, entry["ts"].get<std::int64_t>()};
+        if (!in_message.insert(reading).second) ++out.same_message_duplicates;
+        out.distinct.insert(reading);
       }
     }
   }

@@ -31,6 +31,9 @@ struct ReceivedReadings {
   std::set<std::pair<std::string, std::int64_t>> distinct;  // (meter, read time ms)
   std::int64_t total = 0;                                   // every entry, duplicates included
   std::int64_t unparsable_lines = 0;
+  // The same reading twice inside one message: two outbox rows of one reading (the bridge
+  // enqueued it twice), not a redelivery.
+  std::int64_t same_message_duplicates = 0;
   std::int64_t duplicates() const { return total - static_cast<std::int64_t>(distinct.size()); }
 };
 ReceivedReadings parse_received(const std::string& subscriber_output);
