@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -283,7 +284,11 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
   out << text;
 }
 
-std::string bin(const std::string& name) { return std::string(DLMS_BRIDGE_BIN_DIR) + "/" + name; }
+std::string bin(const std::string& name) {
+  // scripts/e2e-sanitized.sh runs this build's e2e tests against the ASan + UBSan binaries.
+  const char* override_dir = std::getenv("DLMS_BRIDGE_BIN_DIR");
+  return std::string(override_dir && *override_dir ? override_dir : DLMS_BRIDGE_BIN_DIR) + "/" + name;
+}
 std::string source(const std::string& relative) { return std::string(DLMS_BRIDGE_SOURCE_DIR) + "/" + relative; }
 
 namespace {

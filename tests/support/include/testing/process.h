@@ -86,7 +86,8 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& text);
 
-// Path of a project binary in build/bin (e.g. bin("dlms-bridge")).
+// Path of a project binary in build/bin (e.g. bin("dlms-bridge")), or in $DLMS_BRIDGE_BIN_DIR when
+// that is set (the sanitizer run of the e2e suite).
 std::string bin(const std::string& name);
 // Path inside the source tree.
 std::string source(const std::string& relative);
