@@ -33,6 +33,7 @@
 #include "bridge/config/duration.h"
 #include "bridge/log.h"
 #include "bridge/metrics/bridge_metrics.h"
+#include "bridge/metrics/poller_observer.h"
 #include "bridge/poller/dlms_link.h"
 #include "bridge/poller/fleet.h"
 
@@ -214,7 +215,8 @@ int main(int argc, char** argv) {
   const long rss_before = rss_kb();
   bridge::poller::FleetDependencies deps;
   deps.readings = &readings;
-  deps.metrics = no_metrics ? nullptr : &metrics;
+  bridge::metrics::PollerMetricsObserver metrics_observer(metrics);
+  if (!no_metrics) deps.observers.push_back(&metrics_observer);
   deps.links = bridge::poller::dlms_link_factory();
   bridge::poller::Fleet fleet(io, c, deps);
   fleet.start();

@@ -26,6 +26,7 @@
 #include "bridge/config/summary.h"
 #include "bridge/metrics/bridge_metrics.h"
 #include "bridge/metrics/exposition.h"
+#include "bridge/metrics/poller_observer.h"
 #include "bridge/metrics/process_collector.h"
 #include "bridge/metrics/profile_metrics.h"
 #include "bridge/metrics/readings_collectable.h"
@@ -137,15 +138,16 @@ class Service {
     }
     http_->readiness().set_ready("exporters");
 
+    poller_observer_ = std::make_unique<metrics::PollerMetricsObserver>(*metrics_);
     fleet_ = std::make_unique<poller::Fleet>(io_, cfg,
                                              poller::FleetDependencies{.readings = &fanout_,
                                                                        .events = nullptr,
-                                                                       .metrics = metrics_.get(),
                                                                        .store = store_.get(),
                                                                        // DLMS over TCP, with the load-profile backfill
                                                                        .links = backfill_ ? backfill_link_factory(*backfill_)
                                                                                           : poller::LinkFactory{},
-                                                                       .cycles = history_.get()});
+                                                                       .observers = {poller_observer_.get(),
+                                                                                     history_.get()}});
     register_rest_routes(*http_, RestContext{.fleet = fleet_.get(),
                                              .store = store_.get(),
                                              .mqtt = mqtt_.get(),
@@ -359,6 +361,7 @@ class Service {
   std::unique_ptr<ProfileBackfill> backfill_;
   std::unique_ptr<ReadingsCounter> readings_counter_;
   ReadingFanout fanout_;
+  std::unique_ptr<metrics::PollerMetricsObserver> poller_observer_;  // before fleet_: outlives it
   std::unique_ptr<poller::Fleet> fleet_;
   SystemdNotifier notifier_{io_, [this] { return status_line(); }};
 

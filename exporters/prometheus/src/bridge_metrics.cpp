@@ -228,7 +228,7 @@ void BridgeMetrics::remove_meter(const std::string& id) {
   meters_.erase(id);
 }
 
-BridgeMetrics::Meter* BridgeMetrics::meter(const std::string& id) {
+BridgeMetrics::Meter* BridgeMetrics::meter(std::string_view id) {
   std::shared_lock lock(mutex_);
   auto it = meters_.find(id);
   return it == meters_.end() ? nullptr : it->second.get();

@@ -5,10 +5,10 @@
 
 #include "bridge/config/diff.h"
 #include "bridge/log.h"
-#include "bridge/metrics/bridge_metrics.h"
 #include "bridge/poller/dlms_link.h"
 #include "bridge/poller/meter_session.h"
 #include "bridge/poller/session_context.h"
+#include "bridge/poller/store_recorder.h"
 #include "bridge/store/store.h"
 
 namespace bridge::poller {
@@ -38,9 +38,11 @@ Fleet::Fleet(asio::io_context& io, config::Config config, FleetDependencies deps
   ctx_ = std::make_unique<SessionContext>(io_.get_executor(), std::move(links));
   ctx_->readings = deps_.readings;
   ctx_->events = deps_.events;
-  ctx_->metrics = deps_.metrics;
-  ctx_->store = deps_.store;
-  ctx_->cycles = deps_.cycles;
+  if (deps_.store) {
+    store_recorder_ = std::make_unique<StoreRecorder>(*deps_.store);
+    ctx_->observers.add(store_recorder_.get());
+  }
+  for (auto* observer : deps_.observers) ctx_->observers.add(observer);
   ctx_->throttle = store::EventThrottle(config_.qos.event_throttle);
   apply_limits(*ctx_, config_.fleet);
 }
@@ -140,8 +142,10 @@ void Fleet::retire(std::shared_ptr<MeterSession> session) {
   retiring_.push_back(session);
   session->stop([this, s = session.get()] {
     const std::string id = s->id();
-    if (ctx_->metrics && sessions_.count(id) == 0) ctx_->metrics->remove_meter(id);
-    if (sessions_.count(id) == 0) ctx_->forget(id);
+    if (sessions_.count(id) == 0) {
+      ctx_->observers.on_meter_removed(id);
+      ctx_->forget(id);
+    }
     std::erase_if(retiring_, [s](const auto& p) { return p.get() == s; });
   });
 }

@@ -1,7 +1,6 @@
 #include "bridge/poller/session_context.h"
 
 #include "bridge/log.h"
-#include "bridge/store/store.h"
 #include "bridge/wall_clock.h"
 
 namespace bridge::poller {
@@ -33,7 +32,7 @@ void SessionContext::emit(Event event, bool always) {
     log::write(level, event.message,
                {{"meter", event.meter}, {"category", event.category}, {"event", to_label(event.severity)}});
   }
-  if (store) store->submit_event(event, repeat);
+  observers.on_event(event, repeat);
   if (events) events->on_event(event);
 }
 

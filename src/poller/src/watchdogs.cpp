@@ -1,5 +1,7 @@
 #include "bridge/poller/watchdogs.h"
 
+#include "bridge/human_duration.h"
+
 namespace bridge::poller {
 
 std::string_view to_label(WatchdogTrip t) {
@@ -33,6 +35,25 @@ std::optional<labels::Watchdog> watchdog_label(WatchdogTrip t) {
     case WatchdogTrip::preventive_reads: return std::nullopt;
   }
   return std::nullopt;
+}
+
+WatchdogNotice watchdog_notice(WatchdogTrip t, const WatchdogPolicy& policy, bool connected) {
+  switch (t) {
+    case WatchdogTrip::silence:
+      return {Severity::critical, "watchdog: no successful poll for " + human_duration(policy.silence) +
+                                      (connected ? ", forcing a reconnect" : ", meter still unreachable")};
+    case WatchdogTrip::hdlc_errors:
+      return {Severity::error, "watchdog: " + std::to_string(policy.max_hdlc_errors) +
+                                   " HDLC errors in a row, resynchronising (drain and reconnect)"};
+    case WatchdogTrip::failed_cycles:
+      return {Severity::error,
+              "watchdog: " + std::to_string(policy.max_failed_cycles) + " failed cycles in a row, reconnecting"};
+    case WatchdogTrip::preventive_age:
+      return {Severity::info, "preventive reconnect: connection age limit reached"};
+    case WatchdogTrip::preventive_reads:
+      return {Severity::info, "preventive reconnect: read count limit reached"};
+  }
+  return {Severity::warning, "watchdog"};
 }
 
 Watchdogs::Watchdogs(WatchdogPolicy policy, TimePoint start) : policy_(policy), silence_since_(start) {}

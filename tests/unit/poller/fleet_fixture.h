@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "bridge/metrics/bridge_metrics.h"
+#include "bridge/metrics/poller_observer.h"
 #include "bridge/poller/fleet.h"
 #include "bridge/poller/meter_session.h"
 #include "fake_link.h"
@@ -88,7 +89,7 @@ class FleetTest : public ::testing::Test {
     deps.readings = &readings;
     deps.events = &events;
     deps.links = links.factory();
-    deps.metrics = &metrics;
+    deps.observers = {&metrics_observer};
     fleet = std::make_unique<Fleet>(io, std::move(c), deps);
     fleet->start();
   }
@@ -116,6 +117,7 @@ class FleetTest : public ::testing::Test {
 
   asio::io_context io{1};
   metrics::BridgeMetrics metrics;
+  metrics::PollerMetricsObserver metrics_observer{metrics};
   FakeLinks links;
   CollectReadings readings;
   CollectEvents events;

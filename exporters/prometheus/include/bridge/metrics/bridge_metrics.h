@@ -122,7 +122,7 @@ class BridgeMetrics : public Collector {
 
   Meter& add_meter(const std::string& id);     // idempotent: returns the existing meter
   void remove_meter(const std::string& id);    // its series disappear from the next scrape
-  Meter* meter(const std::string& id);         // nullptr when unknown
+  Meter* meter(std::string_view id);           // nullptr when unknown
   std::vector<std::string> meter_ids() const;  // sorted
 
   // Fleet-wide, no meter label.

@@ -39,6 +39,8 @@ class CircuitBreaker {
 
   BreakerState state() const { return state_; }
   bool is_open() const { return state_ != BreakerState::closed; }
+  // Half-open and the one probe already granted (its result not in yet).
+  bool probe_out() const { return state_ == BreakerState::half_open && probe_out_; }
   // When an open breaker lets the probe through.
   TimePoint open_until() const { return open_until_; }
   // When it last opened (or re-opened after a failed probe).

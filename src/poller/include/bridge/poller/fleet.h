@@ -4,8 +4,8 @@
 //   boost::asio::io_context io(1);
 //   bridge::poller::Fleet fleet(io, config, {.readings = &readings,     // MQTT outbox + Prometheus cache
 //                                            .events = nullptr,         // optional extra listener
-//                                            .metrics = &bridge_metrics,
-//                                            .store = store.get()});
+//                                            .store = store.get(),
+//                                            .observers = {&metrics_observer, &history}});
 //   fleet.start();                          // paused meters (from the store) stay paused
 //   fleet.apply(new_config);                // SIGHUP / POST /-/reload
 //   fleet.pause("meter-1");                 // releases the association, persisted in the store
@@ -23,8 +23,9 @@
 //
 // Outputs: readings go to `readings` (read time in ts_ms); events (throttled one per meter +
 // category per qos.event_throttle, repeat count kept) go to the store and to `events`; HDLC
-// error frames go to store diagnostics; per-meter QoS series to `metrics`; inventory rows
-// (sync on start/apply, status updates, paused flag) to the store. Any of them may be null.
+// error frames go to store diagnostics; inventory rows (sync on start/apply, status updates,
+// paused flag) to the store (StoreRecorder); everything a session reports to `observers`
+// (session_observer.h: the Prometheus series, the status page's history). Any may be null/empty.
 #include <chrono>
 #include <functional>
 #include <map>
@@ -37,14 +38,11 @@
 #include "bridge/config/config.h"
 #include "bridge/event.h"
 #include "bridge/asio.h"
-#include "bridge/poller/cycle_observer.h"
 #include "bridge/poller/link.h"
+#include "bridge/poller/session_observer.h"
 #include "bridge/poller/status.h"
 #include "bridge/reading.h"
 
-namespace bridge::metrics {
-class BridgeMetrics;
-}
 namespace bridge::store {
 class Store;
 }
@@ -52,15 +50,15 @@ class Store;
 namespace bridge::poller {
 
 class MeterSession;
+class StoreRecorder;
 struct SessionContext;
 
 struct FleetDependencies {
   ReadingSink* readings = nullptr;
   EventSink* events = nullptr;  // extra event listener; do not pass the store here too
-  metrics::BridgeMetrics* metrics = nullptr;
   store::Store* store = nullptr;
   LinkFactory links;  // empty: DLMS over TCP (dlms_link_factory()); tests pass scripted links
-  CycleObserver* cycles = nullptr;  // every counted cycle (status page history)
+  std::vector<SessionObserver*> observers;  // what every session reports (metrics, history)
 };
 
 class Fleet {
@@ -95,6 +93,7 @@ class Fleet {
   asio::io_context& io_;
   config::Config config_;
   FleetDependencies deps_;
+  std::unique_ptr<StoreRecorder> store_recorder_;
   std::unique_ptr<SessionContext> ctx_;
   std::map<std::string, std::shared_ptr<MeterSession>> sessions_;
   std::vector<std::shared_ptr<MeterSession>> retiring_;

@@ -1,19 +1,21 @@
 #pragma once
 // MeterSession: one meter's polling loop, as one coroutine that reads as the script.
 //
-//   loop:
-//     paused?            release the association (DISC), sleep until resumed
-//     not associated?    breaker open -> sleep until it half-opens
-//                        backoff      -> sleep until the next attempt
-//                        connect: rate limit, concurrency slot, TCP/SNRM/AARQ
-//                          failure -> diagnose, back off (2, 4, 8 s ... capped, forever)
-//     associated:        sleep until the next fixed-rate slot (keep-alive read before the
-//                        meter's inactivity timeout when the interval is longer)
-//                        cycle: every register, one retry after read_retry_delay
-//                          reading -> sink; all failed -> reconnect; watchdogs -> reconnect
+//   loop: step = next_step(facts, now)             (session_plan.h: the decision, a pure function)
+//     apply_config / test                          reload, manual test cycle
+//     pause                                        release the association (DISC), sleep until resumed
+//     wait until t                                 breaker open, connect backoff, next slot or keep-alive
+//     connect                                      rate limit, concurrency slot, TCP/SNRM/AARQ
+//                                                    failure -> diagnose, back off (2, 4, 8 s ... capped, forever)
+//     keepalive                                    one read before the meter's inactivity timeout
+//     cycle                                        every register, one retry after read_retry_delay
+//                                                    reading -> sink; all failed -> reconnect; watchdogs -> reconnect
+//
+// What happened is told to SessionReport (counters, diagnosis, events), which tells the
+// observers (metrics, history, store): the script holds no reporting code.
 //
 // A wake timer parked at max() is the session's condition variable: pause, resume, test,
-// reconfigure and stop set a flag and cancel it; the loop re-reads the flags after every
+// reconfigure and stop set a flag and cancel it; the loop re-asks next_step() after every
 // co_await. Everything runs on the io_context thread; the public methods must be called there
 // (the Fleet posts to it).
 #include <functional>
@@ -30,12 +32,10 @@
 #include "bridge/poller/link.h"
 #include "bridge/poller/schedule.h"
 #include "bridge/poller/session_context.h"
+#include "bridge/poller/session_plan.h"
+#include "bridge/poller/session_report.h"
 #include "bridge/poller/status.h"
 #include "bridge/poller/watchdogs.h"
-
-namespace bridge::metrics {
-class BridgeMetrics;
-}
 
 namespace bridge::poller {
 
@@ -75,7 +75,9 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
     bool cancelled = false;
   };
 
+  // The script (meter_session.cpp).
   awaitable<void> run();
+  SessionFacts facts() const;
   awaitable<bool> sleep_until(TimePoint t);
   awaitable<bool> acquire_slot();
   void release_slot();
@@ -85,41 +87,31 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   // `scheduled`: the attempt stands in for a poll cycle (counted); false inside a cycle (the
   // per-read retry's re-association) or a manual test, whose cycle is counted on its own.
   void on_connect_failure(const LinkError& error, TimePoint now, bool scheduled);
-  enum class CycleResult { ok, partial, failed };
-  // The one place where cycles are counted, for the status snapshot and /metrics alike.
-  // `duration_ms`: the read cycle's duration (-1: none ran, e.g. a failed connect).
-  void count_cycle(CycleResult result, std::optional<labels::PollFailure> reason, std::uint64_t slots = 1,
-                   std::int64_t duration_ms = -1);
-  void count_failure(CycleResult result, std::optional<labels::PollFailure> reason, std::uint64_t slots);
-  // HDLC failures that end a request (timeout, FRMR, DM, sequence ...) arrive as the LinkError's
-  // `hdlc` kind, not through the frame observer: counted here.
-  void count_link_hdlc_error(const LinkError& error);
   // After a reload: shorten a pending connect/settle wait to what the new keys allow (the
   // breaker shortens its own open window in set_policy).
   void replan_waits();
+  awaitable<void> reconnect(labels::ReconnectCause cause, const std::string& why);
+  awaitable<void> release_link();
+  awaitable<void> handle_watchdogs(TimePoint now);
+  awaitable<void> apply_pending_config();
+  void count_breaker_skips(TimePoint now);
+  LinkCredential credential() const;
+  TimePoint keepalive_due() const;
+
+  // The read cycle (meter_session_cycle.cpp).
   awaitable<CycleOutcome> read_all();
   awaitable<void> cycle();
   void finish_cycle(const CycleOutcome& outcome, TimePoint start, TimePoint end);
   awaitable<void> keepalive();
-  awaitable<void> reconnect(labels::ReconnectCause cause, const std::string& why);
-  awaitable<void> release_link();
-  awaitable<void> handle_watchdogs(TimePoint now);
   awaitable<void> run_tests();
-  awaitable<void> apply_pending_config();
-  void on_hdlc_error(labels::HdlcError kind, const std::string& frame_hex);
-  void record_diagnosis(const LinkError& error, Step step);
-  void note_skipped(std::uint64_t slots, std::string_view why);
-  void count_breaker_skips(TimePoint now);
+
   void set_state(MeterState s);
   void publish_status();
-  void emit(Severity severity, std::string category, std::string message, std::string details = {},
-            bool always = false);
-  LinkCredential credential() const;
-  TimePoint keepalive_due() const;
   void poke();
 
   SessionContext& ctx_;
   config::MeterConfig meter_;
+  SessionReport report_;  // after meter_: it keeps a reference to meter_.id
   asio::steady_timer wake_;
   std::unique_ptr<MeterLink> link_;
   bool in_link_op_ = false;  // open() or read() pending: stop() cancels it
@@ -146,14 +138,7 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   std::uint8_t client_sap_ = 0;
   std::int64_t last_success_ms_ = 0;
   std::int64_t last_attempt_ms_ = 0;
-  std::int64_t last_status_write_ms_ = 0;
-  MeterState written_state_ = MeterState::stopped;
-  std::int64_t written_success_ms_ = 0;
-  std::string written_error_;
   Duration max_lateness_{};
-  std::string last_error_;
-  std::optional<DiagnosisRecord> diagnosis_;
-  MeterCounters counters_;
 
   std::vector<std::function<void(TestResult)>> tests_;
   std::unique_ptr<std::pair<config::MeterConfig, bool>> pending_config_;  // heap: rare, and large

@@ -1,6 +1,7 @@
 #pragma once
-// What every MeterSession of a Fleet shares: the executor, the outputs, the fleet-wide admission
-// limits and the event throttle. Owned by the Fleet; lives longer than every session.
+// What every MeterSession of a Fleet shares: the executor, the outputs (readings, the observers
+// that keep score, the event throttle), the fleet-wide admission limits and the status board.
+// Owned by the Fleet; lives longer than every session.
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -9,20 +10,13 @@
 
 #include "bridge/event.h"
 #include "bridge/asio.h"
-#include "bridge/poller/cycle_observer.h"
 #include "bridge/poller/link.h"
 #include "bridge/poller/rate_limiter.h"
+#include "bridge/poller/session_observer.h"
 #include "bridge/poller/status.h"
 #include "bridge/reading.h"
 #include "bridge/store/event_throttle.h"
 #include "bridge/wall_clock.h"
-
-namespace bridge::metrics {
-class BridgeMetrics;
-}
-namespace bridge::store {
-class Store;
-}
 
 namespace bridge::poller {
 
@@ -36,16 +30,14 @@ struct SessionContext {
   LinkFactory links;
   ReadingSink* readings = nullptr;
   EventSink* events = nullptr;
-  metrics::BridgeMetrics* metrics = nullptr;
-  store::Store* store = nullptr;
-  CycleObserver* cycles = nullptr;
+  SessionObservers observers;
   ConnectionRateLimiter rate;
   ConcurrencyLimiter concurrency;
   store::EventThrottle throttle;
 
   // Event out: throttled per (meter, category) unless `always` (state transitions such as
   // breaker open/close and pause/resume, which are rare by construction), logged, then given
-  // to the store (with the repeat count) and to the extra listener.
+  // to the observers (with the repeat count) and to the extra listener.
   void emit(Event event, bool always = false);
 
   // Latest status of every session, readable from any thread (REST API, status page).

@@ -14,7 +14,10 @@
 // The silence period counts from construction: a meter unreachable at start-up trips it too.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+
+#include "bridge/event.h"
 
 #include "bridge/labels.h"
 #include "bridge/poller/clock.h"
@@ -35,6 +38,14 @@ std::string_view to_label(WatchdogTrip t);
 labels::ReconnectCause reconnect_cause(WatchdogTrip t);
 // The watchdog metric label, for trips that are watchdogs (preventive reconnects are not).
 std::optional<labels::Watchdog> watchdog_label(WatchdogTrip t);
+
+// What the operator is told about a trip (event severity and message). `connected`: the session
+// still had an association (it reconnects) rather than retrying to connect already.
+struct WatchdogNotice {
+  Severity severity = Severity::warning;
+  std::string message;
+};
+WatchdogNotice watchdog_notice(WatchdogTrip t, const WatchdogPolicy& policy, bool connected);
 
 class Watchdogs {
  public:

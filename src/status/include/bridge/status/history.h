@@ -1,10 +1,10 @@
 #pragma once
 // FleetHistory: a bounded in-memory trend per meter for the status page and `ctl`, fed by the
-// poller's cycle results (poller::CycleObserver) and by the readings (ReadingSink, for the last
+// poller's cycle results (a poller::SessionObserver) and by the readings (ReadingSink, for the last
 // values). Nothing here touches a meter or the store.
 //
 //   bridge::status::FleetHistory history({.window = std::chrono::hours(1)});
-//   deps.cycles = &history;  fanout.add(&history);            // wiring in `run`
+//   deps.observers.push_back(&history);  fanout.add(&history);            // wiring in `run`
 //   history.set_published_source([&](const std::string& id) { ... cumulative PUBACKed readings });
 //   MeterTrend t = history.meter_trend("m1", now_ms);          // success ratio, points, p95 ...
 //   FleetTrend f = history.fleet_trend(now_ms);                // the summary bar's figures
@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "bridge/poller/cycle_observer.h"
+#include "bridge/poller/session_observer.h"
 #include "bridge/reading.h"
 
 namespace bridge::status {
@@ -78,7 +78,7 @@ struct FleetTrend {
   std::uint64_t most_hdlc_errors = 0;
 };
 
-class FleetHistory final : public poller::CycleObserver, public ReadingSink {
+class FleetHistory final : public poller::SessionObserver, public ReadingSink {
  public:
   explicit FleetHistory(HistoryOptions options = {});
 

@@ -1,0 +1,208 @@
+// MeterSession, part 3: the association's life. Connect (admission: rate limit, concurrency
+// slot), open with the current credential pair, what a failed attempt costs (diagnosis, the
+// breaker's verdict, the backoff or refusal wait, the next credential pair), reconnect (counted
+// by the breaker) and release (DISC).
+#include "bridge/poller/meter_session.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "bridge/human_duration.h"
+#include "bridge/log.h"
+
+namespace bridge::poller {
+
+using labels::PollFailure;
+using labels::ReconnectCause;
+
+awaitable<bool> MeterSession::connect(bool manual) {
+  set_state(MeterState::connecting);
+  const TimePoint allowed = ctx_.rate.reserve(Clock::now());
+  while (Clock::now() < allowed && !stopping_) co_await sleep_until(allowed);
+  if (stopping_ || (paused_ && !manual)) co_return false;
+  if (!co_await acquire_slot()) co_return false;
+  const bool ok = co_await open_link(!manual);
+  release_slot();
+  co_return ok;
+}
+
+awaitable<bool> MeterSession::open_link(bool scheduled) {
+  const LinkCredential cred = credential();
+  LinkObserver observer;
+  observer.on_hdlc_error = [this](labels::HdlcError kind, const std::string& hex) {
+    watchdogs_.on_hdlc_error();
+    report_.hdlc_error(kind, hex);
+  };
+  link_ = ctx_.links(ctx_.executor, meter_, cred, std::move(observer));
+  last_attempt_ms_ = wall_ms();
+  in_link_op_ = true;
+  auto result = co_await link_->open();
+  in_link_op_ = false;
+  const TimePoint now = Clock::now();
+  if (!result) {
+    link_.reset();
+    if (!result.error().cancelled) on_connect_failure(result.error(), now, scheduled);
+    co_return false;
+  }
+  ++report_.counters().connects;
+  client_sap_ = cred.client_sap;
+  watchdogs_.on_connected(now);
+  const std::uint32_t failures = backoff_.failures();
+  backoff_.reset();
+  report_.connected(true);
+  log::info("associated", {{"meter", meter_.id}, {"host", meter_.host}, {"port", meter_.port},
+                           {"client_sap", static_cast<int>(cred.client_sap)}, {"after_failures", failures}});
+  if (down_) {
+    down_ = false;
+    report_.event(Severity::info, "connection",
+                  "meter reachable again after " + std::to_string(failures) + " failed connection attempts", {}, true);
+  }
+  if (cred.alternative) {
+    report_.event(Severity::warning, "association",
+         "associated with alternative credential client SAP " + std::to_string(cred.client_sap) +
+             " after the configured pair was rejected: update the meter's client_sap/password",
+         nlohmann::json{{"client_sap", cred.client_sap}}.dump());
+  }
+  // Resume the grid where it is: slots missed while disconnected are skipped by begin().
+  publish_status();
+  co_return true;
+}
+
+awaitable<void> MeterSession::pause_for(Duration d) {
+  const TimePoint until = Clock::now() + d;
+  while (!stopping_ && Clock::now() < until) co_await sleep_until(until);
+}
+
+void MeterSession::on_connect_failure(const LinkError& error, TimePoint now, bool scheduled) {
+  report_.request_failed(error);
+  const Diagnosis& d = report_.diagnose(error, Step::connect, meter_);
+  report_.connect_failed(scheduled);
+  if (scheduled) report_.cycle(CycleResult::failed, error.reason);
+  if (breaker_.record_failure(now)) {
+    report_.event(Severity::warning, "circuit_breaker",
+         "circuit breaker probe failed (" + std::string(labels::to_label(error.reason)) + "): open again for " +
+             human_duration(breaker_.policy().open_for),
+                  {}, true);
+  }
+  Duration delay = backoff_.on_failure();
+  const bool meter_side_refusal =
+      error.reason == PollFailure::association_rejected || error.reason == PollFailure::busy;
+  if (meter_side_refusal) delay = std::max(delay, Duration{meter_.qos.inter_attempt_wait});
+  if (d.try_alternative_credentials) ++credential_index_;
+  next_connect_at_ = now + delay;
+  wait_kind_ = meter_side_refusal ? WaitKind::refusal : WaitKind::backoff;
+  wait_since_ = now;
+  log::warn("connect failed", {{"meter", meter_.id},
+                               {"reason", labels::to_label(error.reason)},
+                               {"attempt", backoff_.failures()},
+                               {"retry_in_ms", delay.count()},
+                               {"error", error.message}});
+  if (backoff_.down() && !down_) {
+    down_ = true;
+    report_.event(d.severity, "connection",
+         "meter down after " + std::to_string(backoff_.failures()) + " failed connection attempts: " + d.explanation,
+         to_json(d, Step::connect));
+  } else {
+    report_.event(Severity::warning, "connection", "connection failed: " + d.explanation, to_json(d, Step::connect));
+  }
+  publish_status();
+}
+
+awaitable<void> MeterSession::reconnect(ReconnectCause cause, const std::string& why) {
+  const TimePoint now = Clock::now();
+  report_.reconnect(cause);
+  log::warn("reconnecting", {{"meter", meter_.id}, {"cause", labels::to_label(cause)}, {"why", why}});
+  if (breaker_.record_reconnect(now)) {
+    report_.breaker_tripped();
+    LinkError e;
+    e.reason = PollFailure::circuit_open;
+    e.message = std::to_string(breaker_.recent_reconnects(now)) + " reconnects within " +
+                human_duration(breaker_.policy().window);
+    const Diagnosis& d = report_.diagnose(e, Step::connect, meter_);
+    report_.event(Severity::critical, "circuit_breaker",
+                  "circuit breaker open: " + e.message + "; no connection attempts for " +
+                      human_duration(breaker_.policy().open_for),
+                  to_json(d, Step::connect), true);
+  }
+  co_await release_link();
+  next_connect_at_ = now + meter_.qos.reconnect_settle;
+  wait_kind_ = WaitKind::settle;
+  wait_since_ = now;
+}
+
+awaitable<void> MeterSession::release_link() {
+  if (!link_) co_return;
+  if (aborted_) {
+    link_->cancel();
+  } else {
+    closing_ = true;
+    co_await link_->close();  // DISC within the disconnect timeout, then close the socket
+    closing_ = false;
+    if (aborted_) link_->cancel();
+  }
+  link_.reset();
+  watchdogs_.on_disconnected();
+  report_.connected(false);
+  publish_status();
+}
+
+LinkCredential MeterSession::credential() const {
+  LinkCredential c;
+  const std::size_t alternatives = meter_.credential_alternatives.size();
+  const std::size_t index = alternatives == 0 ? 0 : credential_index_ % (alternatives + 1);
+  if (index == 0) {
+    c.client_sap = meter_.client_sap;
+    c.auth = meter_.auth;
+    c.password = meter_.password.reveal();
+  } else {
+    const auto& alt = meter_.credential_alternatives[index - 1];
+    c.client_sap = alt.client_sap;
+    c.auth = alt.password.empty() ? config::Auth::none : config::Auth::low;
+    c.password = alt.password.reveal();
+    c.alternative = true;
+  }
+  return c;
+}
+
+void MeterSession::replan_waits() {
+  const TimePoint now = Clock::now();
+  if (next_connect_at_ <= now || wait_kind_ == WaitKind::none) return;
+  Duration limit = Duration::max();
+  switch (wait_kind_) {
+    case WaitKind::none: return;
+    case WaitKind::backoff: limit = backoff_.longest_delay(backoff_.failures()); break;
+    case WaitKind::refusal:
+      limit = std::max(backoff_.longest_delay(backoff_.failures()), Duration{meter_.qos.inter_attempt_wait});
+      break;
+    case WaitKind::settle: limit = meter_.qos.reconnect_settle; break;
+  }
+  const TimePoint replanned = shorten_wait(wait_since_, next_connect_at_, limit);
+  if (replanned == next_connect_at_) return;
+  log::info("pending wait shortened by the reload",
+            {{"meter", meter_.id},
+             {"was_in_ms", std::chrono::duration_cast<Duration>(next_connect_at_ - now).count()},
+             {"now_in_ms", std::chrono::duration_cast<Duration>(std::max(replanned, now) - now).count()}});
+  next_connect_at_ = replanned;
+}
+
+void MeterSession::count_breaker_skips(TimePoint now) {
+  // Every slot that falls inside the open window is a poll the breaker skipped
+  // (meter_poll_failures_total{reason="circuit_open"}), counted as the slots pass: a reload may
+  // shorten the window, and slots that never passed are not counted.
+  if (breaker_.state() != BreakerState::open) return;
+  const TimePoint opened = breaker_.opened_at();
+  const TimePoint from = std::max(breaker_counted_until_, opened);
+  const TimePoint to = std::min(now, breaker_.open_until());
+  if (to <= from) return;
+  const auto interval = std::max(schedule_.interval(), Duration{1});
+  // Slots begun since the breaker opened, at time t: ceil((t - opened) / interval).
+  const auto slots_by = [&](TimePoint t) { return (t - opened + interval - Clock::duration{1}) / interval; };
+  const auto slots = slots_by(to) - slots_by(from);
+  breaker_counted_until_ = to;
+  if (slots <= 0) return;
+  report_.cycle(CycleResult::failed, PollFailure::circuit_open, static_cast<std::uint64_t>(slots));
+  publish_status();
+}
+
+}  // namespace bridge::poller
