@@ -30,7 +30,7 @@ struct CycleRecord {
   bool reading = false;            // a reading was made (complete or partial)
   std::int64_t duration_ms = -1;   // the read cycle's duration; -1 when none ran (connect failed, breaker open)
   std::uint64_t slots = 1;         // poll slots this record stands for (breaker skips come in batches)
-  std::optional<labels::PollFailure> failure;  // the failed cycle's reason (first error); nullopt when ok
+  std::optional<labels::PollFailure> failure = std::nullopt;  // the failed cycle's reason (first error); nullopt when ok
   const MeterCounters* counters = nullptr;  // the session's cumulative counters after this cycle
 };
 
