@@ -10,7 +10,7 @@
 #include "bridge/mqtt/exporter.h"
 #include "events_query.h"
 #include "status_json.h"
-#include "bridge/status/operator_text.h"
+#include "bridge/status/fleet_health.h"
 #include "status_routes.h"
 #include "status_views.h"
 #include "bridge/wall_clock.h"
@@ -23,14 +23,6 @@ using api::Request;
 using api::Response;
 using nlohmann::json;
 
-
-// A meter counts as failing when it is neither paused nor delivering readings: no success yet
-// or the last success is older than three poll intervals.
-bool failing(const poller::MeterStatus& s, std::int64_t now) {
-  if (s.paused) return false;
-  if (s.last_success_ms == 0) return s.last_attempt_ms > 0 && !s.last_error.empty();
-  return now - s.last_success_ms > 3 * std::max<std::int64_t>(s.interval_ms, 1000);
-}
 
 Response meters(const RestContext& ctx) { return Response::json(200, meter_views(ctx, bridge::wall_ms())); }
 
@@ -78,119 +70,73 @@ Response events(const RestContext& ctx, const Request& req) {
   return Response::json(200, list);
 }
 
-json health_body(const RestContext& ctx) {
-  const auto now = bridge::wall_ms();
-  const auto statuses = ctx.fleet->statuses();
-  json failing_ids = json::array();
-  std::size_t up = 0, paused = 0, breaker_open = 0;
-  for (const auto& s : statuses) {
-    if (s.paused) ++paused;
-    if (s.breaker != poller::BreakerState::closed) ++breaker_open;
-    if (failing(s, now)) failing_ids.push_back(s.id);
-    else if (!s.paused && s.last_success_ms > 0) ++up;
-  }
-  json checks = json::array();
-  checks.push_back({{"name", "store"}, {"ok", true}, {"detail", ctx.store->path().string()}});
-  auto st = ctx.store->stats();
-  if (st.dropped_queue_full > 0) {
-    checks.back()["ok"] = false;
-    checks.back()["detail"] = std::to_string(st.dropped_queue_full) + " writes dropped (queue full)";
-  }
-  bool mqtt_ok = true;
-  json mqtt = {{"enabled", ctx.mqtt != nullptr}};
-  if (ctx.mqtt) {
-    auto ms = ctx.mqtt->stats();
-    mqtt_ok = ms.connected;
-    mqtt["connected"] = ms.connected;
-    mqtt["inflight"] = ms.inflight;
-    mqtt["acked"] = ms.readings_acked;
-    mqtt["outbox"] = ctx.store->outbox_count();
-    checks.push_back({{"name", "mqtt"},
-                      {"ok", ms.connected},
-                      {"detail", ms.connected ? "connected" : "broker not connected; readings wait in the outbox"}});
-  }
-  // A bridge without meters polls nothing: failing, unless the config says that is intended, or
-  // the hash gave this shard none of the fleet's meters (the loader refuses a file without any).
+// The facts the fleet health and the action plan are decided from (bridge/status/fleet_health.h).
+status::HealthFacts health_facts(const RestContext& ctx) {
+  status::HealthFacts f;
+  f.meters = ctx.fleet->statuses();
+  f.now_ms = bridge::wall_ms();
+  f.store_path = ctx.store->path().string();
+  f.store_writes_dropped = ctx.store->stats().dropped_queue_full;
   const auto cfg = ctx.config();
-  const bool no_meters = statuses.empty() && !cfg->bridge.allow_no_meters && !cfg->active_shard;
-  checks.push_back({{"name", "meters"},
-                    {"ok", failing_ids.empty() && !no_meters},
-                    {"detail", no_meters ? std::string("no meters: no enabled [[meter]] in the config (set [bridge] "
-                                                       "allow_no_meters = true if that is intended)")
-                                         : std::to_string(failing_ids.size()) + " of " +
-                                               std::to_string(statuses.size()) + " meters failing"}});
-  std::string status = "ok";
-  if (!failing_ids.empty() || breaker_open > 0) status = "degraded";
-  if (!mqtt_ok || no_meters || (!statuses.empty() && failing_ids.size() == statuses.size())) status = "failing";
-  return {{"status", status},
+  if (ctx.mqtt) {
+    const auto ms = ctx.mqtt->stats();
+    f.mqtt = status::MqttFacts{.connected = ms.connected,
+                               .inflight = ms.inflight,
+                               .acked = ms.readings_acked,
+                               .outbox = ctx.store->outbox_count(),
+                               .host = cfg->mqtt.host,
+                               .port = cfg->mqtt.port};
+  }
+  f.allow_no_meters = cfg->bridge.allow_no_meters;
+  f.sharded = cfg->active_shard.has_value();
+  return f;
+}
+
+json health_body(const RestContext& ctx) {
+  const auto facts = health_facts(ctx);
+  const auto h = status::assess_health(facts);
+  json checks = json::array();
+  for (const auto& c : h.checks) checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+  json mqtt = {{"enabled", facts.mqtt.has_value()}};
+  if (facts.mqtt) {
+    mqtt["connected"] = facts.mqtt->connected;
+    mqtt["inflight"] = facts.mqtt->inflight;
+    mqtt["acked"] = facts.mqtt->acked;
+    mqtt["outbox"] = facts.mqtt->outbox;
+  }
+  return {{"status", std::string(status::to_label(h.status))},
           {"checks", checks},
           {"meters",
-           {{"total", statuses.size()},
-            {"up", up},
-            {"paused", paused},
-            {"breaker_open", breaker_open},
-            {"failing", failing_ids}}},
+           {{"total", h.total},
+            {"up", h.up},
+            {"paused", h.paused},
+            {"breaker_open", h.breaker_open},
+            {"failing", h.failing}}},
           {"mqtt", mqtt},
-          {"ts", now}};
+          {"ts", h.ts_ms}};
+}
+
+json to_json(const status::ActionStep& s) {
+  json step = {{"target", s.target},
+               {"severity", std::string(to_label(s.severity))},
+               {"symptom", s.symptom},
+               {"explanation", s.explanation},
+               {"action", s.action}};
+  if (!s.state) return step;  // the broker's and paused meters' steps say no more
+  step["state"] = std::string(poller::to_label(*s.state));
+  step["last_error"] = s.last_error;
+  if (s.since_ms) step["since"] = *s.since_ms;
+  if (s.count) step["count"] = *s.count;
+  if (s.breaker) step["breaker"] = std::string(poller::to_label(*s.breaker));
+  step["actions"] = s.actions;
+  return step;
 }
 
 Response action_plan(const RestContext& ctx) {
-  const auto now = bridge::wall_ms();
+  const auto facts = health_facts(ctx);
   json steps = json::array();
-  if (ctx.mqtt && !ctx.mqtt->stats().connected) {
-    auto cfg = ctx.config();
-    steps.push_back(
-        {{"target", "mqtt"},
-         {"severity", "critical"},
-         {"symptom", "mqtt_disconnected"},
-         {"explanation", "The MQTT broker " + cfg->mqtt.host + ":" + std::to_string(cfg->mqtt.port) +
-                             " is not connected; readings are kept in the outbox (" +
-                             std::to_string(ctx.store->outbox_count()) + " waiting)."},
-         {"action", "Check the broker (systemctl status mosquitto; ss -tln | grep " + std::to_string(cfg->mqtt.port) +
-                        "), the credentials/token, and that no other client uses the client id (MQTT 'code 7')."}});
-  }
-  for (const auto& s : ctx.fleet->statuses()) {
-    if (s.paused) {
-      steps.push_back({{"target", s.id},
-                       {"severity", "info"},
-                       {"symptom", "paused"},
-                       {"explanation", "Polling is paused by an operator."},
-                       {"action", "dlms-bridge ctl resume " + s.id + " when maintenance is over."}});
-      continue;
-    }
-    if (!failing(s, now) && s.breaker == poller::BreakerState::closed) continue;
-    json step = {{"target", s.id}, {"state", std::string(poller::to_label(s.state))}, {"last_error", s.last_error}};
-    if (s.diagnosis) {
-      const auto& d = s.diagnosis->diagnosis;
-      step["severity"] = std::string(to_label(d.severity));
-      step["symptom"] = std::string(d.symptom);
-      step["explanation"] = d.explanation;
-      step["action"] = d.action;
-      step["since"] = s.diagnosis->ts_ms;
-      step["count"] = s.diagnosis->count;
-    } else {
-      step["severity"] = "warning";
-      step["symptom"] = "no_readings";
-      step["explanation"] = "No reading yet.";
-      step["action"] = "dlms-bridge ctl test " + s.id + " for a diagnosis.";
-    }
-    auto actions = status::split_actions(step["action"].get<std::string>());
-    if (s.breaker != poller::BreakerState::closed) {
-      step["breaker"] = std::string(poller::to_label(s.breaker));
-      // The breaker's own diagnosis already says it; otherwise it is one more step, not a
-      // sentence glued to the last one.
-      if (step["symptom"] != "circuit_open") {
-        actions.push_back("the circuit breaker is open (too many reconnects per hour): check network stability and "
-                          "the meter's DLMS settings");
-      }
-    }
-    step["actions"] = actions;
-    std::string joined;
-    for (const auto& a : actions) joined += (joined.empty() ? "" : "; ") + a;
-    step["action"] = joined;
-    steps.push_back(step);
-  }
-  return Response::json(200, {{"ts", now}, {"steps", steps}});
+  for (const auto& s : status::action_plan(facts)) steps.push_back(to_json(s));
+  return Response::json(200, {{"ts", facts.now_ms}, {"steps", steps}});
 }
 
 }  // namespace

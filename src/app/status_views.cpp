@@ -7,6 +7,7 @@
 #include "bridge/config/summary.h"
 #include "bridge/human_duration.h"
 #include "bridge/mqtt/exporter.h"
+#include "bridge/status/fleet_health.h"
 #include "bridge/status/history.h"
 #include "bridge/status/operator_text.h"
 #include "bridge/status/targets.h"
@@ -20,35 +21,6 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 
 json ratio_or_null(std::optional<double> r) { return r ? json(*r) : json(nullptr); }
-
-// Health as the operator reads it (the row's colour). "down": polling, but no reading for three
-// intervals (or none yet after a failure); "degraded": readings arrive but the success ratio or
-// the reconnect / HDLC error counts miss their targets over the window.
-struct Health {
-  std::string name;
-  std::int64_t since_ms = 0;  // down: since when; 0 otherwise
-};
-
-Health health_of(const poller::MeterStatus& s, const status::TrendFigures& f, std::int64_t now) {
-  if (s.paused) return {"paused"};
-  const std::int64_t stale_after = 3 * std::max<std::int64_t>(s.interval_ms, 1000);
-  const bool never_read = s.last_success_ms == 0;
-  const bool failed_yet = s.last_attempt_ms > 0 && !s.last_error.empty();
-  const bool down = never_read ? failed_yet : now - s.last_success_ms > stale_after;
-  if (down || s.breaker == poller::BreakerState::open) {
-    std::int64_t since = s.last_success_ms;
-    if (since == 0) since = s.diagnosis ? s.diagnosis->ts_ms : s.last_attempt_ms;
-    return {s.breaker == poller::BreakerState::open ? "breaker_open" : "down", since};
-  }
-  if (never_read) return {"starting"};
-  const bool bad_ratio = status::success_level(f.success_ratio()) != status::Level::ok &&
-                         status::success_level(f.success_ratio()) != status::Level::unknown;
-  if (bad_ratio || status::reconnects_level(f.reconnects, f.window_ms) != status::Level::ok ||
-      status::hdlc_errors_level(f.hdlc_errors, f.window_ms) != status::Level::ok) {
-    return {"degraded"};
-  }
-  return {"up"};
-}
 
 json address_json(const config::MeterConfig& m) {
   return {{"transport", std::string(config::to_string(m.transport))},
@@ -145,7 +117,7 @@ json meter_view(const RestContext& ctx, const poller::MeterStatus& s, std::int64
   json j = to_json(s);
   status::MeterTrend trend;
   if (ctx.history) trend = ctx.history->meter_trend(s.id, now);
-  const Health h = health_of(s, trend.figures, now);
+  const status::MeterHealth h = status::meter_health(s, trend.figures, now);
   j["health"] = h.name;
   j["down_since"] = h.since_ms > 0 ? json(h.since_ms) : json(nullptr);
   j["down_for"] = h.since_ms > 0 ? json(human_duration(milliseconds(now - h.since_ms))) : json(nullptr);
