@@ -121,7 +121,7 @@ TEST(FleetHealthTest, the_plan_lists_the_broker_first_then_paused_and_failing_me
   EXPECT_EQ(plan[1].action, "dlms-bridge ctl resume p when maintenance is over.");
   EXPECT_EQ(plan[2].target, "b");
   EXPECT_EQ(plan[2].symptom, "no_readings");  // failing without a diagnosis yet
-  EXPECT_EQ(plan[2].action, "dlms-bridge ctl test b for a diagnosis.");
+  EXPECT_EQ(plan[2].action, "dlms-bridge ctl test b for a diagnosis");  // split into steps, re-joined
   EXPECT_EQ(plan[2].last_error, "unreachable: connection refused");
 }
 
