@@ -26,6 +26,7 @@
 #include "bridge/config/summary.h"
 #include "bridge/metrics/bridge_metrics.h"
 #include "bridge/metrics/exposition.h"
+#include "bridge/metrics/family_filter.h"
 #include "bridge/metrics/poller_observer.h"
 #include "bridge/metrics/process_collector.h"
 #include "bridge/metrics/profile_metrics.h"
@@ -97,8 +98,9 @@ class Service {
     shard_info_ = std::make_unique<ShardInfoMetric>(*metrics_->registry());
     shard_info_->set(cfg);
     readings_ = std::make_shared<metrics::ReadingsCollectable>();
-    readings_->set_enabled(cfg.http.readings_enabled);
     auto exposition = std::make_shared<metrics::Exposition>();
+    exposition_ = exposition;
+    apply_series_budget(cfg.http);
     exposition->add(metrics_->registry());
     exposition->add(std::static_pointer_cast<const metrics::Collector>(metrics_));
     exposition->add(std::static_pointer_cast<const metrics::Collector>(readings_));
@@ -298,7 +300,7 @@ class Service {
                           fresh->mqtt.host != old_config->mqtt.host || fresh->mqtt.port != old_config->mqtt.port ||
                           fresh->mqtt.mode != old_config->mqtt.mode || fresh->store.path != old_config->store.path;
     if (restart_needed) log::warn("reload: [http], [mqtt] and [store] changes take effect after a restart");
-    readings_->set_enabled(fresh->http.readings_enabled);
+    apply_series_budget(fresh->http);
     fleet_->apply(*fresh);
     shard_info_->set(*fresh);
     update_meters_readiness(*fresh);
@@ -343,6 +345,15 @@ class Service {
                                      {"override", "[bridge] allow_mass_removal = true"}}));
   }
 
+  // Which series /metrics serves ([http] readings_enabled, per_meter_breakdown, metric_allowlist /
+  // metric_denylist); at start and on every reload. The loader has validated the patterns.
+  void apply_series_budget(const config::HttpConfig& http) {
+    readings_->set_enabled(http.readings_enabled);
+    metrics_->set_per_meter_breakdown(http.per_meter_breakdown);
+    auto filter = metrics::FamilyFilter::make(http.metric_allowlist, http.metric_denylist);
+    exposition_->set_filter(filter ? std::move(*filter) : metrics::FamilyFilter{});
+  }
+
   std::mutex config_mutex_;
   std::shared_ptr<const config::Config> config_;
   std::optional<config::Shard> outside_shard_;
@@ -352,6 +363,7 @@ class Service {
   std::shared_ptr<metrics::BridgeMetrics> metrics_;
   std::unique_ptr<ShardInfoMetric> shard_info_;
   std::shared_ptr<metrics::ReadingsCollectable> readings_;
+  std::shared_ptr<metrics::Exposition> exposition_;
   std::unique_ptr<status::FleetHistory> history_;
   std::unique_ptr<api::HttpServer> http_;
   std::unique_ptr<mqtt::MetricsObserver> mqtt_observer_;

@@ -289,23 +289,32 @@ void BridgeMetrics::collect(TextWriter& out) const {
     out.sample(kDiagnosis, m->label_body_, m->symptom_label_, 1.0);
   }
 
-  auto labeled = [&](std::string_view name, std::string_view help, const auto& extras, auto member) {
+  const bool breakdown = breakdown_.load(std::memory_order_relaxed);
+  // `summable`: the family may lose its second label when the breakdown is off. Watchdog trips
+  // keep theirs (4 series per meter) because the bundled alerts select on `watchdog`.
+  auto labeled = [&](std::string_view name, std::string_view help, const auto& extras, auto member, bool summable) {
     out.family(name, help, kCounter);
     for (const auto& [id, m] : meters_) {
       const auto& counters = (*m).*member;
+      if (!breakdown && summable) {
+        double total = 0;
+        for (const auto& c : counters) total += c.Value();
+        out.sample(name, m->label_body_, total);
+        continue;
+      }
       for (std::size_t i = 0; i < counters.size(); ++i) out.sample(name, m->label_body_, extras[i], counters[i].Value());
     }
   };
   labeled("dlms_bridge_meter_poll_failures_total",
           "Failed poll cycles of the meter by reason (bounded enum, see exporters/prometheus/README.md), as of "
           "the last poll.",
-          kReasons, &Meter::poll_failures_);
+          kReasons, &Meter::poll_failures_, true);
   labeled("dlms_bridge_meter_reconnects_total", "Reconnections to the meter by cause, as of the last poll.", kCauses,
-          &Meter::reconnects_);
+          &Meter::reconnects_, true);
   labeled("dlms_bridge_meter_hdlc_errors_total", "HDLC errors on the meter's link by kind, as of the last poll.",
-          kKinds, &Meter::hdlc_errors_);
+          kKinds, &Meter::hdlc_errors_, true);
   labeled("dlms_bridge_meter_watchdog_trips_total", "Watchdog trips for the meter by watchdog, as of the last poll.",
-          kWatchdogNames, &Meter::watchdog_trips_);
+          kWatchdogNames, &Meter::watchdog_trips_, false);
 }
 
 }  // namespace bridge::metrics

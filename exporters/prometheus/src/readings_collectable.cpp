@@ -63,10 +63,14 @@ void ReadingsCollectable::collect(TextWriter& out) const {
     std::string body;
   };
   std::map<std::string_view, Family> families;
+  std::map<std::string_view, bool> served;  // by suffix: families the [http] filter drops are not formatted
   for (const auto& shard : shards_) {
     std::lock_guard lock(shard.mutex);
     for (const auto& [id, cache] : shard.meters) {
       for (const auto& [obis, e] : cache.by_obis) {
+        auto known = served.find(e.suffix);
+        if (known == served.end()) known = served.emplace(e.suffix, out.serves(metric_name(e.suffix))).first;
+        if (!known->second) continue;
         auto& f = families[e.suffix];
         if (f.name.empty()) f.name = metric_name(e.suffix);
         TextWriter w(f.body);

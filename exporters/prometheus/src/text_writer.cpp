@@ -1,5 +1,7 @@
 #include "bridge/metrics/text_writer.h"
 
+#include "bridge/metrics/family_filter.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -22,11 +24,16 @@ void append_help(std::string& out, std::string_view help) {
 
 }  // namespace
 
-void TextWriter::family(std::string_view name, std::string_view help, std::string_view type) {
+bool TextWriter::serves(std::string_view name) const { return filter_ == nullptr || filter_->serves(name); }
+
+bool TextWriter::family(std::string_view name, std::string_view help, std::string_view type) {
+  skipping_ = !serves(name);
+  if (skipping_) return false;
   out_.append("# HELP ").append(name).push_back(' ');
   append_help(out_, help);
   out_.append("\n# TYPE ").append(name).push_back(' ');
   out_.append(type).push_back('\n');
+  return true;
 }
 
 void TextWriter::sample(std::string_view name, std::string_view label_body, double value) {
@@ -36,6 +43,7 @@ void TextWriter::sample(std::string_view name, std::string_view label_body, doub
 // One resize and a few memcpy per line: this runs ~470,000 times per scrape at 10,000 meters.
 void TextWriter::sample(std::string_view name, std::string_view label_body, std::string_view extra,
                         double value) {
+  if (skipping_) return;
   char num[32];
   std::size_t num_len = 0;
   if (std::isnan(value)) {

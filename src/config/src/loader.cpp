@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "bridge/config/config.h"
@@ -173,12 +174,39 @@ void read_bridge(TableReader& r, BridgeConfig& b) {
   r.finish();
 }
 
+// Family-name patterns of the series budget: each a non-empty regular expression.
+void read_metric_patterns(TableReader& r, std::string_view key, std::vector<std::string>& out) {
+  const toml::array* list = r.array(key);
+  if (list == nullptr) return;
+  for (const auto& item : *list) {
+    const auto* text = item.as_string();
+    if (text == nullptr || text->get().empty()) {
+      r.problem_at(item, key, "each pattern must be a non-empty string");
+      continue;
+    }
+    try {
+      std::regex compiled(text->get(), std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      r.problem_at(item, key, "\"" + text->get() + "\" is not a regular expression: " + e.what());
+      continue;
+    }
+    out.push_back(text->get());
+  }
+}
+
 void read_http(TableReader& r, HttpConfig& h) {
   r.endpoint("listen", h.listen);
   r.duration("status_window", h.status_window, DurationRule::positive);
   r.secret("token", "token_file", h.token);
   r.boolean("healthy_without_auth", h.healthy_without_auth);
   r.boolean("readings_enabled", h.readings_enabled);
+  r.boolean("per_meter_breakdown", h.per_meter_breakdown);
+  for (auto [key, list] : {std::pair{"metric_allowlist", &h.metric_allowlist}, {"metric_denylist", &h.metric_denylist}}) {
+    read_metric_patterns(r, key, *list);
+  }
+  if (!h.metric_allowlist.empty() && !h.metric_denylist.empty()) {
+    r.problem("metric_denylist", "set metric_allowlist or metric_denylist, not both");
+  }
   r.integer("max_connections", h.max_connections, 1, 8192);
   r.duration("read_header_timeout", h.read_header_timeout, DurationRule::positive);
   r.duration("idle_timeout", h.idle_timeout, DurationRule::positive);

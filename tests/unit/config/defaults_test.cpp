@@ -51,6 +51,9 @@ TEST(ConfigDefaultsTest, service_sections_default_to_the_contract_values) {
   EXPECT_FALSE(c.http.tls_server_config.has_value());
   EXPECT_TRUE(c.http.healthy_without_auth);
   EXPECT_TRUE(c.http.readings_enabled);
+  EXPECT_TRUE(c.http.per_meter_breakdown);
+  EXPECT_TRUE(c.http.metric_allowlist.empty());
+  EXPECT_TRUE(c.http.metric_denylist.empty());
   EXPECT_TRUE(c.mqtt.enabled);
   EXPECT_EQ(c.mqtt.host, "127.0.0.1");
   EXPECT_EQ(c.mqtt.port, 1883);

@@ -32,6 +32,7 @@ TEST_F(SectionsTest, full_bridge_http_and_mqtt_sections_are_read) {
       "[bridge]\ninstance = \"site-7\"\nstate_dir = \"/var/lib/x\"\nlog_level = \"debug\"\n"
       "allow_no_meters = true\nallow_mass_removal = true\n"
       "[http]\nlisten = \"[::1]:0\"\ntoken = \"t\"\nhealthy_without_auth = false\nreadings_enabled = false\n"
+      "per_meter_breakdown = false\nmetric_denylist = [\"dlms_bridge_reading_.*\", \"go_.*\"]\n"
       "[http.tls_server_config]\ncert_file = \"server.crt\"\nkey_file = \"server.key\"\n"
       "client_auth_type = \"VerifyClientCertIfGiven\"\nclient_ca_file = \"ca.crt\"\nmin_version = \"TLS13\"\n"
       "[http.basic_auth_users]\nprometheus = \"" +
@@ -57,6 +58,9 @@ TEST_F(SectionsTest, full_bridge_http_and_mqtt_sections_are_read) {
   EXPECT_EQ(c.http.token.reveal(), "t");
   EXPECT_FALSE(c.http.healthy_without_auth);
   EXPECT_FALSE(c.http.readings_enabled);
+  EXPECT_FALSE(c.http.per_meter_breakdown);
+  EXPECT_EQ(c.http.metric_denylist, (std::vector<std::string>{"dlms_bridge_reading_.*", "go_.*"}));
+  EXPECT_TRUE(c.http.metric_allowlist.empty());
   ASSERT_TRUE(c.http.tls_server_config);
   EXPECT_EQ(c.http.tls_server_config->cert_file, dir_ / "server.crt");
   EXPECT_EQ(c.http.tls_server_config->key_file, dir_ / "server.key");

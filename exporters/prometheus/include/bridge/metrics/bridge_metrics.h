@@ -117,6 +117,12 @@ class BridgeMetrics : public Collector {
   BridgeMetrics(const BridgeMetrics&) = delete;
   BridgeMetrics& operator=(const BridgeMetrics&) = delete;
 
+  // false ([http] per_meter_breakdown = false, large fleets): the per-meter families with a second
+  // label poll_failures{reason}, reconnects{cause} and hdlc_errors{kind} are served per meter
+  // only, same name, the value summed over the second label (29 series per meter become 3).
+  // watchdog_trips{watchdog} keeps its label: the bundled alerts select on it.
+  void set_per_meter_breakdown(bool on) { breakdown_.store(on, std::memory_order_relaxed); }
+
   // Fleet-wide families (and anything else a component wants to register).
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
@@ -142,6 +148,7 @@ class BridgeMetrics : public Collector {
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
+  std::atomic<bool> breakdown_{true};
   prometheus::Histogram& poll_duration_seconds_;
   prometheus::Histogram& publish_latency_seconds_;
   prometheus::Gauge& mqtt_connected_;

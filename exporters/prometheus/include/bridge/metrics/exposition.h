@@ -12,6 +12,7 @@
 #include <prometheus/collectable.h>
 
 #include "bridge/metrics/collector.h"
+#include "bridge/metrics/family_filter.h"
 
 namespace bridge::metrics {
 
@@ -22,6 +23,8 @@ class Exposition {
  public:
   void add(std::shared_ptr<prometheus::Collectable> collectable);
   void add(std::shared_ptr<const Collector> collector);
+  // Families left out of every body from now on ([http] metric_allowlist / metric_denylist).
+  void set_filter(FamilyFilter filter);
   // Whole /metrics body. Thread-safe; sources may be added while serving.
   std::string render() const;
 
@@ -32,6 +35,7 @@ class Exposition {
   mutable std::atomic<std::size_t> last_size_{0};
   std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
   std::vector<std::shared_ptr<const Collector>> collectors_;
+  std::shared_ptr<const FamilyFilter> filter_;
 };
 
 }  // namespace bridge::metrics

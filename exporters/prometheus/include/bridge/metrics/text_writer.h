@@ -8,18 +8,30 @@
 
 namespace bridge::metrics {
 
+class FamilyFilter;
+
 class TextWriter {
  public:
-  explicit TextWriter(std::string& out) : out_(out) {}
+  // With a filter ([http] metric_allowlist / metric_denylist), a family the filter does not serve
+  // is left out whole: family() writes nothing and the sample() / raw() calls after it, up to the
+  // next family(), are dropped. The filter must outlive the writer.
+  explicit TextWriter(std::string& out, const FamilyFilter* filter = nullptr) : out_(out), filter_(filter) {}
 
-  // "# HELP name help\n# TYPE name type\n" (help text escaped).
-  void family(std::string_view name, std::string_view help, std::string_view type);
+  // "# HELP name help\n# TYPE name type\n" (help text escaped). False when the filter drops the
+  // family (callers may skip computing its samples).
+  bool family(std::string_view name, std::string_view help, std::string_view type);
+  // Whether family(name, ...) would write anything: lets a collector skip formatting a family
+  // that is dropped anyway.
+  bool serves(std::string_view name) const;
   // "name{label_body} value\n"; label_body is pre-escaped (`a="x",b="y"`) and may be empty.
   void sample(std::string_view name, std::string_view label_body, double value);
   // "name{label_body,extra} value\n": extra is a second pre-escaped label list (may be empty).
   void sample(std::string_view name, std::string_view label_body, std::string_view extra, double value);
-  // Appends raw, already formatted text (e.g. TextSerializer output).
-  void raw(std::string_view text) { out_.append(text); }
+  // Appends raw, already formatted text (e.g. TextSerializer output, or the samples of the last
+  // family()).
+  void raw(std::string_view text) {
+    if (!skipping_) out_.append(text);
+  }
 
   std::string& out() { return out_; }
 
@@ -32,6 +44,8 @@ class TextWriter {
 
  private:
   std::string& out_;
+  const FamilyFilter* filter_ = nullptr;
+  bool skipping_ = false;  // the last family() was dropped by the filter
 };
 
 }  // namespace bridge::metrics

@@ -101,6 +101,14 @@ struct HttpConfig {
   bool healthy_without_auth = true;
   // Export readings as Prometheus gauges (label meter, obis) besides the QoS metrics.
   bool readings_enabled = true;
+  // Series budget (exporters/prometheus/README.md): /metrics serves only the families whose name
+  // fully matches one of metric_allowlist's patterns, or none of metric_denylist's (ECMAScript
+  // regular expressions; at most one list).
+  std::vector<std::string> metric_allowlist;
+  std::vector<std::string> metric_denylist;
+  // false: the per-meter families broken down by reason/cause/kind/watchdog are served per
+  // meter only, summed (large fleets).
+  bool per_meter_breakdown = true;
   // Connection hardening (one worker thread per connection): open connections beyond
   // max_connections are closed at once; a connection must send its request header (TLS
   // handshake included) within read_header_timeout, and its next request within idle_timeout.
