@@ -12,6 +12,8 @@ find_package(tl-expected CONFIG REQUIRED)         # libexpected-dev 1.0
 find_package(SQLite3 REQUIRED)                    # libsqlite3-dev 3.40
 pkg_check_modules(MOSQUITTO REQUIRED IMPORTED_TARGET libmosquitto)  # libmosquitto-dev 2.0.11
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)      # libsystemd-dev 252: sd_notify
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)        # libxxhash-dev 0.8.1: /metrics gzip chunk hashes
+pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)   # libdeflate-dev 1.14: bench/scrape comparison
 if(DLMS_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
 endif()

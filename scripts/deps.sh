@@ -6,7 +6,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git
   libboost-dev prometheus-cpp-dev libcivetweb-dev libmosquitto-dev libsqlite3-dev
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libexpected-dev
-  libssl-dev zlib1g-dev libcurl4-openssl-dev libcrypt-dev openssl
+  libssl-dev zlib1g-dev libxxhash-dev libdeflate-dev libcurl4-openssl-dev libcrypt-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   mosquitto mosquitto-clients sqlite3 curl openssl

@@ -1,5 +1,5 @@
 // Driver: bench/results/scrape.md explains the scenario and holds the numbers.
-//   build/bin/scrape_bench [--meters 10000] [--registers 6] [--seconds 15]
+//   build/bin/scrape_bench [--meters 10000] [--registers 6] [--seconds 15] [--poll-share 0.25]
 #include <utility>  // before Asio (Boost 1.74 awaitable.hpp needs std::exchange)
 
 #include <boost/asio/io_context.hpp>
@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <random>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +31,7 @@
 #include "bridge/metrics/exposition.h"
 #include "bridge/metrics/process_collector.h"
 #include "bridge/metrics/readings_collectable.h"
+#include "gzip_options.h"
 
 namespace {
 
@@ -43,6 +45,13 @@ double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 double thread_cpu_ms() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// CPU time of the whole process (server threads and curl).
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -185,10 +194,12 @@ int main(int argc, char** argv) {
   int meters = 10000;
   int registers = 6;
   int seconds = 15;
+  double poll_share = 0.25;  // meters polled between two scrapes: 60 s interval, 15 s scrapes
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--meters")) meters = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--registers")) registers = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--seconds")) seconds = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--poll-share")) poll_share = std::atof(argv[i + 1]);
   }
   registers = std::clamp(registers, 0, 8);
   bridge::log::set_level(bridge::log::Level::warn);
@@ -214,6 +225,30 @@ int main(int argc, char** argv) {
 
   std::printf("# scrape_bench: %d meters, %d registers each\n\n", meters, registers);
 
+  // What a poll cycle changes for a meter; `share` of the meters, chosen at random each call
+  // (the poller spreads the meters' phases over the interval).
+  std::mt19937 rng(42);
+  double fake_clock = 1764196800.0;
+  auto poll = [&](double share) {
+    std::bernoulli_distribution polled(share);
+    fake_clock += 15;
+    for (int k = 1; k <= meters; ++k) {
+      if (!polled(rng)) continue;
+      auto id = meter_id(k);
+      auto* m = metrics->meter(id);
+      m->polls_total.Increment();
+      m->last_success_timestamp_seconds.Set(fake_clock + k % 60);
+      m->observe_poll_duration(0.2 + (k % 97) / 1000.0);
+      m->readings_total.Increment();
+      m->readings_published_total.Increment();
+      bridge::Reading r;
+      r.meter = id;
+      r.values.assign(std::begin(kRegisters), std::begin(kRegisters) + registers);
+      for (auto& v : r.values) v.value += (k % 13) * 0.1 + fake_clock / 1e6;
+      readings->on_reading(r);
+    }
+  };
+
   // 1. Render only (Exposition::render), in process.
   std::vector<double> render_ms, render_cpu, gzip_cpu;
   std::string body;
@@ -236,6 +271,9 @@ int main(int argc, char** argv) {
   print_stats("render: Exposition::render, thread CPU", stats(render_cpu), "ms");
   print_stats("gzip level 1 of the body, thread CPU", stats(gzip_cpu), "ms");
   std::printf("\ngzip body: %.2f MB\n\n", gz / 1e6);
+
+  // 1b. The gzip options on the same body (and ChunkedGzip in steady state).
+  scrape_bench::compare_gzip_options([&] { return exposition->render(); }, poll);
 
   // 2. Baseline in the same run: the same per-meter series as prometheus-cpp Families, through
   //    Registry::Collect + TextSerializer (what the stock Exposer would do).
@@ -302,19 +340,29 @@ int main(int argc, char** argv) {
   const std::string url = (*server)->url() + "/metrics";
   curl_global_init(CURL_GLOBAL_DEFAULT);
   CURL* curl = curl_easy_init();
-  std::vector<double> plain_ms, gzip_ms;
+  std::vector<double> plain_ms, gzip_ms, plain_cpu, gzip_cpu_http;
   std::size_t plain_bytes = 0, gzip_bytes = 0;
   for (int i = 0; i < 10; ++i) {
+    poll(poll_share);  // the server's gzip reuses what did not change since the last scrape
+    // Process CPU around each GET: the server's render + gzip + send, plus curl reading raw
+    // bytes (it does not inflate: the Accept-Encoding header is set by hand). The wall time on a
+    // shared box is mostly waiting for a core.
+    double c0 = process_cpu_ms();
     auto p = fetch(curl, url, false);
+    plain_cpu.push_back(process_cpu_ms() - c0);
     plain_ms.push_back(p.ms);
     plain_bytes = p.bytes;
+    c0 = process_cpu_ms();
     auto g = fetch(curl, url, true);
+    gzip_cpu_http.push_back(process_cpu_ms() - c0);
     gzip_ms.push_back(g.ms);
     gzip_bytes = g.bytes;
   }
   std::printf("| measurement | n | p50 | p95 | p99 | max | mean | unit\n|---|---|---|---|---|---|---|---|\n");
   print_stats("HTTP GET /metrics, identity", stats(plain_ms), "ms");
-  print_stats("HTTP GET /metrics, gzip", stats(gzip_ms), "ms");
+  print_stats("HTTP GET /metrics, gzip (ChunkedGzip; --poll-share of meters polled before each)", stats(gzip_ms), "ms");
+  print_stats("HTTP GET /metrics, identity, process CPU", stats(plain_cpu), "ms");
+  print_stats("HTTP GET /metrics, gzip, process CPU", stats(gzip_cpu_http), "ms");
   std::printf("\nwire bytes: identity %.1f MB, gzip %.2f MB (ratio %.1f)\n\n", plain_bytes / 1e6, gzip_bytes / 1e6,
               gzip_bytes ? static_cast<double>(plain_bytes) / gzip_bytes : 0.0);
 

@@ -78,6 +78,15 @@ TEST_F(SeriesBudget, denylist_and_totals_only_shape_the_scrape_and_a_reload_rest
   const auto body = s.metrics();
   auto lint = run({"promtool", "check", "metrics"}, 30s, body);
   EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  // The gzip answer (ChunkedGzip) as curl decodes it is valid exposition text of the same series.
+  auto gz = run({"curl", "-sS", "--compressed", "-D", (s.dir() / "gzip-headers.txt").string(),
+                 "http://127.0.0.1:" + std::to_string(s.http_port()) + "/metrics"},
+                30s);
+  ASSERT_EQ(gz.exit_code, 0) << gz.err;
+  EXPECT_NE(testing_support::read_file(s.dir() / "gzip-headers.txt").find("Content-Encoding: gzip"), std::string::npos);
+  auto gz_lint = run({"promtool", "check", "metrics"}, 30s, gz.out);
+  EXPECT_EQ(gz_lint.exit_code, 0) << gz_lint.out << gz_lint.err;
+  EXPECT_EQ(parse(gz.out, "m1").families, parse(body, "m1").families);
   const auto budget = parse(body, "m1");
   for (const char* gone : {"dlms_bridge_meter_reconnects_total", "dlms_bridge_meter_hdlc_errors_total",
                            "dlms_bridge_reading_amperes", "process_resident_memory_bytes"}) {

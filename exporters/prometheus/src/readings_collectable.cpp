@@ -61,24 +61,27 @@ void ReadingsCollectable::collect(TextWriter& out) const {
   struct Family {
     std::string name;
     std::string body;
+    bool served = true;  // false: the [http] filter drops it, so its samples are not formatted
   };
   std::map<std::string_view, Family> families;
-  std::map<std::string_view, bool> served;  // by suffix: families the [http] filter drops are not formatted
   for (const auto& shard : shards_) {
     std::lock_guard lock(shard.mutex);
     for (const auto& [id, cache] : shard.meters) {
       for (const auto& [obis, e] : cache.by_obis) {
-        auto known = served.find(e.suffix);
-        if (known == served.end()) known = served.emplace(e.suffix, out.serves(metric_name(e.suffix))).first;
-        if (!known->second) continue;
-        auto& f = families[e.suffix];
-        if (f.name.empty()) f.name = metric_name(e.suffix);
+        auto [it, fresh] = families.try_emplace(e.suffix);
+        auto& f = it->second;
+        if (fresh) {
+          f.name = metric_name(e.suffix);
+          f.served = out.serves(f.name);
+        }
+        if (!f.served) continue;
         TextWriter w(f.body);
         w.sample(f.name, cache.label_body, e.obis_label, e.value);
       }
     }
   }
   for (const auto& [suffix, f] : families) {
+    if (!f.served) continue;
     out.family(f.name, help_text(suffix), "gauge");
     out.raw(f.body);
   }

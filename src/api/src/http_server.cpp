@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "bridge/log.h"
 #include "bridge/metrics/exposition.h"
 #include "connection_guard.h"
+#include "chunked_gzip.h"
 #include "crypto_util.h"
 #include "gzip.h"
 #include "listen_address.h"
@@ -314,8 +316,18 @@ void HttpServer::handle(Method method, const std::string& pattern, Handler handl
 }
 
 void HttpServer::serve_metrics(std::shared_ptr<const metrics::Exposition> exposition, const std::string& path) {
-  handle(Method::get, path, [exposition](const Request&) {
-    return Response::text(200, exposition->render(), metrics::kTextContentType);
+  // Scrapes gzip through a ChunkedGzip that reuses the compressed text that did not change since
+  // the previous scrape; dispatch() leaves an already encoded body alone.
+  auto packer = std::make_shared<detail::ChunkedGzip>();
+  handle(Method::get, path, [exposition, packer](const Request& request) {
+    auto response = Response::text(200, exposition->render(), metrics::kTextContentType);
+    if (response.body.size() >= kGzipMinBytes && detail::accepts_gzip(request.header("accept-encoding"))) {
+      if (auto packed = packer->compress(response.body)) {
+        response.body = std::move(*packed);
+        response.headers.emplace_back("Content-Encoding", "gzip");
+      }
+    }
+    return response;
   });
 }
 
@@ -391,9 +403,11 @@ Response HttpServer::dispatch(Request request, bool accepts_gzip) {
   std::optional<Response> early = Router::parse_target(request);
   if (!early) early = authenticate(request);
   Response response = early ? std::move(*early) : router_.route(request);
-  if (response.body.size() >= kGzipMinBytes) {
+  const bool encoded = std::any_of(response.headers.begin(), response.headers.end(),
+                                  [](const auto& h) { return h.first == "Content-Encoding"; });
+  if (encoded || response.body.size() >= kGzipMinBytes) {
     response.headers.emplace_back("Vary", "Accept-Encoding");
-    if (accepts_gzip) {
+    if (accepts_gzip && !encoded) {
       if (auto packed = detail::gzip(response.body)) {
         response.body = std::move(*packed);
         response.headers.emplace_back("Content-Encoding", "gzip");

@@ -257,6 +257,29 @@ TEST(HttpServerTest, metrics_are_served_in_text_format) {
   EXPECT_NE(r.body.find("dlms_bridge_meter_up{meter=\"meter-1\"} 1\n"), std::string::npos);
 }
 
+// /metrics gzips through ChunkedGzip: each gzip scrape inflates to the identity body of the same
+// moment, also after values changed and chunks were reused from the previous scrape.
+TEST(HttpServerTest, gzip_metrics_scrapes_inflate_to_the_current_body) {
+  auto s = start();
+  auto metrics = std::make_shared<bridge::metrics::BridgeMetrics>();
+  for (int k = 0; k < 3000; ++k) metrics->add_meter("meter-" + std::to_string(k)).up.Set(1);
+  auto exposition = std::make_shared<bridge::metrics::Exposition>();
+  exposition->add(std::static_pointer_cast<const bridge::metrics::Collector>(metrics));
+  s->serve_metrics(exposition);
+  for (int scrape = 0; scrape < 3; ++scrape) {
+    for (int k = scrape; k < 3000; k += 40) metrics->meter("meter-" + std::to_string(k))->polls_total.Increment(k + 1);
+    auto z = http("GET", s->port(), "/metrics", {}, {{"Accept-Encoding", "gzip"}});
+    ASSERT_EQ(z.headers["content-encoding"], "gzip");
+    EXPECT_EQ(z.headers["vary"], "Accept-Encoding");
+    const auto plain = http("GET", s->port(), "/metrics");
+    EXPECT_EQ(plain.headers.count("content-encoding"), 0u);
+    EXPECT_TRUE(gunzip(z.body) == plain.body) << "scrape " << scrape;
+    EXPECT_NE(plain.body.find("dlms_bridge_meter_polls_total{meter=\"meter-" + std::to_string(scrape) + "\"} " +
+                              std::to_string(scrape + 1) + "\n"),
+              std::string::npos);
+  }
+}
+
 TEST(HttpOptionsTest, validation_names_every_problem) {
   HttpOptions o;
   o.listen = "127.0.0.1";

@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+"""One-box fleet scale run of the real dlms-bridge (issue #12), never run by ctest.
+
+Starts dlms-meter-sim (N meters on one port, control endpoint), mosquitto (unless --no-mqtt),
+`dlms-bridge run` with a generated config (the default 5-register set) and, with --prometheus, a
+real Prometheus scraping the bridge every --scrape-interval. After --warmup it measures over
+--window:
+
+  on-time       1 - missed/due from dlms_bridge_meter_poll_slots_{due,missed}_total when the
+                bridge exports them, else polls_total against the schedule (slots = window /
+                interval per meter, an estimate: phases bunch up after start)
+  sim check     the simulator's own per-meter get_requests / registers = cycles it served
+  CPU           bridge user+system CPU seconds / window seconds (cores)
+  RSS           bridge VmRSS sampled every 5 s (mean, max)
+  scrape        Prometheus' scrape_duration_seconds and scrape_samples_scraped of the bridge,
+                and Prometheus' own RSS
+
+Examples (from the repository root, after scripts/build.sh or the targets dlms-bridge and
+dlms-meter-sim):
+
+  bench/fleet/fleet_scale.py --meters 10000 --interval 60s --warmup 150 --window 300 --prometheus
+  bench/fleet/fleet_scale.py --meters 1000 --interval 1s --warmup 30 --window 120
+  bench/fleet/fleet_scale.py --meters 4000 --interval 10s --warmup 40 --window 120   # knee search
+
+Prints one Markdown table row per run (and the machine load) for bench/RESULTS.md.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+REGISTERS = 5  # the default register set
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seconds(text):
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s|m)", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"bad duration {text!r} (e.g. 60s, 500ms, 1m)")
+    return float(m.group(1)) * {"ms": 0.001, "s": 1, "m": 60}[m.group(2)]
+
+
+def http_get(url, timeout=60, gzip=False):
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip else {})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.read()
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def metric_sums(text, names):
+    """Sum over all series of each family in `names` (per-meter counters), and the meter count."""
+    sums = {n: 0.0 for n in names}
+    meters = set()
+    for line in text.splitlines():
+        if not line or line[0] == "#":
+            continue
+        name = line.split("{", 1)[0].split(" ", 1)[0]
+        if name in sums:
+            sums[name] += float(line.rsplit(" ", 1)[1])
+            m = re.search(r'meter="([^"]*)"', line)
+            if m:
+                meters.add(m.group(1))
+    return sums, len(meters)
+
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.dir = tempfile.mkdtemp(prefix="fleet_scale.")
+        self.children = []
+
+    def spawn(self, name, argv):
+        log = open(os.path.join(self.dir, name + ".log"), "w")
+        p = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.children.append(p)
+        return p
+
+    def stop(self):
+        for p in reversed(self.children):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        if not self.args.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def wait_for(self, what, check, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            try:
+                if check():
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{what} did not come up within {timeout} s (logs in {self.dir})")
+
+    def start(self):
+        a = self.args
+        b = a.bin_dir
+        self.mqtt_port = free_port()
+        if a.mqtt:
+            with open(os.path.join(self.dir, "mosquitto.conf"), "w") as f:
+                f.write(f"listener {self.mqtt_port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+            self.spawn("mosquitto", ["mosquitto", "-c", os.path.join(self.dir, "mosquitto.conf")])
+        sim = self.spawn("sim", [os.path.join(b, "dlms-meter-sim"), "--listen", "127.0.0.1:0", "--meters",
+                                 str(a.meters), "--profile", "microstar", "--control", "127.0.0.1:0", "--seed", "7"])
+        sim_log = os.path.join(self.dir, "sim.log")
+        self.wait_for("dlms-meter-sim", lambda: "control=" in open(sim_log).read(), 60)
+        line = next(l for l in open(sim_log) if l.startswith("listening"))
+        kv = dict(t.split("=", 1) for t in line.split() if "=" in t)
+        self.sim_port, self.sim_control = int(kv["port"]), int(kv["control"])
+        self.sim = sim
+
+        self.http_port = free_port()
+        cfg = [
+            "[bridge]", f'instance = "fleet-scale"', f'state_dir = "{self.dir}/state"', "",
+            "[http]", f'listen = "127.0.0.1:{self.http_port}"',
+        ]
+        cfg += a.http_line
+        cfg += [
+            "", "[mqtt]", f"enabled = {'true' if a.mqtt else 'false'}", 'host = "127.0.0.1"', f"port = {self.mqtt_port}",
+            'mode = "gateway"', "", "[store]", f'path = "{self.dir}/state/bridge.db"', "",
+            "[qos]", f'poll_interval = "{a.interval_text}"',
+        ]
+        cfg += a.qos_line
+        cfg.append("")
+        for k in range(1, a.meters + 1):
+            cfg += ["[[meter]]", f'id = "meter-{k:05d}"', 'host = "127.0.0.1"', f"port = {self.sim_port}",
+                    "address_size = 4", "server_logical = 1", f"server_physical = {k}", 'auth = "low"',
+                    'password = "22222222"', ""]
+        os.makedirs(os.path.join(self.dir, "state"), exist_ok=True)
+        self.config = os.path.join(self.dir, "bridge.toml")
+        with open(self.config, "w") as f:
+            f.write("\n".join(cfg))
+        self.bridge = self.spawn("bridge", [os.path.join(b, "dlms-bridge"), "--log-level", "warn", "run",
+                                            "--config", self.config])
+        base = f"http://127.0.0.1:{self.http_port}"
+        self.wait_for("dlms-bridge", lambda: urllib.request.urlopen(base + "/-/ready", timeout=5).status == 200, 120)
+        self.base = base
+
+        self.prom = None
+        if a.prometheus:
+            self.prom_port = free_port()
+            with open(os.path.join(self.dir, "prometheus.yml"), "w") as f:
+                f.write(f"global:\n  scrape_interval: {a.scrape_interval}\n  scrape_timeout: 10s\n"
+                        f"scrape_configs:\n  - job_name: dlms-bridge\n    static_configs:\n"
+                        f"      - targets: ['127.0.0.1:{self.http_port}']\n")
+            self.prom = self.spawn("prometheus", [
+                "prometheus", f"--config.file={self.dir}/prometheus.yml", f"--storage.tsdb.path={self.dir}/tsdb",
+                f"--web.listen-address=127.0.0.1:{self.prom_port}"])
+            self.wait_for("prometheus", lambda: http_get(f"http://127.0.0.1:{self.prom_port}/-/ready", 5), 60)
+
+    def prom_query(self, q):
+        url = f"http://127.0.0.1:{self.prom_port}/api/v1/query?query=" + urllib.parse.quote(q)
+        r = json.loads(http_get(url))
+        return [float(x["value"][1]) for x in r["data"]["result"]]
+
+    def snapshot(self):
+        text = http_get(self.base + "/metrics", timeout=120).decode()
+        sums, meters = metric_sums(text, ["dlms_bridge_meter_polls_total", "dlms_bridge_meter_poll_failures_total",
+                                          "dlms_bridge_meter_poll_slots_due_total",
+                                          "dlms_bridge_meter_poll_slots_missed_total"])
+        sim = json.loads(http_get(f"http://127.0.0.1:{self.sim_control}/api/v1/meters", timeout=120))
+        gets = {m["id"]: m["stats"]["get_requests"] for m in sim["meters"]}
+        has_slots = "dlms_bridge_meter_poll_slots_due_total" in text
+        return {"t": time.time(), "cpu": cpu_seconds(self.bridge.pid), "sums": sums, "meters": meters,
+                "gets": gets, "has_slots": has_slots}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--meters", type=int, default=1000)
+    p.add_argument("--interval", default="60s")
+    p.add_argument("--warmup", type=float, default=120, help="seconds before the window")
+    p.add_argument("--window", type=float, default=300, help="measured seconds")
+    p.add_argument("--no-mqtt", dest="mqtt", action="store_false")
+    p.add_argument("--prometheus", action="store_true", help="a real Prometheus scrapes the bridge")
+    p.add_argument("--scrape-interval", default="15s")
+    p.add_argument("--http", dest="http_line", action="append", default=[],
+                   help='extra [http] line, e.g. "per_meter_breakdown = false" (repeatable)')
+    p.add_argument("--qos", dest="qos_line", action="append", default=[], help="extra [qos] line (repeatable)")
+    p.add_argument("--bin-dir", default="build/bin")
+    p.add_argument("--keep", action="store_true", help="keep the run directory (logs, config)")
+    a = p.parse_args()
+    a.interval_text = a.interval
+    interval = seconds(a.interval)
+
+    run = Run(a)
+    try:
+        t_start = time.time()
+        run.start()
+        print(f"# started in {time.time() - t_start:.0f} s; run dir {run.dir}", file=sys.stderr)
+        time.sleep(a.warmup)
+        before = run.snapshot()
+        rss = []
+        prom_rss = []
+        end = before["t"] + a.window
+        while time.time() < end:
+            rss.append(rss_mb(run.bridge.pid))
+            if run.prom:
+                prom_rss.append(rss_mb(run.prom.pid))
+            time.sleep(min(5, max(0.1, end - time.time())))
+        after = run.snapshot()
+        window = after["t"] - before["t"]
+        d = {k: after["sums"][k] - before["sums"][k] for k in after["sums"]}
+        expected = a.meters * window / interval
+        cores = (after["cpu"] - before["cpu"]) / window
+        if after["has_slots"] and before["has_slots"]:
+            due, missed = d["dlms_bridge_meter_poll_slots_due_total"], d["dlms_bridge_meter_poll_slots_missed_total"]
+            on_time = f"{100 * (1 - missed / due):.3f} % ({missed:.0f} missed of {due:.0f} due)" if due else "no slots"
+        else:
+            on_time = f"n/a (no slot metrics); polls/schedule {d['dlms_bridge_meter_polls_total'] / expected:.3f}"
+        sim_cycles = sum(after["gets"].get(m, 0) - before["gets"].get(m, 0) for m in after["gets"]) / REGISTERS
+        short = sum(1 for m in after["gets"]
+                    if (after["gets"][m] - before["gets"].get(m, 0)) / REGISTERS < window / interval - 1)
+        scrape = ""
+        if run.prom:
+            dur = run.prom_query('scrape_duration_seconds{job="dlms-bridge"}')
+            samples = run.prom_query('scrape_samples_scraped{job="dlms-bridge"}')
+            dmax = run.prom_query('max_over_time(scrape_duration_seconds{job="dlms-bridge"}[5m])')
+            scrape = (f"scrape {dur[0] * 1000:.0f} ms (max 5 m {dmax[0] * 1000:.0f} ms), {samples[0]:.0f} samples, "
+                      f"Prometheus RSS {max(prom_rss):.0f} MB" if dur and samples and dmax else "no scrape yet")
+        print(f"| {a.meters} × {REGISTERS} @ {a.interval}{' MQTT' if a.mqtt else ''} | window {window:.0f} s | "
+              f"on time {on_time} | polls {d['dlms_bridge_meter_polls_total']:.0f} / schedule {expected:.0f}, "
+              f"failures {d['dlms_bridge_meter_poll_failures_total']:.0f} | "
+              f"sim: {sim_cycles:.0f} cycles served, {short} meters below schedule - 1 | "
+              f"CPU {cores:.3f} cores | RSS mean {sum(rss) / len(rss):.0f} MB, max {max(rss):.0f} MB | "
+              f"{scrape} | load {load_average()} |")
+    finally:
+        run.stop()
+
+
+if __name__ == "__main__":
+    main()
