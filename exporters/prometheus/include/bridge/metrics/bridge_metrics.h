@@ -119,7 +119,7 @@ class BridgeMetrics : public Collector {
 
   // false ([http] per_meter_breakdown = false, large fleets): the per-meter families with a second
   // label poll_failures{reason}, reconnects{cause} and hdlc_errors{kind} are served per meter
-  // only, same name, the value summed over the second label (29 series per meter become 3).
+  // only, same name, the value summed over the second label (30 series per meter become 3).
   // watchdog_trips{watchdog} keeps its label: the bundled alerts select on it.
   void set_per_meter_breakdown(bool on) { breakdown_.store(on, std::memory_order_relaxed); }
 
