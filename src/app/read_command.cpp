@@ -229,9 +229,10 @@ ReadCommand::ReadCommand(CLI::App& read) {
                   "--server-logical/--server-physical given explicitly)")
       ->check(CLI::IsMember({1, 2, 4}))
       ->capture_default_str();
-  read.add_option("--auth", auth_, "none (public client) or low (LLS password)")
-      ->check(CLI::IsMember({"none", "low"}))
+  read.add_option("--auth", auth_, "none (public client), low (LLS password) or hls-gmac (HLS-GMAC, ciphered APDUs)")
+      ->check(CLI::IsMember({"none", "low", "hls-gmac"}))
       ->capture_default_str();
+  hls_.add_to(read);
   read.add_option("--password", password_, "LLS password (default: the Microstar SAP 1 label default)");
   read.add_option("--obis", obis_,
                   "Register A-B:C.D.E[*F][/class[/attr]] (repeatable; class 3, attribute 2 by default; "
@@ -317,6 +318,12 @@ int ReadCommand::run() {
   if (auth_ == "low" && (password_.empty() || password_.size() > 16)) {
     return usage("--auth low needs a --password of 1..16 characters");
   }
+  transport::HlsGmacSettings hls;
+  if (auth_ == "hls-gmac") {
+    auto settings = hls_.settings();
+    if (!settings) return usage(settings.error());
+    hls = std::move(*settings);
+  }
 
   MeterEndpoint ep;
   ep.host = host_;
@@ -329,6 +336,10 @@ int ReadCommand::run() {
   ep.release = release_;
   ep.auth = auth_ == "low" ? MeterEndpoint::Auth::low : MeterEndpoint::Auth::none;
   ep.password = ep.auth == MeterEndpoint::Auth::low ? password_ : std::string();
+  if (auth_ == "hls-gmac") {
+    ep.auth = MeterEndpoint::Auth::hls_gmac;
+    ep.hls = std::move(hls);
+  }
   ep.wrapper_client_wport = static_cast<std::uint16_t>(wrapper_client_wport_ >= 0 ? wrapper_client_wport_ : client_sap_);
   ep.wrapper_server_wport = static_cast<std::uint16_t>(wrapper_server_wport_);
   transport::Timeouts timeouts;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "hls_options.h"
+
 namespace bridge::app {
 
 class ReadCommand {
@@ -42,6 +44,7 @@ class ReadCommand {
   std::string to_;
   int last_ = 0;
   bool csv_ = false;
+  HlsOptions hls_;
 };
 
 }  // namespace bridge::app

@@ -34,6 +34,7 @@
 #include "bridge/mqtt/config_adapter.h"
 #include "bridge/mqtt/exporter.h"
 #include "bridge/mqtt/metrics_observer.h"
+#include "bridge/poller/dlms_link.h"
 #include "bridge/poller/fleet.h"
 #include "bridge/status/history.h"
 #include "bridge/store/store.h"
@@ -146,7 +147,10 @@ class Service {
                                                                        .events = nullptr,
                                                                        .store = store_.get(),
                                                                        // DLMS over TCP, with the load-profile backfill
-                                                                       .links = backfill_ ? backfill_link_factory(*backfill_)
+                                                                       // (the store keeps HLS-GMAC invocation counters)
+                                                                       .links = backfill_ ? backfill_link_factory(
+                                                                                                *backfill_,
+                                                                                                poller::dlms_link_factory(store_.get()))
                                                                                           : poller::LinkFactory{},
                                                                        .observers = {poller_observer_.get(),
                                                                                      history_.get()}});

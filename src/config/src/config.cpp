@@ -60,6 +60,7 @@ std::string_view to_string(Auth v) {
   switch (v) {
     case Auth::none: return "none";
     case Auth::low: return "low";
+    case Auth::hls_gmac: return "hls_gmac";
   }
   return "unknown";
 }

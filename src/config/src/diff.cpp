@@ -9,7 +9,10 @@ bool same_connection(const MeterConfig& a, const MeterConfig& b) {
   return a.host == b.host && a.port == b.port && a.endpoints == b.endpoints && a.transport == b.transport && a.client_sap == b.client_sap &&
          a.server_logical == b.server_logical && a.server_physical == b.server_physical &&
          a.address_size == b.address_size && a.auth == b.auth && a.password == b.password &&
-         a.credential_alternatives == b.credential_alternatives && a.release == b.release;
+         a.credential_alternatives == b.credential_alternatives && a.release == b.release &&
+         a.system_title == b.system_title && a.block_cipher_key == b.block_cipher_key &&
+         a.authentication_key == b.authentication_key && a.security_policy == b.security_policy &&
+         a.invocation_counter_obis == b.invocation_counter_obis;
 }
 
 bool same_registers(const MeterConfig& a, const MeterConfig& b) {

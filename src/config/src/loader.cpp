@@ -9,6 +9,7 @@
 
 #include "bridge/config/config.h"
 #include "bridge/log.h"
+#include "hls_keys.h"
 #include "profile_reader.h"
 #include "readers.h"
 #include "table_reader.h"
@@ -471,7 +472,7 @@ std::optional<MeterConfig> read_meter(const toml::node& node, std::size_t index,
     }
   }
   if (size_ok) check_address(r, m);
-  r.enumeration("auth", m.auth, {{"none", Auth::none}, {"low", Auth::low}});
+  r.enumeration("auth", m.auth, {{"none", Auth::none}, {"low", Auth::low}, {"hls_gmac", Auth::hls_gmac}});
   if (const toml::node* pw = r.secret("password", "password_file", m.password);
       pw != nullptr && m.password.size() > kMaxLlsPassword) {
     r.problem_at(*pw, r.has("password") ? "password" : "password_file",
@@ -481,6 +482,7 @@ std::optional<MeterConfig> read_meter(const toml::node& node, std::size_t index,
     r.problem("auth", "auth = \"low\" needs password or password_file");
   }
   read_credentials(r, m);
+  detail::read_hls_gmac(r, m);
   const std::size_t errors_before = diag.count();
   if (read_meter_registers(r, config, m) && m.registers.empty() && diag.count() == errors_before) {
     diag.add(t->source(), label + ": no registers to read (empty register set or [[meter.register]] list)");

@@ -42,6 +42,14 @@ MeterEntries entries_of(const MeterConfig& m) {
   k.emplace_back("address_size", std::int64_t{m.address_size});
   k.emplace_back("auth", std::string(to_string(m.auth)));
   if (!m.password.empty()) k.emplace_back("password", m.password.reveal());
+  if (m.auth == Auth::hls_gmac) {
+    // The keys stay in their files: only the paths are written.
+    k.emplace_back("system_title", m.system_title);
+    k.emplace_back("block_cipher_key_file", m.block_cipher_key_file.string());
+    k.emplace_back("authentication_key_file", m.authentication_key_file.string());
+    k.emplace_back("security_policy", m.security_policy);
+    if (!m.invocation_counter_obis.empty()) k.emplace_back("invocation_counter_obis", m.invocation_counter_obis);
+  }
   for (const auto& c : m.credential_alternatives) {
     Entries e{{"client_sap", std::int64_t{c.client_sap}}};
     if (!c.password.empty()) e.emplace_back("password", c.password.reveal());

@@ -181,6 +181,16 @@ std::string to_redacted_json(const Config& config) {
                           {"release", mc.release},
                           {"device_token", secret(mc.device_token)},
                           {"qos", qos_json(mc.qos)}});
+    if (mc.auth == Auth::hls_gmac) {
+      // The keys print as "<secret>" like every other secret; the system title is not one.
+      meters.back()["hls_gmac"] = json{{"system_title", mc.system_title},
+                                       {"block_cipher_key", secret(mc.block_cipher_key)},
+                                       {"authentication_key", secret(mc.authentication_key)},
+                                       {"block_cipher_key_file", mc.block_cipher_key_file.string()},
+                                       {"authentication_key_file", mc.authentication_key_file.string()},
+                                       {"security_policy", mc.security_policy},
+                                       {"invocation_counter_obis", mc.invocation_counter_obis}};
+    }
   }
   json root{{"source", config.source.string()},
             {"bridge",

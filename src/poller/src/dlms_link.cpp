@@ -9,6 +9,7 @@
 #include "bridge/transport/connection.h"
 #include "bridge/hex.h"
 #include "bridge/transport/error.h"
+#include "hls_endpoint.h"
 
 namespace bridge::poller {
 
@@ -31,15 +32,17 @@ LinkError to_link_error(const transport::Error& e) {
 
 class DlmsLink final : public MeterLink {
  public:
-  DlmsLink(asio::any_io_executor ex, const config::MeterConfig& m, const LinkCredential& c, LinkObserver obs)
+  DlmsLink(asio::any_io_executor ex, const config::MeterConfig& m, const LinkCredential& c, LinkObserver obs,
+           store::Store* store)
       : meter_(m.id),
         conn_(std::move(ex), endpoint_of(m, c), timeouts_of(m.qos), make_observer(m.id, c.password, std::move(obs))) {
+    conn_.set_invocation_counter_hooks(invocation_counter_hooks(store, m));
     if (log::enabled(log::Level::debug)) {
       config::MeterConfig shown = m;
       shown.client_sap = c.client_sap;
       log::debug("session: connect", {{"meter", meter_}, {"host", m.host}, {"port", m.port},
                                        {"address", config::address_text(shown)},
-                                       {"auth", c.auth == config::Auth::low ? "low" : "none"},
+                                       {"auth", std::string(config::to_string(c.auth))},
                                        {"alternative_credential", c.alternative}});
     }
   }
@@ -127,6 +130,10 @@ transport::MeterEndpoint endpoint_of(const config::MeterConfig& m, const LinkCre
   ep.address_size = m.address_size;
   ep.auth = c.auth == config::Auth::low ? transport::MeterEndpoint::Auth::low : transport::MeterEndpoint::Auth::none;
   ep.password = c.password;
+  if (c.auth == config::Auth::hls_gmac) {
+    ep.auth = transport::MeterEndpoint::Auth::hls_gmac;
+    ep.hls = hls_settings_of(m);
+  }
   ep.wrapper_client_wport = c.client_sap;
   ep.wrapper_server_wport = m.server_logical;
   return ep;
@@ -141,9 +148,9 @@ transport::Timeouts timeouts_of(const config::QosConfig& q) {
   return t;
 }
 
-LinkFactory dlms_link_factory() {
-  return [](asio::any_io_executor ex, const config::MeterConfig& m, const LinkCredential& c, LinkObserver obs) {
-    return std::make_unique<DlmsLink>(std::move(ex), m, c, std::move(obs));
+LinkFactory dlms_link_factory(store::Store* store) {
+  return [store](asio::any_io_executor ex, const config::MeterConfig& m, const LinkCredential& c, LinkObserver obs) {
+    return std::make_unique<DlmsLink>(std::move(ex), m, c, std::move(obs), store);
   };
 }
 

@@ -34,7 +34,7 @@ std::vector<const config::MeterConfig*> enabled_meters(const config::Config& c) 
 
 Fleet::Fleet(asio::io_context& io, config::Config config, FleetDependencies deps)
     : io_(io), config_(std::move(config)), deps_(std::move(deps)) {
-  LinkFactory links = deps_.links ? deps_.links : dlms_link_factory();
+  LinkFactory links = deps_.links ? deps_.links : dlms_link_factory(deps_.store);
   ctx_ = std::make_unique<SessionContext>(io_.get_executor(), std::move(links));
   ctx_->readings = deps_.readings;
   ctx_->events = deps_.events;

@@ -83,10 +83,23 @@ CREATE TABLE profile_progress (
 ) WITHOUT ROWID;
 )sql";
 
+// HLS-GMAC invocation counters (Store::save_invocation_counter): per meter and client system
+// title, the first counter value not yet handed out. It only grows.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE IF NOT EXISTS invocation_counters (
+  meter        TEXT NOT NULL,
+  system_title TEXT NOT NULL,
+  next_value   INTEGER NOT NULL CHECK (next_value >= 0 AND next_value <= 4294967295),
+  updated_ms   INTEGER NOT NULL,
+  PRIMARY KEY (meter, system_title)
+);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial schema: meters, events, diagnostics, outbox", kSchemaV1},
     Migration{2, "config history: config_versions", kSchemaV2},
     Migration{3, "load-profile backfill: profile_progress", kSchemaV3},
+    Migration{4, "HLS-GMAC: invocation_counters", kSchemaV4},
 };
 
 }  // namespace

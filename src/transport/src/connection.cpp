@@ -1,5 +1,6 @@
 #include "bridge/transport/connection.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "dlms/cosem/register.h"
 #include "dlms/hdlc/address.h"
 #include "hdlc_channel.h"
+#include "hls_association.h"
 #include "wrapper_channel.h"
 
 namespace bridge::transport {
@@ -81,10 +83,12 @@ Error client_failed(const cosem::ClientFailed& f, Step step, const detail::What&
 
 struct DlmsConnection::Impl {
   Impl(asio::any_io_executor ex, MeterEndpoint ep, Timeouts t, FrameObserver obs)
-      : endpoint(std::move(ep)), timeouts(t), observer(std::move(obs)), stream(std::move(ex)) {}
+      : executor(ex), endpoint(std::move(ep)), timeouts(t), observer(std::move(obs)), stream(std::move(ex)) {}
 
   awaitable<Result<void, Error>> open();
   awaitable<Result<void, Error>> drain();
+  awaitable<Result<std::uint32_t, Error>> prepare_invocation_counter();
+  void reserve_invocation_counters();
   awaitable<Result<cosem::ClientEvent, Error>> drive(Step step, detail::What what);
   awaitable<Result<cosem::Value, Error>> get(const LogicalName& ln, int class_id, int attribute,
                                              std::optional<cosem::SelectiveAccess> access = std::nullopt);
@@ -94,6 +98,7 @@ struct DlmsConnection::Impl {
   awaitable<void> close();
   std::optional<Error> validate() const;
 
+  asio::any_io_executor executor;
   MeterEndpoint endpoint;
   Timeouts timeouts;
   FrameObserver observer;
@@ -105,6 +110,11 @@ struct DlmsConnection::Impl {
   std::optional<cosem::Client> client;
   std::map<std::pair<int, LogicalName>, cosem::ScalerUnit> scalers;  // per association
   bool open_ = false;
+  // HLS-GMAC: the next invocation counter (carried across reconnects of this connection) and
+  // the bound promised to the hooks (saved ahead, see InvocationCounterHooks).
+  InvocationCounterHooks counter_hooks;
+  std::uint32_t next_ic = 1;
+  std::uint32_t reserved_ic = 0;
 };
 
 std::optional<Error> DlmsConnection::Impl::validate() const {
@@ -120,6 +130,9 @@ std::optional<Error> DlmsConnection::Impl::validate() const {
       return make_error(ErrorKind::invalid_argument, Step::connect,
                         "client SAP " + std::to_string(endpoint.client_sap) + " is out of range 0..127");
     }
+  }
+  if (endpoint.auth == MeterEndpoint::Auth::hls_gmac) {
+    if (auto c = detail::ciphering_config(endpoint.hls, 1); !c) return c.error();
   }
   if (endpoint.auth == MeterEndpoint::Auth::low && (endpoint.password.empty() || endpoint.password.size() > 64)) {
     return make_error(ErrorKind::invalid_argument, Step::connect, "LLS needs a password of 1..64 bytes");
@@ -149,6 +162,15 @@ awaitable<Result<void, Error>> DlmsConnection::Impl::open() {
   scalers.clear();
   if (auto bad = validate()) co_return fail(*bad);
 
+  std::optional<cosem::CipheringConfig> ciphering;
+  if (endpoint.auth == MeterEndpoint::Auth::hls_gmac) {
+    auto ic = co_await prepare_invocation_counter();
+    if (!ic) co_return fail(ic.error());
+    auto c = detail::ciphering_config(endpoint.hls, *ic);
+    if (!c) co_return fail(c.error());
+    ciphering = std::move(*c);
+  }
+
   if (auto c = co_await stream.connect(endpoint.host, endpoint.port, timeouts.connect); !c) co_return fail(c.error());
   last_activity = Clock::now();
   if (timeouts.drain_on_connect.count() > 0) {
@@ -173,6 +195,9 @@ awaitable<Result<void, Error>> DlmsConnection::Impl::open() {
   if (endpoint.auth == MeterEndpoint::Auth::low) {
     cfg.mechanism = cosem::Mechanism::lls;
     cfg.password = dlms::Bytes(endpoint.password.begin(), endpoint.password.end());
+  } else if (ciphering) {
+    cfg.mechanism = cosem::Mechanism::hls_gmac;
+    cfg.ciphering = std::move(ciphering);
   }
   cfg.response_timeout = std::nullopt;  // deadlines are ours (per step), not the client's
   cfg.use_get_with_list = false;        // one attribute per request; the Microstar has no multiple-references
@@ -201,6 +226,7 @@ awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step st
   auto sent_at = Clock::now();
   for (;;) {
     while (auto apdu = client->poll_transmit()) {
+      reserve_invocation_counters();  // before the counter goes on the wire
       constexpr std::uint8_t kGetRequest = 0xC0;
       if (!apdu->empty() && (*apdu)[0] == kGetRequest) ++stats.requests;
       if (auto s = co_await channel->send(*apdu, step, timeouts.request); !s) {
@@ -233,6 +259,36 @@ awaitable<Result<cosem::ClientEvent, Error>> DlmsConnection::Impl::drive(Step st
       observer.on_response_time(std::chrono::duration_cast<std::chrono::milliseconds>(received_at - sent_at));
     }
   }
+}
+
+awaitable<Result<std::uint32_t, Error>> DlmsConnection::Impl::prepare_invocation_counter() {
+  std::uint32_t ic = std::max<std::uint32_t>(next_ic, 1);
+  if (counter_hooks.load) {
+    if (auto stored = counter_hooks.load()) ic = std::max(ic, *stored);
+  }
+  if (endpoint.hls.invocation_counter_obis) {
+    auto meter = co_await detail::read_invocation_counter(executor, endpoint, timeouts, observer);
+    if (!meter) co_return fail(meter.error());
+    if (*meter == 0xFFFFFFFF) {
+      co_return fail(make_error(ErrorKind::association_rejected, Step::associate,
+                                "HLS-GMAC: the meter's invocation counter is exhausted: the keys must be changed"));
+    }
+    ic = std::max(ic, *meter + 1);
+  }
+  next_ic = ic;
+  co_return ic;
+}
+
+void DlmsConnection::Impl::reserve_invocation_counters() {
+  if (!client || endpoint.auth != MeterEndpoint::Auth::hls_gmac) return;
+  next_ic = client->invocation_counter();
+  if (!counter_hooks.save) return;
+  // Save well ahead (half a reserve of margin), so an asynchronous save has committed long
+  // before the counters it covers are used, and a restart continues above them.
+  if (next_ic + kInvocationCounterReserve / 2 <= reserved_ic && reserved_ic != 0) return;
+  const std::uint64_t ahead = std::uint64_t{next_ic} + kInvocationCounterReserve;
+  reserved_ic = static_cast<std::uint32_t>(std::min<std::uint64_t>(ahead, 0xFFFFFFFF));
+  counter_hooks.save(reserved_ic);
 }
 
 awaitable<Result<cosem::Value, Error>> DlmsConnection::Impl::get(const LogicalName& ln, int class_id, int attribute,
@@ -437,6 +493,10 @@ void DlmsConnection::set_request_timeout(std::chrono::milliseconds timeout) {
   if (impl_->channel) impl_->channel->set_request_timeout(timeout);
 }
 std::chrono::milliseconds DlmsConnection::request_timeout() const { return impl_->timeouts.request; }
+void DlmsConnection::set_invocation_counter_hooks(InvocationCounterHooks hooks) {
+  impl_->counter_hooks = std::move(hooks);
+}
+std::uint32_t DlmsConnection::invocation_counter() const { return impl_->next_ic; }
 bool DlmsConnection::is_open() const { return impl_->open_; }
 std::chrono::steady_clock::time_point DlmsConnection::opened_at() const { return impl_->opened_at; }
 std::chrono::steady_clock::time_point DlmsConnection::last_activity() const { return impl_->last_activity; }

@@ -14,6 +14,7 @@ std::string_view to_label(MeterEndpoint::Auth auth) {
   switch (auth) {
     case MeterEndpoint::Auth::none: return "none";
     case MeterEndpoint::Auth::low: return "low";
+    case MeterEndpoint::Auth::hls_gmac: return "hls_gmac";
   }
   return "none";
 }

@@ -288,7 +288,7 @@ const std::vector<RegisterConfig>& default_registers();
 enum class Transport { hdlc, wrapper };  // raw HDLC over TCP | IEC 62056-47 wrapper
 std::string_view to_string(Transport v);
 
-enum class Auth { none, low };  // no security | LLS password
+enum class Auth { none, low, hls_gmac };  // no security | LLS password | HLS-GMAC (security suite 0)
 std::string_view to_string(Auth v);
 
 // Another client SAP / password pair to try when the association is rejected
@@ -315,6 +315,15 @@ struct MeterConfig {
   Auth auth = Auth::none;
   Secret password;  // LLS password (1..16 bytes), inline or from password_file
   std::vector<Credential> credential_alternatives;
+  // HLS-GMAC (auth = "hls_gmac"): our system title (16 hex digits, upper case) and the keys
+  // (32 hex digits each), read only from block_cipher_key_file / authentication_key_file.
+  std::string system_title;
+  Secret block_cipher_key;
+  Secret authentication_key;
+  std::filesystem::path block_cipher_key_file;
+  std::filesystem::path authentication_key_file;
+  std::string security_policy = "authenticated_encrypted";  // | "authenticated" | "encrypted"
+  std::string invocation_counter_obis;  // "" = not read from the meter (e.g. "0-0:43.1.0")
   std::string register_set;               // name it was built from ("" when inline only)
   std::vector<RegisterConfig> registers;  // resolved: register set + inline [[meter.register]]
   std::vector<ProfileConfig> profiles;    // [[meter.profile]]: load profiles to backfill from

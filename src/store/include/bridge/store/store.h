@@ -1,6 +1,6 @@
 #pragma once
-// The bridge's SQLite store: meter inventory, events, protocol diagnostics, the MQTT outbox and
-// the load-profile backfill progress.
+// The bridge's SQLite store: meter inventory, events, protocol diagnostics, the MQTT outbox,
+// the load-profile backfill progress and the HLS-GMAC invocation counters.
 //
 // Threading model (why: the poller must never block on SQLite, and the outbox must sustain
 // >= 20,000 durable readings/s):
@@ -64,7 +64,7 @@ struct StoreStats {
 class Store final : public bridge::EventSink {
  public:
   // Latest schema version this binary creates/migrates to (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Creates the parent directory if needed and the file with mode 0600, enables WAL, applies
   // the pending migrations (idempotent), starts the writer thread. Every failure is a
@@ -148,6 +148,14 @@ class Store final : public bridge::EventSink {
   // Newest first; only the version `id` when given (empty when there is none).
   StoreResult<std::vector<ConfigVersion>> config_versions(std::size_t limit = 100,
                                                           std::optional<std::int64_t> id = std::nullopt) const;
+
+  // ---- HLS-GMAC invocation counters (invocation_counters.cpp) ----
+  // Asynchronous (never blocks): records that values below `next` may have been used by the
+  // meter's association under `system_title` (hex). Never lowers a stored value.
+  bool save_invocation_counter(std::string meter, std::string system_title, std::uint32_t next);
+  // The stored value, nullopt when none (reader connection, any thread).
+  StoreResult<std::optional<std::uint32_t>> invocation_counter(std::string_view meter,
+                                                               std::string_view system_title) const;
 
   StoreStats stats() const;
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -45,6 +46,16 @@ struct ObjectListEntry {
   LogicalName ln{};
 };
 
+// Where the HLS-GMAC invocation counter of a meter is kept between connections and restarts
+// (the bridge: the store). load() gives the first value that may be used; save(n) promises that
+// no value below n has been used. The connection saves ahead of what it hands out (a
+// reservation of kInvocationCounterReserve values), so save() may be asynchronous.
+struct InvocationCounterHooks {
+  std::function<std::optional<std::uint32_t>()> load;
+  std::function<void(std::uint32_t next)> save;
+};
+inline constexpr std::uint32_t kInvocationCounterReserve = 1000;
+
 class DlmsConnection {
  public:
   DlmsConnection(asio::any_io_executor ex, MeterEndpoint endpoint, Timeouts timeouts, FrameObserver observer = {});
@@ -52,8 +63,9 @@ class DlmsConnection {
   DlmsConnection(const DlmsConnection&) = delete;
   DlmsConnection& operator=(const DlmsConnection&) = delete;
 
-  // TCP connect, drain unsolicited bytes, SNRM/UA (HDLC only), AARQ/AARE. On failure the socket
-  // is closed again (after a DISC when the link was up).
+  // TCP connect, drain unsolicited bytes, SNRM/UA (HDLC only), AARQ/AARE (HLS-GMAC: first the
+  // invocation counter through the public client when configured, then pass 3/4). On failure
+  // the socket is closed again (after a DISC when the link was up).
   awaitable<Result<void, Error>> open();
   // Class 3/4/5: scaler_unit (attribute 3) is read once per association and cached, then the
   // attribute. Other classes: just the attribute (scaler 0, unit 0).
@@ -75,6 +87,10 @@ class DlmsConnection {
   // The deadline of the following request steps (SNRM, AARQ, GET, SET; adaptive timeouts).
   void set_request_timeout(std::chrono::milliseconds timeout);
   std::chrono::milliseconds request_timeout() const;
+  // HLS-GMAC: where the invocation counter persists (set before open()).
+  void set_invocation_counter_hooks(InvocationCounterHooks hooks);
+  // HLS-GMAC: the invocation counter of the next APDU this connection protects.
+  std::uint32_t invocation_counter() const;
 
   bool is_open() const;
   std::chrono::steady_clock::time_point opened_at() const;

@@ -2,9 +2,26 @@
 // Everything needed to reach one meter, and the deadline of each protocol step.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "bridge/transport/object_names.h"
 
 namespace bridge::transport {
+
+// HLS-GMAC (mechanism 5, security suite 0, docs/protocol.md 1.22). The keys never leave this
+// struct except into the codec; nothing logs them.
+struct HlsGmacSettings {
+  std::vector<std::uint8_t> system_title;        // ours (calling AP title), 8 bytes
+  std::vector<std::uint8_t> block_cipher_key;    // EK, 16 bytes
+  std::vector<std::uint8_t> authentication_key;  // AK, 16 bytes
+  std::uint8_t security_control = 0x30;          // the meter's policy: 0x10, 0x20 or 0x30
+  // Read the meter's record of our invocation counter (Data, attribute 2) through the public
+  // client without security before associating, and continue above it.
+  std::optional<LogicalName> invocation_counter_obis;
+  std::uint8_t public_client_sap = 16;
+};
 
 struct MeterEndpoint {
   std::string host = "127.0.0.1";
@@ -14,8 +31,9 @@ struct MeterEndpoint {
   std::uint16_t server_logical = 0;                     // Microstar field profile: 0 / 1, 1-byte address 0x03
   std::uint16_t server_physical = 1;
   int address_size = 1;                                 // HDLC server address bytes: 1, 2 or 4
-  enum class Auth { none, low } auth = Auth::low;
+  enum class Auth { none, low, hls_gmac } auth = Auth::low;
   std::string password = "22222222";                    // LLS secret (Microstar SAP 1 label default)
+  HlsGmacSettings hls;                                  // auth == hls_gmac only
   std::uint16_t wrapper_client_wport = 1;               // wrapper only: source wPort (= client SAP normally)
   std::uint16_t wrapper_server_wport = 1;               // wrapper only: destination wPort (server logical)
   // Release the association with RLRQ/RLRE before DISC (COSEM A-RELEASE). Off by default: the
