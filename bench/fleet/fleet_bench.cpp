@@ -34,7 +34,7 @@
 #include "bridge/log.h"
 #include "bridge/metrics/bridge_metrics.h"
 #include "bridge/metrics/poller_observer.h"
-#include "bridge/poller/dlms_link.h"
+#include "bridge/poller/dlms_meter_connection.h"
 #include "bridge/poller/fleet.h"
 
 extern char** environ;
@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
   deps.readings = &readings;
   bridge::metrics::PollerMetricsObserver metrics_observer(metrics);
   if (!no_metrics) deps.observers.push_back(&metrics_observer);
-  deps.links = bridge::poller::dlms_link_factory();
+  deps.connections = bridge::poller::dlms_connection_factory();
   bridge::poller::Fleet fleet(io, c, deps);
   fleet.start();
   io.run_for(warmup);

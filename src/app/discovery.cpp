@@ -65,7 +65,7 @@ asio::awaitable<bool> Discovery::pause() {
 asio::awaitable<AttemptVerdict> Discovery::attempt(const AddressForm& address, const ClientCredential& credential,
                                                    DiscoveryResult& result) {
   const auto meter = candidate_meter(options_, address, credential);
-  const poller::LinkCredential link{credential.client_sap, credential.auth(), credential.password, false};
+  const poller::Credential link{credential.client_sap, credential.auth(), credential.password, false};
   transport::DlmsConnection connection(ex_, poller::endpoint_of(meter, link), poller::timeouts_of(meter.qos));
   current_ = &connection;
   AttemptVerdict verdict;

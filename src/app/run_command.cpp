@@ -34,12 +34,12 @@
 #include "bridge/mqtt/config_adapter.h"
 #include "bridge/mqtt/exporter.h"
 #include "bridge/mqtt/metrics_observer.h"
-#include "bridge/poller/dlms_link.h"
+#include "bridge/poller/dlms_meter_connection.h"
 #include "bridge/poller/fleet.h"
 #include "bridge/status/history.h"
 #include "bridge/store/store.h"
 #include "bridge/version.h"
-#include "backfill_link.h"
+#include "backfill_connection.h"
 #include "profile_backfill.h"
 #include "reading_fanout.h"
 #include "config_history.h"
@@ -148,10 +148,10 @@ class Service {
                                                                        .store = store_.get(),
                                                                        // DLMS over TCP, with the load-profile backfill
                                                                        // (the store keeps HLS-GMAC invocation counters)
-                                                                       .links = backfill_ ? backfill_link_factory(
-                                                                                                *backfill_,
-                                                                                                poller::dlms_link_factory(store_.get()))
-                                                                                          : poller::LinkFactory{},
+                                                                       .connections = backfill_ ? backfill_connection_factory(
+                                                                                                      *backfill_,
+                                                                                                      poller::dlms_connection_factory(store_.get()))
+                                                                                                : poller::ConnectionFactory{},
                                                                        .observers = {poller_observer_.get(),
                                                                                      history_.get()}});
     register_rest_routes(*http_, RestContext{.fleet = fleet_.get(),

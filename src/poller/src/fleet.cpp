@@ -5,7 +5,7 @@
 
 #include "bridge/config/diff.h"
 #include "bridge/log.h"
-#include "bridge/poller/dlms_link.h"
+#include "bridge/poller/dlms_meter_connection.h"
 #include "bridge/poller/meter_session.h"
 #include "bridge/poller/session_context.h"
 #include "bridge/poller/store_recorder.h"
@@ -34,8 +34,8 @@ std::vector<const config::MeterConfig*> enabled_meters(const config::Config& c) 
 
 Fleet::Fleet(asio::io_context& io, config::Config config, FleetDependencies deps)
     : io_(io), config_(std::move(config)), deps_(std::move(deps)) {
-  LinkFactory links = deps_.links ? deps_.links : dlms_link_factory(deps_.store);
-  ctx_ = std::make_unique<SessionContext>(io_.get_executor(), std::move(links));
+  ConnectionFactory connections = deps_.connections ? deps_.connections : dlms_connection_factory(deps_.store);
+  ctx_ = std::make_unique<SessionContext>(io_.get_executor(), std::move(connections));
   ctx_->readings = deps_.readings;
   ctx_->events = deps_.events;
   if (deps_.store) {

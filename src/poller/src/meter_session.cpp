@@ -53,7 +53,7 @@ void MeterSession::start() {
       } catch (...) {
       }
       log::critical("meter session crashed", {{"meter", self->meter_.id}, {"error", what}});
-      self->link_.reset();
+      self->connection_.reset();
       if (!self->stopping_) {
         self->next_connect_at_ = Clock::now() + std::chrono::seconds(1);
         self->start();
@@ -73,14 +73,14 @@ void MeterSession::stop(std::function<void()> done) {
     return;
   }
   stopping_ = true;
-  if (link_ && in_link_op_ && !closing_) link_->cancel();
+  if (connection_ && in_connection_op_ && !closing_) connection_->cancel();
   poke();
 }
 
 void MeterSession::abort() {
   aborted_ = true;
   stopping_ = true;
-  if (link_) link_->cancel();
+  if (connection_) connection_->cancel();
   poke();
 }
 
@@ -130,7 +130,7 @@ SessionFacts MeterSession::facts() const {
   return SessionFacts{.config_pending = pending_config_ != nullptr,
                       .test_pending = !tests_.empty(),
                       .paused = paused_,
-                      .connected = link_ && link_->is_open(),
+                      .connected = connection_ && connection_->is_open(),
                       .breaker = breaker_.state(),
                       .breaker_open_until = breaker_.open_until(),
                       .probe_out = breaker_.probe_out(),
@@ -143,12 +143,12 @@ awaitable<void> MeterSession::run() {
   while (!stopping_) {
     const TimePoint now = Clock::now();
     const NextStep step = next_step(facts(), now);
-    const bool disconnected = !link_ || !link_->is_open();
+    const bool disconnected = !connection_ || !connection_->is_open();
     if (disconnected && (step.action == Action::connect || step.action == Action::probe_lost ||
                          step.action == Action::wait)) {
-      // Disconnected bookkeeping before any wait or attempt: drop a dead link, report silence
+      // Disconnected bookkeeping before any wait or attempt: drop a dead connection, report silence
       // (the connect loop is already retrying), count the slots an open breaker skips.
-      if (link_) co_await release_link();
+      if (connection_) co_await release_connection();
       co_await handle_watchdogs(now);
       if (stopping_) break;
       count_breaker_skips(now);
@@ -157,7 +157,7 @@ awaitable<void> MeterSession::run() {
       case Action::apply_config: co_await apply_pending_config(); break;
       case Action::test: co_await run_tests(); break;
       case Action::pause:
-        co_await release_link();
+        co_await release_connection();
         set_state(MeterState::paused);
         co_await sleep_until(TimePoint::max());
         break;
@@ -184,14 +184,14 @@ awaitable<void> MeterSession::run() {
     r.error = "the meter session is stopping";
     done(std::move(r));
   }
-  co_await release_link();
+  co_await release_connection();
 }
 
 awaitable<void> MeterSession::handle_watchdogs(TimePoint now) {
   const auto trip = watchdogs_.check(now);
   if (!trip) co_return;
   report_.watchdog(*trip);
-  const bool connected = link_ && link_->is_open();
+  const bool connected = connection_ && connection_->is_open();
   const WatchdogNotice notice = watchdog_notice(*trip, watchdogs_.policy(), connected);
   nlohmann::json details = {{"watchdog", to_label(*trip)}};
   if (const auto& diagnosis = report_.diagnosis()) {
@@ -219,7 +219,7 @@ awaitable<void> MeterSession::apply_pending_config() {
   if (connection_changed) {
     credential_index_ = 0;
     backoff_.reset();
-    if (link_) {
+    if (connection_) {
       std::string why = "connection settings changed";
       co_await reconnect(ReconnectCause::config_reload, why);
       next_connect_at_ = TimePoint{};
@@ -256,8 +256,8 @@ awaitable<bool> MeterSession::acquire_slot() {
 void MeterSession::release_slot() { ctx_.concurrency.release(); }
 
 TimePoint MeterSession::keepalive_due() const {
-  if (!meter_.qos.keepalive_idle || meter_.qos.keepalive_idle->count() <= 0 || !link_) return TimePoint::max();
-  return link_->last_activity() + *meter_.qos.keepalive_idle;
+  if (!meter_.qos.keepalive_idle || meter_.qos.keepalive_idle->count() <= 0 || !connection_) return TimePoint::max();
+  return connection_->last_activity() + *meter_.qos.keepalive_idle;
 }
 
 void MeterSession::set_state(MeterState s) {
@@ -273,7 +273,7 @@ MeterStatus MeterSession::status() const {
   s.host = meter_.host;
   s.port = meter_.port;
   s.state = state_;
-  s.connected = link_ && link_->is_open();
+  s.connected = connection_ && connection_->is_open();
   s.paused = paused_;
   s.breaker = breaker_.state();
   if (breaker_.state() != BreakerState::closed) s.breaker_open_until_ms = to_wall_ms(breaker_.open_until());

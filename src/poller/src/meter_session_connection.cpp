@@ -22,26 +22,26 @@ awaitable<bool> MeterSession::connect(bool manual) {
   while (Clock::now() < allowed && !stopping_) co_await sleep_until(allowed);
   if (stopping_ || (paused_ && !manual)) co_return false;
   if (!co_await acquire_slot()) co_return false;
-  const bool ok = co_await open_link(!manual);
+  const bool ok = co_await open_connection(!manual);
   release_slot();
   co_return ok;
 }
 
-awaitable<bool> MeterSession::open_link(bool scheduled) {
-  const LinkCredential cred = credential();
-  LinkObserver observer;
+awaitable<bool> MeterSession::open_connection(bool scheduled) {
+  const Credential cred = credential();
+  ConnectionObserver observer;
   observer.on_hdlc_error = [this](labels::HdlcError kind, const std::string& hex) {
     watchdogs_.on_hdlc_error();
     report_.hdlc_error(kind, hex);
   };
-  link_ = ctx_.links(ctx_.executor, meter_, cred, std::move(observer));
+  connection_ = ctx_.connections(ctx_.executor, meter_, cred, std::move(observer));
   last_attempt_ms_ = wall_ms();
-  in_link_op_ = true;
-  auto result = co_await link_->open();
-  in_link_op_ = false;
+  in_connection_op_ = true;
+  auto result = co_await connection_->open();
+  in_connection_op_ = false;
   const TimePoint now = Clock::now();
   if (!result) {
-    link_.reset();
+    connection_.reset();
     if (!result.error().cancelled) on_connect_failure(result.error(), now, scheduled);
     co_return false;
   }
@@ -74,7 +74,7 @@ awaitable<void> MeterSession::pause_for(Duration d) {
   while (!stopping_ && Clock::now() < until) co_await sleep_until(until);
 }
 
-void MeterSession::on_connect_failure(const LinkError& error, TimePoint now, bool scheduled) {
+void MeterSession::on_connect_failure(const ConnectionError& error, TimePoint now, bool scheduled) {
   report_.request_failed(error);
   const Diagnosis& d = report_.diagnose(error, Step::connect, meter_);
   report_.connect_failed(scheduled);
@@ -115,7 +115,7 @@ awaitable<void> MeterSession::reconnect(ReconnectCause cause, const std::string&
   log::warn("reconnecting", {{"meter", meter_.id}, {"cause", labels::to_label(cause)}, {"why", why}});
   if (breaker_.record_reconnect(now)) {
     report_.breaker_tripped();
-    LinkError e;
+    ConnectionError e;
     e.reason = PollFailure::circuit_open;
     e.message = std::to_string(breaker_.recent_reconnects(now)) + " reconnects within " +
                 human_duration(breaker_.policy().window);
@@ -125,30 +125,30 @@ awaitable<void> MeterSession::reconnect(ReconnectCause cause, const std::string&
                       human_duration(breaker_.policy().open_for),
                   to_json(d, Step::connect), true);
   }
-  co_await release_link();
+  co_await release_connection();
   next_connect_at_ = now + meter_.qos.reconnect_settle;
   wait_kind_ = WaitKind::settle;
   wait_since_ = now;
 }
 
-awaitable<void> MeterSession::release_link() {
-  if (!link_) co_return;
+awaitable<void> MeterSession::release_connection() {
+  if (!connection_) co_return;
   if (aborted_) {
-    link_->cancel();
+    connection_->cancel();
   } else {
     closing_ = true;
-    co_await link_->close();  // DISC within the disconnect timeout, then close the socket
+    co_await connection_->close();  // DISC within the disconnect timeout, then close the socket
     closing_ = false;
-    if (aborted_) link_->cancel();
+    if (aborted_) connection_->cancel();
   }
-  link_.reset();
+  connection_.reset();
   watchdogs_.on_disconnected();
   report_.connected(false);
   publish_status();
 }
 
-LinkCredential MeterSession::credential() const {
-  LinkCredential c;
+Credential MeterSession::credential() const {
+  Credential c;
   const std::size_t alternatives = meter_.credential_alternatives.size();
   const std::size_t index = alternatives == 0 ? 0 : credential_index_ % (alternatives + 1);
   if (index == 0) {

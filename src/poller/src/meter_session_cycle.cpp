@@ -19,13 +19,13 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
   out.reading.ts_ms = wall_ms();
   for (std::size_t i = 0; i < meter_.registers.size(); ++i) {
     const auto& reg = meter_.registers[i];
-    if (stopping_ || !link_) {
+    if (stopping_ || !connection_) {
       out.cancelled = true;
       break;
     }
-    in_link_op_ = true;
-    auto r = co_await link_->read(reg);
-    in_link_op_ = false;
+    in_connection_op_ = true;
+    auto r = co_await connection_->read(reg);
+    in_connection_op_ = false;
     if (!r) report_.request_failed(r.error());
     // Per-read retry (read_retries, default 1, after read_retry_delay). When the failure broke
     // the association (timeout, framing, closed), the retry re-associates first, inside the
@@ -34,22 +34,22 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
          ++retry) {
       ++report_.counters().read_retries;
       log::debug("read retry", {{"meter", meter_.id}, {"obis", reg.obis.to_string()}, {"error", r.error().message}});
-      if (!link_->is_open()) {
+      if (!connection_->is_open()) {
         report_.diagnose(r.error(), Step::read, meter_);
         std::string why = "read failed, re-associating within the cycle: " + r.error().message;
         co_await reconnect(ReconnectCause::error, why);
         if (stopping_ || breaker_.is_open()) break;
         co_await pause_for(meter_.qos.read_retry_delay);
         if (stopping_) break;
-        const bool reopened = co_await open_link(/*scheduled=*/false);
+        const bool reopened = co_await open_connection(/*scheduled=*/false);
         if (!reopened) break;
       } else {
         co_await pause_for(meter_.qos.read_retry_delay);
       }
-      if (stopping_ || !link_) break;
-      in_link_op_ = true;
-      r = co_await link_->read(reg);
-      in_link_op_ = false;
+      if (stopping_ || !connection_) break;
+      in_connection_op_ = true;
+      r = co_await connection_->read(reg);
+      in_connection_op_ = false;
       if (!r) report_.request_failed(r.error());
     }
     if (r) {
@@ -65,7 +65,7 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
       out.reading.values.push_back(std::move(v));
       continue;
     }
-    const LinkError& e = r.error();
+    const ConnectionError& e = r.error();
     if (e.cancelled || stopping_) {
       out.cancelled = true;
       break;
@@ -73,7 +73,7 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
     ++report_.counters().reads_failed;
     if (!out.first_error) out.first_error = e;
     out.failures.push_back(RegisterFailure{reg.key, reg.obis.to_string(), e.reason, e.message});
-    if (!link_ || !link_->is_open() || e.fatal) {
+    if (!connection_ || !connection_->is_open() || e.fatal) {
       // The association is gone (or no longer trustworthy): the rest of the cycle cannot be read.
       out.link_broken = true;
       for (std::size_t j = i + 1; j < meter_.registers.size(); ++j) {
@@ -106,13 +106,13 @@ awaitable<void> MeterSession::cycle() {
   }
   // GCC 12 coroutines: no temporaries inside a co_await full-expression (they can be destroyed
   // twice), hence the named strings here and below.
-  // (A failed re-association inside the cycle already dropped the link: the connect loop and
+  // (A failed re-association inside the cycle already dropped the connection: the connect loop and
   // its backoff take over.)
-  if (link_ && outcome.reading.values.empty() && !outcome.cancelled) {
+  if (connection_ && outcome.reading.values.empty() && !outcome.cancelled) {
     std::string why = "all registers failed";
     if (outcome.first_error) why += ": " + outcome.first_error->message;
     co_await reconnect(ReconnectCause::all_registers_failed, why);
-  } else if (link_ && outcome.link_broken) {
+  } else if (connection_ && outcome.link_broken) {
     std::string why = "association lost: " + outcome.first_error->message;
     co_await reconnect(ReconnectCause::error, why);
   }
@@ -165,11 +165,11 @@ void MeterSession::finish_cycle(const CycleOutcome& outcome, TimePoint start, Ti
 }
 
 awaitable<void> MeterSession::keepalive() {
-  if (!link_ || meter_.registers.empty()) co_return;
+  if (!connection_ || meter_.registers.empty()) co_return;
   if (!co_await acquire_slot()) co_return;
-  in_link_op_ = true;
-  auto r = co_await link_->read(meter_.registers.front());
-  in_link_op_ = false;
+  in_connection_op_ = true;
+  auto r = co_await connection_->read(meter_.registers.front());
+  in_connection_op_ = false;
   release_slot();
   if (!r) report_.request_failed(r.error());
   if (r) {
@@ -189,7 +189,7 @@ awaitable<void> MeterSession::run_tests() {
   result.meter = meter_.id;
   const TimePoint start = Clock::now();
   ++report_.counters().tests;
-  bool ok_link = link_ && link_->is_open();
+  bool ok_link = connection_ && connection_->is_open();
   if (!ok_link) ok_link = co_await connect(true);
   if (ok_link && !stopping_) {
     set_state(MeterState::polling);
@@ -221,7 +221,7 @@ awaitable<void> MeterSession::run_tests() {
     if (const auto& diagnosis = report_.diagnosis()) result.diagnosis = diagnosis->diagnosis;
   }
   // A paused meter keeps its association released.
-  if (paused_) co_await release_link();
+  if (paused_) co_await release_connection();
   result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
   publish_status();
   for (auto& done : waiting) done(result);

@@ -72,7 +72,7 @@ void SessionReport::hdlc_error(labels::HdlcError kind, const std::string& frame_
         nlohmann::json{{"kind", labels::to_label(kind)}, {"frame_hex", frame_hex.substr(0, 512)}}.dump());
 }
 
-void SessionReport::request_failed(const LinkError& error) {
+void SessionReport::request_failed(const ConnectionError& error) {
   if (error.cancelled || !error.hdlc) return;
   ++counters_.hdlc_errors;
   ctx_.observers.on_hdlc_error(meter_, *error.hdlc, nullptr);
@@ -84,7 +84,7 @@ void SessionReport::skipped(std::uint64_t slots, std::string_view why, Duration 
             {{"meter", meter_}, {"slots", slots}, {"why", why}, {"interval_ms", interval.count()}});
 }
 
-const Diagnosis& SessionReport::diagnose(const LinkError& error, Step step, const config::MeterConfig& meter) {
+const Diagnosis& SessionReport::diagnose(const ConnectionError& error, Step step, const config::MeterConfig& meter) {
   FailureFacts facts;
   facts.reason = error.reason;
   facts.step = step;

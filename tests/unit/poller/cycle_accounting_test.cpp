@@ -38,9 +38,9 @@ TEST_F(FleetTest, connect_failures_partial_cycles_and_breaker_skips_count_the_sa
   auto q = fast_qos();
   q.breaker_max_reconnects = 3;
   q.breaker_open = 200ms;
-  auto& fake = links.meter("m1");
+  auto& fake = meters.meter("m1");
   int refusals = 2;
-  fake.on_open = [&](const LinkCredential&) -> Result<void, LinkError> {
+  fake.on_open = [&](const Credential&) -> Result<void, ConnectionError> {
     if (refusals > 0) {
       --refusals;
       return fail(error(PollFailure::closed, "peer closed during SNRM"));
@@ -48,10 +48,10 @@ TEST_F(FleetTest, connect_failures_partial_cycles_and_breaker_skips_count_the_sa
     return {};
   };
   bool partial = false, broken = false;
-  fake.on_read = [&](const config::RegisterConfig& r) -> Result<LinkValue, LinkError> {
+  fake.on_read = [&](const config::RegisterConfig& r) -> Result<ReadValue, ConnectionError> {
     if (broken) return fail(error(PollFailure::timeout, "no answer"));
     if (partial && r.key == "frequency") return fail(error(PollFailure::access_denied, "object-undefined", false));
-    return LinkValue{};
+    return ReadValue{};
   };
   start(make_config(1, q));
   // The case: failed connects count as failed cycles, not "10 ok / 0 failed".
@@ -77,18 +77,18 @@ TEST_F(FleetTest, connect_failures_partial_cycles_and_breaker_skips_count_the_sa
 }
 
 TEST_F(FleetTest, a_failed_re_association_inside_a_cycle_fails_that_cycle_once) {
-  auto& fake = links.meter("m1");
+  auto& fake = meters.meter("m1");
   bool broken = false;
-  fake.on_read = [&](const config::RegisterConfig&) -> Result<LinkValue, LinkError> {
+  fake.on_read = [&](const config::RegisterConfig&) -> Result<ReadValue, ConnectionError> {
     if (broken) return fail(error(PollFailure::closed, "peer closed"));
-    return LinkValue{};
+    return ReadValue{};
   };
   start(make_config(1));
   ASSERT_TRUE(run_until([&] { return st("m1").counters.cycles_ok >= 1; }));
   auto* m = metrics.meter("m1");
   ASSERT_NE(m, nullptr);
   broken = true;
-  fake.on_open = [](const LinkCredential&) -> Result<void, LinkError> {
+  fake.on_open = [](const Credential&) -> Result<void, ConnectionError> {
     return fail(error(PollFailure::refused, "connection refused"));
   };
   // The read breaks, the retry re-associates and is refused: one failed cycle (closed), not a
@@ -101,8 +101,8 @@ TEST_F(FleetTest, a_failed_re_association_inside_a_cycle_fails_that_cycle_once) 
 }
 
 TEST_F(FleetTest, manual_tests_are_not_poll_cycles) {
-  auto& fake = links.meter("m1");
-  fake.on_open = [](const LinkCredential&) -> Result<void, LinkError> {
+  auto& fake = meters.meter("m1");
+  fake.on_open = [](const Credential&) -> Result<void, ConnectionError> {
     return fail(error(PollFailure::unreachable, "no route"));
   };
   auto c = make_config(1);
@@ -122,8 +122,8 @@ TEST_F(FleetTest, manual_tests_are_not_poll_cycles) {
 }
 
 TEST_F(FleetTest, diagnosis_symptom_metric_follows_failures_and_returns_to_none) {
-  auto& fake = links.meter("m1");
-  fake.on_open = [](const LinkCredential&) -> Result<void, LinkError> {
+  auto& fake = meters.meter("m1");
+  fake.on_open = [](const Credential&) -> Result<void, ConnectionError> {
     auto e = error(PollFailure::timeout, "no UA to SNRM");
     e.tcp_connected = true;
     return fail(e);
@@ -132,7 +132,7 @@ TEST_F(FleetTest, diagnosis_symptom_metric_follows_failures_and_returns_to_none)
   ASSERT_TRUE(run_until([&] { return metrics.meter("m1") != nullptr; }));
   auto* m = metrics.meter("m1");
   ASSERT_TRUE(run_until([&] { return m->symptom() == "silent_after_connect"; }));
-  fake.on_open = [](const LinkCredential&) -> Result<void, LinkError> {
+  fake.on_open = [](const Credential&) -> Result<void, ConnectionError> {
     return fail(error(PollFailure::refused, "connection refused"));
   };
   ASSERT_TRUE(run_until([&] { return m->symptom() == "refused"; }));
@@ -144,19 +144,19 @@ TEST_F(FleetTest, diagnosis_symptom_metric_follows_failures_and_returns_to_none)
 }
 
 TEST_F(FleetTest, request_timeouts_and_link_failures_count_as_hdlc_errors_of_their_kind) {
-  auto& fake = links.meter("m1");
+  auto& fake = meters.meter("m1");
   int timeouts = 0;
-  fake.on_read = [&](const config::RegisterConfig&) -> Result<LinkValue, LinkError> {
+  fake.on_read = [&](const config::RegisterConfig&) -> Result<ReadValue, ConnectionError> {
     if (timeouts < 2) {
       ++timeouts;
       auto e = error(PollFailure::timeout, "timeout: no GET response within 7 s");
       e.hdlc = labels::HdlcError::timeout;
       return fail(e);
     }
-    return LinkValue{};
+    return ReadValue{};
   };
   bool frmr = true;
-  fake.on_open = [&](const LinkCredential&) -> Result<void, LinkError> {
+  fake.on_open = [&](const Credential&) -> Result<void, ConnectionError> {
     if (!frmr) return {};
     frmr = false;
     auto e = error(PollFailure::protocol, "peer answered FRMR");
@@ -173,7 +173,7 @@ TEST_F(FleetTest, request_timeouts_and_link_failures_count_as_hdlc_errors_of_the
 }
 
 TEST_F(FleetTest, per_meter_poll_duration_counts_every_cycle_that_ran) {
-  links.meter("m1").read_latency = 2ms;
+  meters.meter("m1").read_latency = 2ms;
   start(make_config(2));
   ASSERT_TRUE(run_until([&] { return st("m1").counters.cycles_ok >= 3 && st("m2").counters.cycles_ok >= 3; }));
   auto* m = metrics.meter("m1");
@@ -185,8 +185,8 @@ TEST_F(FleetTest, per_meter_poll_duration_counts_every_cycle_that_ran) {
 }
 
 TEST_F(FleetTest, a_reload_that_lowers_backoff_max_replans_the_pending_retry) {
-  auto& fake = links.meter("m1");
-  fake.on_open = [](const LinkCredential&) -> Result<void, LinkError> {
+  auto& fake = meters.meter("m1");
+  fake.on_open = [](const Credential&) -> Result<void, ConnectionError> {
     return fail(error(PollFailure::unreachable, "no route"));
   };
   auto c = make_config(1);
@@ -209,11 +209,11 @@ TEST_F(FleetTest, a_reload_that_shortens_breaker_open_half_opens_the_breaker_soo
   auto q = fast_qos();
   q.breaker_max_reconnects = 2;
   q.breaker_open = 60s;
-  auto& fake = links.meter("m1");
+  auto& fake = meters.meter("m1");
   bool broken = false;
-  fake.on_read = [&](const config::RegisterConfig&) -> Result<LinkValue, LinkError> {
+  fake.on_read = [&](const config::RegisterConfig&) -> Result<ReadValue, ConnectionError> {
     if (broken) return fail(error(PollFailure::closed, "peer closed"));
-    return LinkValue{};
+    return ReadValue{};
   };
   auto c = make_config(1, q);
   start(c);

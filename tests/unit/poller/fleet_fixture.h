@@ -1,5 +1,5 @@
 #pragma once
-// The Fleet test fixture: scripted links on a real io_context, collectors for readings and
+// The Fleet test fixture: scripted connections on a real io_context, collectors for readings and
 // events, a BridgeMetrics, and a config builder with intervals of tens of milliseconds.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 #include "bridge/metrics/poller_observer.h"
 #include "bridge/poller/fleet.h"
 #include "bridge/poller/meter_session.h"
-#include "fake_link.h"
+#include "fake_connection.h"
 
 namespace bridge::poller::testing {
 
@@ -88,7 +88,7 @@ class FleetTest : public ::testing::Test {
     FleetDependencies deps;
     deps.readings = &readings;
     deps.events = &events;
-    deps.links = links.factory();
+    deps.connections = meters.factory();
     deps.observers = {&metrics_observer};
     fleet = std::make_unique<Fleet>(io, std::move(c), deps);
     fleet->start();
@@ -118,7 +118,7 @@ class FleetTest : public ::testing::Test {
   asio::io_context io{1};
   metrics::BridgeMetrics metrics;
   metrics::PollerMetricsObserver metrics_observer{metrics};
-  FakeLinks links;
+  FakeConnections meters;
   CollectReadings readings;
   CollectEvents events;
   std::unique_ptr<Fleet> fleet;

@@ -1,4 +1,4 @@
-// Fleet + MeterSession behaviour with scripted links on a real io_context. Intervals are tens of
+// Fleet + MeterSession behaviour with scripted connections on a real io_context. Intervals are tens of
 // milliseconds; assertions are on counts and states reached within a bounded wait, never on
 // how fast something happened.
 #include "fleet_fixture.h"
@@ -11,7 +11,7 @@ using labels::PollFailure;
 using testing::CollectEvents;
 using testing::CollectReadings;
 using testing::error;
-using testing::FakeLinks;
+using testing::FakeConnections;
 using testing::fast_qos;
 using testing::FleetTest;
 using testing::make_config;
@@ -28,14 +28,14 @@ TEST_F(FleetTest, polls_every_meter_on_a_fixed_rate_with_read_time_stamps) {
   auto s = st("m1");
   EXPECT_TRUE(s.connected);
   EXPECT_EQ(s.counters.connects, 1u);  // the association is kept between cycles
-  EXPECT_EQ(links.meter("m1").opens, 1);
+  EXPECT_EQ(meters.meter("m1").opens, 1);
   EXPECT_GE(s.counters.cycles_ok, 5u);
   EXPECT_EQ(s.counters.reconnects, 0u);
 }
 
 TEST_F(FleetTest, a_meter_unreachable_at_start_is_retried_with_backoff_and_picked_up_when_it_answers) {
-  auto& m = links.meter("m1");
-  m.on_open = [](const LinkCredential&) -> Result<void, LinkError> {
+  auto& m = meters.meter("m1");
+  m.on_open = [](const Credential&) -> Result<void, ConnectionError> {
     return fail(error(PollFailure::unreachable, "connect: No route to host"));
   };
   start(make_config(1));
@@ -55,11 +55,11 @@ TEST_F(FleetTest, a_meter_unreachable_at_start_is_retried_with_backoff_and_picke
 }
 
 TEST_F(FleetTest, all_registers_failing_forces_a_reconnect_and_the_next_cycle_reads_again) {
-  auto& m = links.meter("m1");
+  auto& m = meters.meter("m1");
   int failing_cycles = 1;
-  m.on_read = [&](const config::RegisterConfig&) -> Result<LinkValue, LinkError> {
+  m.on_read = [&](const config::RegisterConfig&) -> Result<ReadValue, ConnectionError> {
     if (failing_cycles > 0) return fail(error(PollFailure::timeout, "request timed out", false));
-    return LinkValue{true, 1.0, 1, 0, 35};
+    return ReadValue{true, 1.0, 1, 0, 35};
   };
   start(make_config(1));
   ASSERT_TRUE(run_until([&] { return st("m1").counters.cycles_failed >= 1; }));
@@ -73,16 +73,16 @@ TEST_F(FleetTest, all_registers_failing_forces_a_reconnect_and_the_next_cycle_re
 }
 
 TEST_F(FleetTest, a_broken_association_is_reopened_inside_the_cycle_so_the_reading_is_not_lost) {
-  auto& m = links.meter("m1");
+  auto& m = meters.meter("m1");
   int breaks = 0;
-  m.on_read = [&](const config::RegisterConfig& r) -> Result<LinkValue, LinkError> {
+  m.on_read = [&](const config::RegisterConfig& r) -> Result<ReadValue, ConnectionError> {
     if (r.key == "current_l1" && breaks == 0 && m.reads > 6) {
       ++breaks;
       auto e = error(PollFailure::protocol, "FCS mismatch");
       e.hdlc = labels::HdlcError::fcs;
       return fail(e);
     }
-    return LinkValue{};
+    return ReadValue{};
   };
   start(make_config(1));
   ASSERT_TRUE(run_until([&] { return breaks == 1 && readings.count["m1"] >= 4; }));
@@ -95,10 +95,10 @@ TEST_F(FleetTest, a_broken_association_is_reopened_inside_the_cycle_so_the_readi
 }
 
 TEST_F(FleetTest, a_partial_cycle_still_publishes_the_registers_that_were_read) {
-  auto& m = links.meter("m1");
-  m.on_read = [](const config::RegisterConfig& r) -> Result<LinkValue, LinkError> {
+  auto& m = meters.meter("m1");
+  m.on_read = [](const config::RegisterConfig& r) -> Result<ReadValue, ConnectionError> {
     if (r.key == "frequency") return fail(error(PollFailure::access_denied, "object-undefined", false));
-    return LinkValue{true, 2.0, 2, 0, 35};
+    return ReadValue{true, 2.0, 2, 0, 35};
   };
   start(make_config(1));
   ASSERT_TRUE(run_until([&] { return readings.count["m1"] >= 3; }));
@@ -113,11 +113,11 @@ TEST_F(FleetTest, circuit_breaker_opens_after_too_many_reconnects_then_closes_on
   auto q = fast_qos();
   q.breaker_max_reconnects = 3;
   q.breaker_open = 300ms;
-  auto& m = links.meter("m1");
+  auto& m = meters.meter("m1");
   bool failing = true;
-  m.on_read = [&](const config::RegisterConfig&) -> Result<LinkValue, LinkError> {
+  m.on_read = [&](const config::RegisterConfig&) -> Result<ReadValue, ConnectionError> {
     if (failing) return fail(error(PollFailure::closed, "peer closed mid-frame"));
-    return LinkValue{};
+    return ReadValue{};
   };
   start(make_config(1, q));
   ASSERT_TRUE(run_until([&] { return st("m1").breaker == BreakerState::open; }));
@@ -134,18 +134,18 @@ TEST_F(FleetTest, circuit_breaker_opens_after_too_many_reconnects_then_closes_on
 }
 
 TEST_F(FleetTest, fifteen_hdlc_errors_in_a_row_trip_the_watchdog_and_resync) {
-  auto& m = links.meter("m1");
+  auto& m = meters.meter("m1");
   bool noisy = true;
-  m.during_read = [&](const LinkObserver& obs) {
+  m.during_read = [&](const ConnectionObserver& obs) {
     if (noisy) obs.on_hdlc_error(labels::HdlcError::fcs, "7ea0");
   };
-  m.on_read = [&](const config::RegisterConfig&) -> Result<LinkValue, LinkError> {
+  m.on_read = [&](const config::RegisterConfig&) -> Result<ReadValue, ConnectionError> {
     if (noisy) {
       auto e = error(PollFailure::protocol, "FCS mismatch", false);
       e.hdlc = labels::HdlcError::fcs;
       return fail(e);
     }
-    return LinkValue{};
+    return ReadValue{};
   };
   auto q = fast_qos();
   q.read_retries = 0;
@@ -162,7 +162,7 @@ TEST_F(FleetTest, fifteen_hdlc_errors_in_a_row_trip_the_watchdog_and_resync) {
 
 TEST_F(FleetTest, pause_releases_the_association_and_resume_polls_again) {
   start(make_config(2));
-  auto& m = links.meter("m1");
+  auto& m = meters.meter("m1");
   ASSERT_TRUE(run_until([&] { return readings.count["m1"] >= 2; }));
   ASSERT_TRUE(fleet->pause("m1"));
   ASSERT_TRUE(run_until([&] { return st("m1").state == MeterState::paused; }));
@@ -184,7 +184,7 @@ TEST_F(FleetTest, test_runs_one_cycle_now_even_on_a_paused_meter_and_leaves_it_p
   auto q = fast_qos();
   q.poll_interval = 10min;  // no scheduled cycle after the first one
   start(make_config(1, q));
-  auto& m = links.meter("m1");
+  auto& m = meters.meter("m1");
   ASSERT_TRUE(run_until([&] { return readings.count["m1"] >= 1; }));
   fleet->pause("m1");
   ASSERT_TRUE(run_until([&] { return st("m1").state == MeterState::paused; }));
@@ -204,7 +204,7 @@ TEST_F(FleetTest, test_runs_one_cycle_now_even_on_a_paused_meter_and_leaves_it_p
 }
 
 TEST_F(FleetTest, test_reports_the_diagnosis_when_the_meter_cannot_be_reached) {
-  links.meter("m1").on_open = [](const LinkCredential&) -> Result<void, LinkError> {
+  meters.meter("m1").on_open = [](const Credential&) -> Result<void, ConnectionError> {
     return fail(error(PollFailure::refused, "connect: Connection refused"));
   };
   start(make_config(1));
@@ -231,13 +231,13 @@ TEST_F(FleetTest, apply_adds_removes_and_reconfigures_only_what_changed) {
   next.meters.push_back(m4);                             // m4 added
   fleet->apply(next);
   ASSERT_TRUE(run_until([&] { return readings.count["m4"] >= 1 && !fleet->status("m3"); }));
-  EXPECT_EQ(links.meter("m3").closes, 1);  // released with a DISC
-  ASSERT_TRUE(run_until([&] { return links.meter("m1").hosts.size() >= 2 && readings.count["m1"] >= 2; }));
-  EXPECT_EQ(links.meter("m1").hosts.back(), "127.0.0.2");
+  EXPECT_EQ(meters.meter("m3").closes, 1);  // released with a DISC
+  ASSERT_TRUE(run_until([&] { return meters.meter("m1").hosts.size() >= 2 && readings.count["m1"] >= 2; }));
+  EXPECT_EQ(meters.meter("m1").hosts.back(), "127.0.0.2");
   const int m2_before = readings.count["m2"];
   ASSERT_TRUE(run_until([&] { return readings.count["m2"] >= m2_before + 2; }));
   EXPECT_EQ(readings.last["m2"].values.size(), 2u);
-  EXPECT_EQ(links.meter("m2").opens, 1);  // not re-associated
+  EXPECT_EQ(meters.meter("m2").opens, 1);  // not re-associated
   EXPECT_EQ(st("m1").counters.reconnects, 1u);
   EXPECT_TRUE(events.has("configuration reloaded: 1 added, 1 removed, 2 changed"));
 }
@@ -248,7 +248,7 @@ TEST_F(FleetTest, authentication_failure_probes_the_alternative_credentials) {
   alt.client_sap = 32;
   alt.password = config::Secret("11111111");
   c.meters[0].credential_alternatives = {alt};
-  links.meter("m1").on_open = [](const LinkCredential& cred) -> Result<void, LinkError> {
+  meters.meter("m1").on_open = [](const Credential& cred) -> Result<void, ConnectionError> {
     if (cred.client_sap == 32 && cred.password == "11111111") return {};
     auto e = error(PollFailure::association_rejected, "association rejected: authentication failure");
     e.diagnostic = 13;
@@ -257,13 +257,13 @@ TEST_F(FleetTest, authentication_failure_probes_the_alternative_credentials) {
   start(c);
   ASSERT_TRUE(run_until([&] { return readings.count["m1"] >= 1; }));
   EXPECT_EQ(st("m1").client_sap, 32);
-  EXPECT_EQ(links.meter("m1").client_saps.front(), 1);
+  EXPECT_EQ(meters.meter("m1").client_saps.front(), 1);
   EXPECT_TRUE(events.has("alternative credential client SAP 32"));
 }
 
 TEST_F(FleetTest, a_hanging_meter_does_not_delay_the_others) {
   auto c = make_config(4);
-  auto& slow = links.meter("m1");
+  auto& slow = meters.meter("m1");
   slow.read_latency = 2s;  // every GET hangs far past the interval
   start(c);
   ASSERT_TRUE(run_until([&] { return st("m2").counters.cycles >= 20; }));
@@ -291,7 +291,7 @@ TEST_F(FleetTest, stop_sends_disc_on_every_open_association) {
   fleet->stop(2s, [&] { stopped = true; });
   ASSERT_TRUE(run_until([&] { return stopped; }));
   for (int i = 1; i <= 5; ++i) {
-    auto& m = links.meter("m" + std::to_string(i));
+    auto& m = meters.meter("m" + std::to_string(i));
     EXPECT_EQ(m.closes, 1);
     EXPECT_FALSE(m.is_open);
   }
@@ -299,13 +299,13 @@ TEST_F(FleetTest, stop_sends_disc_on_every_open_association) {
 }
 
 TEST_F(FleetTest, stop_cancels_a_hanging_step_at_the_deadline) {
-  links.meter("m1").open_latency = 1h;
+  meters.meter("m1").open_latency = 1h;
   start(make_config(1));
-  ASSERT_TRUE(run_until([&] { return links.meter("m1").opens >= 1; }));
+  ASSERT_TRUE(run_until([&] { return meters.meter("m1").opens >= 1; }));
   bool stopped = false;
   fleet->stop(100ms, [&] { stopped = true; });
   ASSERT_TRUE(run_until([&] { return stopped; }));
-  EXPECT_GE(links.meter("m1").cancels, 1);
+  EXPECT_GE(meters.meter("m1").cancels, 1);
 }
 
 TEST_F(FleetTest, the_connection_rate_limit_spreads_a_fleet_start) {
@@ -314,11 +314,11 @@ TEST_F(FleetTest, the_connection_rate_limit_spreads_a_fleet_start) {
   start(c);
   run_for(50ms);
   int opened = 0;
-  for (int i = 1; i <= 20; ++i) opened += links.meter("m" + std::to_string(i)).opens;
+  for (int i = 1; i <= 20; ++i) opened += meters.meter("m" + std::to_string(i)).opens;
   EXPECT_LT(opened, 20);
   ASSERT_TRUE(run_until([&] {
     int n = 0;
-    for (int i = 1; i <= 20; ++i) n += links.meter("m" + std::to_string(i)).opens;
+    for (int i = 1; i <= 20; ++i) n += meters.meter("m" + std::to_string(i)).opens;
     return n >= 20;
   }));
 }
@@ -327,11 +327,11 @@ TEST_F(FleetTest, qos_metrics_follow_cycles_failures_reconnects_breaker_and_paus
   auto q = fast_qos();
   q.breaker_max_reconnects = 2;
   q.breaker_open = 200ms;
-  auto& m = links.meter("m1");
+  auto& m = meters.meter("m1");
   bool failing = false;
-  m.on_read = [&](const config::RegisterConfig&) -> Result<LinkValue, LinkError> {
+  m.on_read = [&](const config::RegisterConfig&) -> Result<ReadValue, ConnectionError> {
     if (failing) return fail(error(PollFailure::closed, "peer closed"));
-    return LinkValue{};
+    return ReadValue{};
   };
   start(make_config(1, q));
   ASSERT_TRUE(run_until([&] { return readings.count["m1"] >= 2; }));

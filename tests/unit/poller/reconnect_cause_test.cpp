@@ -19,11 +19,11 @@ TEST_F(FleetTest, a_failed_keepalive_on_an_idle_association_reconnects_with_caus
   auto q = fast_qos();
   q.poll_interval = 500ms;  // long idle gaps between polls ...
   q.keepalive_idle = 60ms;  // ... filled with keep-alive reads
-  auto& m = links.meter("m1");
+  auto& m = meters.meter("m1");
   bool failing = false;
-  m.on_read = [&](const config::RegisterConfig&) -> Result<LinkValue, LinkError> {
+  m.on_read = [&](const config::RegisterConfig&) -> Result<ReadValue, ConnectionError> {
     if (failing) return fail(error(PollFailure::closed, "peer closed"));
-    return LinkValue{};
+    return ReadValue{};
   };
   start(make_config(1, q));
   ASSERT_TRUE(run_until([&] { return readings.count["m1"] >= 1 && st("m1").counters.keepalives >= 2; }));
@@ -43,8 +43,8 @@ TEST_F(FleetTest, a_reload_that_changes_the_connection_reconnects_with_cause_con
   ASSERT_NE(mm, nullptr);
   c.meters[0].host = "127.0.0.2";
   fleet->apply(c);
-  ASSERT_TRUE(run_until([&] { return links.meter("m1").hosts.size() >= 2; }));
-  EXPECT_EQ(links.meter("m1").hosts.back(), "127.0.0.2");
+  ASSERT_TRUE(run_until([&] { return meters.meter("m1").hosts.size() >= 2; }));
+  EXPECT_EQ(meters.meter("m1").hosts.back(), "127.0.0.2");
   EXPECT_EQ(mm->reconnect(ReconnectCause::config_reload).Value(), 1);
   EXPECT_EQ(mm->reconnect(ReconnectCause::error).Value(), 0);
 }

@@ -38,7 +38,7 @@
 #include "bridge/config/config.h"
 #include "bridge/event.h"
 #include "bridge/asio.h"
-#include "bridge/poller/link.h"
+#include "bridge/poller/meter_connection.h"
 #include "bridge/poller/session_observer.h"
 #include "bridge/poller/status.h"
 #include "bridge/reading.h"
@@ -57,7 +57,7 @@ struct FleetDependencies {
   ReadingSink* readings = nullptr;
   EventSink* events = nullptr;  // extra event listener; do not pass the store here too
   store::Store* store = nullptr;
-  LinkFactory links;  // empty: DLMS over TCP (dlms_link_factory()); tests pass scripted links
+  ConnectionFactory connections;  // empty: DLMS over TCP (dlms_connection_factory()); tests pass scripted ones
   std::vector<SessionObserver*> observers;  // what every session reports (metrics, history)
 };
 

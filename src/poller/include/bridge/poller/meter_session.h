@@ -29,7 +29,7 @@
 #include "bridge/poller/backoff.h"
 #include "bridge/poller/circuit_breaker.h"
 #include "bridge/poller/diagnosis.h"
-#include "bridge/poller/link.h"
+#include "bridge/poller/meter_connection.h"
 #include "bridge/poller/schedule.h"
 #include "bridge/poller/session_context.h"
 #include "bridge/poller/session_plan.h"
@@ -70,7 +70,7 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   struct CycleOutcome {
     Reading reading;
     std::vector<RegisterFailure> failures;
-    std::optional<LinkError> first_error;
+    std::optional<ConnectionError> first_error;
     bool link_broken = false;
     bool cancelled = false;
   };
@@ -82,20 +82,20 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   awaitable<bool> acquire_slot();
   void release_slot();
   awaitable<bool> connect(bool manual);
-  awaitable<bool> open_link(bool scheduled = true);
+  awaitable<bool> open_connection(bool scheduled = true);
   awaitable<void> pause_for(Duration d);
   // `scheduled`: the attempt stands in for a poll cycle (counted); false inside a cycle (the
   // per-read retry's re-association) or a manual test, whose cycle is counted on its own.
-  void on_connect_failure(const LinkError& error, TimePoint now, bool scheduled);
+  void on_connect_failure(const ConnectionError& error, TimePoint now, bool scheduled);
   // After a reload: shorten a pending connect/settle wait to what the new keys allow (the
   // breaker shortens its own open window in set_policy).
   void replan_waits();
   awaitable<void> reconnect(labels::ReconnectCause cause, const std::string& why);
-  awaitable<void> release_link();
+  awaitable<void> release_connection();
   awaitable<void> handle_watchdogs(TimePoint now);
   awaitable<void> apply_pending_config();
   void count_breaker_skips(TimePoint now);
-  LinkCredential credential() const;
+  Credential credential() const;
   TimePoint keepalive_due() const;
 
   // The read cycle (meter_session_cycle.cpp).
@@ -113,8 +113,8 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   config::MeterConfig meter_;
   SessionReport report_;  // after meter_: it keeps a reference to meter_.id
   asio::steady_timer wake_;
-  std::unique_ptr<MeterLink> link_;
-  bool in_link_op_ = false;  // open() or read() pending: stop() cancels it
+  std::unique_ptr<MeterConnection> connection_;
+  bool in_connection_op_ = false;  // open() or read() pending: stop() cancels it
   bool closing_ = false;     // close() pending: a graceful stop lets the DISC finish
 
   Backoff backoff_;

@@ -10,7 +10,7 @@
 
 #include "bridge/event.h"
 #include "bridge/asio.h"
-#include "bridge/poller/link.h"
+#include "bridge/poller/meter_connection.h"
 #include "bridge/poller/rate_limiter.h"
 #include "bridge/poller/session_observer.h"
 #include "bridge/poller/status.h"
@@ -24,10 +24,10 @@ namespace bridge::poller {
 std::int64_t to_wall_ms(TimePoint t);
 
 struct SessionContext {
-  SessionContext(asio::any_io_executor ex, LinkFactory factory) : executor(std::move(ex)), links(std::move(factory)) {}
+  SessionContext(asio::any_io_executor ex, ConnectionFactory factory) : executor(std::move(ex)), connections(std::move(factory)) {}
 
   asio::any_io_executor executor;
-  LinkFactory links;
+  ConnectionFactory connections;
   ReadingSink* readings = nullptr;
   EventSink* events = nullptr;
   SessionObservers observers;

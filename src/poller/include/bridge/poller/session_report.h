@@ -10,7 +10,7 @@
 
 #include "bridge/config/config.h"
 #include "bridge/poller/diagnosis.h"
-#include "bridge/poller/link.h"
+#include "bridge/poller/meter_connection.h"
 #include "bridge/poller/session_context.h"
 #include "bridge/poller/status.h"
 #include "bridge/poller/watchdogs.h"
@@ -39,13 +39,13 @@ class SessionReport {
   void watchdog(WatchdogTrip trip);
   // An HDLC error the codec reported as it happened (with the frame), even one it recovered from.
   void hdlc_error(labels::HdlcError kind, const std::string& frame_hex);
-  // HDLC failures that end a request (timeout, FRMR, DM, sequence ...) arrive as the LinkError's
+  // HDLC failures that end a request (timeout, FRMR, DM, sequence ...) arrive as the ConnectionError's
   // `hdlc` kind, not through the codec's report: counted here.
-  void request_failed(const LinkError& error);
+  void request_failed(const ConnectionError& error);
   void skipped(std::uint64_t slots, std::string_view why, Duration interval);
 
   // Diagnoses the failure, keeps it (counting repeats of one symptom) and tells the observers.
-  const Diagnosis& diagnose(const LinkError& error, Step step, const config::MeterConfig& meter);
+  const Diagnosis& diagnose(const ConnectionError& error, Step step, const config::MeterConfig& meter);
   const std::optional<DiagnosisRecord>& diagnosis() const { return diagnosis_; }
   // "<reason>: <message>" of the last diagnosed failure ("" = none yet).
   const std::string& last_error() const { return last_error_; }

@@ -1,9 +1,9 @@
-#include "fake_link.h"
+#include "fake_connection.h"
 
 namespace bridge::poller::testing {
 
-LinkError error(labels::PollFailure reason, std::string message, bool fatal) {
-  LinkError e;
+ConnectionError error(labels::PollFailure reason, std::string message, bool fatal) {
+  ConnectionError e;
   e.reason = reason;
   e.message = std::move(message);
   e.fatal = fatal;
@@ -13,22 +13,22 @@ LinkError error(labels::PollFailure reason, std::string message, bool fatal) {
 
 namespace {
 
-class FakeLink final : public MeterLink {
+class FakeConnection final : public MeterConnection {
  public:
-  FakeLink(asio::any_io_executor ex, std::shared_ptr<FakeMeter> m, const config::MeterConfig& cfg,
-           LinkCredential cred, LinkObserver obs)
+  FakeConnection(asio::any_io_executor ex, std::shared_ptr<FakeMeter> m, const config::MeterConfig& cfg,
+           Credential cred, ConnectionObserver obs)
       : timer_(ex), meter_(std::move(m)), host_(cfg.host), cred_(std::move(cred)), obs_(std::move(obs)) {}
 
-  ~FakeLink() override {
+  ~FakeConnection() override {
     if (open_) meter_->is_open = false;
   }
 
-  awaitable<Result<void, LinkError>> open() override {
+  awaitable<Result<void, ConnectionError>> open() override {
     ++meter_->opens;
     meter_->client_saps.push_back(cred_.client_sap);
     meter_->hosts.push_back(host_);
     if (!co_await delay(meter_->open_latency)) co_return fail(cancelled());
-    Result<void, LinkError> r;
+    Result<void, ConnectionError> r;
     if (meter_->on_open) r = meter_->on_open(cred_);
     if (r) {
       open_ = true;
@@ -39,7 +39,7 @@ class FakeLink final : public MeterLink {
     co_return r;
   }
 
-  awaitable<Result<LinkValue, LinkError>> read(const config::RegisterConfig& reg) override {
+  awaitable<Result<ReadValue, ConnectionError>> read(const config::RegisterConfig& reg) override {
     ++meter_->reads;
     if (!co_await delay(meter_->read_latency)) co_return fail(cancelled());
     if (meter_->during_read) meter_->during_read(obs_);
@@ -49,7 +49,7 @@ class FakeLink final : public MeterLink {
       if (!r && r.error().fatal) drop();
       co_return r;
     }
-    co_return LinkValue{true, 230.0, 2300, -1, 35};
+    co_return ReadValue{true, 230.0, 2300, -1, 35};
   }
 
   awaitable<void> close() override {
@@ -67,8 +67,8 @@ class FakeLink final : public MeterLink {
   TimePoint last_activity() const override { return last_; }
 
  private:
-  static LinkError cancelled() {
-    LinkError e;
+  static ConnectionError cancelled() {
+    ConnectionError e;
     e.cancelled = true;
     e.message = "cancelled";
     return e;
@@ -89,8 +89,8 @@ class FakeLink final : public MeterLink {
   asio::steady_timer timer_;
   std::shared_ptr<FakeMeter> meter_;
   std::string host_;
-  LinkCredential cred_;
-  LinkObserver obs_;
+  Credential cred_;
+  ConnectionObserver obs_;
   bool open_ = false;
   bool cancelled_ = false;
   TimePoint last_ = Clock::now();
@@ -98,12 +98,12 @@ class FakeLink final : public MeterLink {
 
 }  // namespace
 
-LinkFactory FakeLinks::factory() {
-  return [this](asio::any_io_executor ex, const config::MeterConfig& cfg, const LinkCredential& cred,
-                LinkObserver obs) -> std::unique_ptr<MeterLink> {
+ConnectionFactory FakeConnections::factory() {
+  return [this](asio::any_io_executor ex, const config::MeterConfig& cfg, const Credential& cred,
+                ConnectionObserver obs) -> std::unique_ptr<MeterConnection> {
     auto& p = meters_[cfg.id];
     if (!p) p = std::make_shared<FakeMeter>();
-    return std::make_unique<FakeLink>(std::move(ex), p, cfg, cred, std::move(obs));
+    return std::make_unique<FakeConnection>(std::move(ex), p, cfg, cred, std::move(obs));
   };
 }
 

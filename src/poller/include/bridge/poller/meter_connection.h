@@ -1,8 +1,9 @@
 #pragma once
-// MeterLink: what a MeterSession needs from one DLMS connection (TCP + HDLC link + association).
+// MeterConnection: what a MeterSession needs from one DLMS connection (TCP + HDLC link +
+// association). "Link" means the HDLC link only (dlms::hdlc::Link).
 //
-// The production implementation wraps bridge::transport::DlmsConnection (dlms_link.h); tests
-// substitute scripted links to drive the session through failures on cue. One operation at a
+// The production implementation wraps bridge::transport::DlmsConnection (dlms_meter_connection.h); tests
+// substitute scripted connections to drive the session through failures on cue. One operation at a
 // time, all on the io_context thread; cancel() makes the pending one end with `cancelled`.
 #include <cstdint>
 #include <functional>
@@ -22,7 +23,7 @@ class DlmsConnection;
 
 namespace bridge::poller {
 
-struct LinkError {
+struct ConnectionError {
   labels::PollFailure reason = labels::PollFailure::timeout;
   bool cancelled = false;       // ended by cancel() (stop/pause): not a meter failure
   bool fatal = true;            // false: the association is still usable (e.g. access denied)
@@ -33,7 +34,7 @@ struct LinkError {
   std::string frame_hex;        // offending frame, when any
 };
 
-struct LinkValue {
+struct ReadValue {
   bool numeric = true;
   double value = 0;
   std::int64_t raw = 0;
@@ -42,7 +43,7 @@ struct LinkValue {
 };
 
 // The client SAP / password pair an association is opened with.
-struct LinkCredential {
+struct Credential {
   std::uint8_t client_sap = 1;
   config::Auth auth = config::Auth::none;
   std::string password;
@@ -50,15 +51,15 @@ struct LinkCredential {
 };
 
 // Called for every HDLC error the codec reports, even those it recovered from.
-struct LinkObserver {
+struct ConnectionObserver {
   std::function<void(labels::HdlcError kind, const std::string& frame_hex)> on_hdlc_error;
 };
 
-class MeterLink {
+class MeterConnection {
  public:
-  virtual ~MeterLink() = default;
-  virtual awaitable<Result<void, LinkError>> open() = 0;
-  virtual awaitable<Result<LinkValue, LinkError>> read(const config::RegisterConfig& reg) = 0;
+  virtual ~MeterConnection() = default;
+  virtual awaitable<Result<void, ConnectionError>> open() = 0;
+  virtual awaitable<Result<ReadValue, ConnectionError>> read(const config::RegisterConfig& reg) = 0;
   // Release (DISC) within the disconnect timeout, then close. Never fails.
   virtual awaitable<void> close() = 0;
   virtual void cancel() = 0;
@@ -69,9 +70,9 @@ class MeterLink {
   virtual transport::DlmsConnection* dlms_connection() { return nullptr; }
 };
 
-using LinkFactory = std::function<std::unique_ptr<MeterLink>(asio::any_io_executor executor,
+using ConnectionFactory = std::function<std::unique_ptr<MeterConnection>(asio::any_io_executor executor,
                                                              const config::MeterConfig& meter,
-                                                             const LinkCredential& credential,
-                                                             LinkObserver observer)>;
+                                                             const Credential& credential,
+                                                             ConnectionObserver observer)>;
 
 }  // namespace bridge::poller

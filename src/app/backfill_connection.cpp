@@ -1,28 +1,28 @@
-#include "backfill_link.h"
+#include "backfill_connection.h"
 
 #include "bridge/log.h"
-#include "bridge/poller/dlms_link.h"
+#include "bridge/poller/dlms_meter_connection.h"
 
 namespace bridge::app {
 namespace {
 
 using poller::Clock;
-using poller::LinkError;
+using poller::ConnectionError;
 using poller::TimePoint;
 
-class BackfillLink final : public poller::MeterLink {
+class BackfillConnection final : public poller::MeterConnection {
  public:
-  BackfillLink(std::unique_ptr<poller::MeterLink> inner, config::MeterConfig meter, poller::ProfileReader& reader)
+  BackfillConnection(std::unique_ptr<poller::MeterConnection> inner, config::MeterConfig meter, poller::ProfileReader& reader)
       : inner_(std::move(inner)), meter_(std::move(meter)), reader_(reader), last_read_(meter_.profiles.size()) {}
 
-  awaitable<Result<void, LinkError>> open() override {
+  awaitable<Result<void, ConnectionError>> open() override {
     cancelled_ = false;
     auto r = co_await inner_->open();
     if (r) associated_at_ = Clock::now();
     co_return r;
   }
 
-  awaitable<Result<poller::LinkValue, LinkError>> read(const config::RegisterConfig& reg) override {
+  awaitable<Result<poller::ReadValue, ConnectionError>> read(const config::RegisterConfig& reg) override {
     auto broken = co_await read_due_profiles();
     if (broken) co_return fail(std::move(*broken));
     co_return co_await inner_->read(reg);
@@ -38,8 +38,8 @@ class BackfillLink final : public poller::MeterLink {
   transport::DlmsConnection* dlms_connection() override { return inner_->dlms_connection(); }
 
  private:
-  // Reads every due profile; a LinkError when one broke the association.
-  awaitable<std::optional<LinkError>> read_due_profiles() {
+  // Reads every due profile; a ConnectionError when one broke the association.
+  awaitable<std::optional<ConnectionError>> read_due_profiles() {
     auto* connection = inner_->dlms_connection();
     if (connection == nullptr || !inner_->is_open()) co_return std::nullopt;
     for (std::size_t i = 0; i < meter_.profiles.size() && !cancelled_; ++i) {
@@ -52,7 +52,7 @@ class BackfillLink final : public poller::MeterLink {
       log::warn("load-profile read failed", {{"meter", meter_.id}, {"profile", profile.obis.to_string()},
                                              {"rows", outcome.rows}, {"error", outcome.error}});
       if (outcome.link_broken || cancelled_) {
-        LinkError e;
+        ConnectionError e;
         e.reason = labels::PollFailure::timeout;
         e.cancelled = cancelled_;
         e.fatal = true;
@@ -64,7 +64,7 @@ class BackfillLink final : public poller::MeterLink {
     co_return std::nullopt;
   }
 
-  std::unique_ptr<poller::MeterLink> inner_;
+  std::unique_ptr<poller::MeterConnection> inner_;
   config::MeterConfig meter_;
   poller::ProfileReader& reader_;
   TimePoint associated_at_{};
@@ -74,14 +74,14 @@ class BackfillLink final : public poller::MeterLink {
 
 }  // namespace
 
-poller::LinkFactory backfill_link_factory(poller::ProfileReader& reader, poller::LinkFactory inner) {
-  if (!inner) inner = poller::dlms_link_factory();
+poller::ConnectionFactory backfill_connection_factory(poller::ProfileReader& reader, poller::ConnectionFactory inner) {
+  if (!inner) inner = poller::dlms_connection_factory();
   return [&reader, inner = std::move(inner)](asio::any_io_executor executor, const config::MeterConfig& meter,
-                                             const poller::LinkCredential& credential,
-                                             poller::LinkObserver observer) -> std::unique_ptr<poller::MeterLink> {
-    auto link = inner(std::move(executor), meter, credential, std::move(observer));
-    if (meter.profiles.empty()) return link;
-    return std::make_unique<BackfillLink>(std::move(link), meter, reader);
+                                             const poller::Credential& credential,
+                                             poller::ConnectionObserver observer) -> std::unique_ptr<poller::MeterConnection> {
+    auto connection = inner(std::move(executor), meter, credential, std::move(observer));
+    if (meter.profiles.empty()) return connection;
+    return std::make_unique<BackfillConnection>(std::move(connection), meter, reader);
   };
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// The production MeterLink: bridge::transport::DlmsConnection (TCP + HDLC or wrapper + COSEM
+// The production MeterConnection: bridge::transport::DlmsConnection (TCP + HDLC or wrapper + COSEM
 // association) configured from a [[meter]] entry.
-#include "bridge/poller/link.h"
+#include "bridge/poller/meter_connection.h"
 
 namespace bridge::store {
 class Store;
@@ -10,6 +10,6 @@ class Store;
 namespace bridge::poller {
 
 // `store` (may be null) keeps the HLS-GMAC invocation counters across restarts.
-LinkFactory dlms_link_factory(store::Store* store = nullptr);
+ConnectionFactory dlms_connection_factory(store::Store* store = nullptr);
 
 }  // namespace bridge::poller

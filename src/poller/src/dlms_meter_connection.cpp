@@ -1,4 +1,4 @@
-#include "bridge/poller/dlms_link.h"
+#include "bridge/poller/dlms_meter_connection.h"
 #include "bridge/poller/dlms_endpoint.h"
 
 #include <algorithm>
@@ -15,8 +15,8 @@ namespace bridge::poller {
 
 namespace {
 
-LinkError to_link_error(const transport::Error& e) {
-  LinkError out;
+ConnectionError to_connection_error(const transport::Error& e) {
+  ConnectionError out;
   out.cancelled = e.kind == transport::ErrorKind::cancelled;
   out.reason = transport::to_poll_failure(e);
   out.fatal = e.fatal();
@@ -30,10 +30,10 @@ LinkError to_link_error(const transport::Error& e) {
   return out;
 }
 
-class DlmsLink final : public MeterLink {
+class DlmsMeterConnection final : public MeterConnection {
  public:
-  DlmsLink(asio::any_io_executor ex, const config::MeterConfig& m, const LinkCredential& c, LinkObserver obs,
-           store::Store* store)
+  DlmsMeterConnection(asio::any_io_executor ex, const config::MeterConfig& m, const Credential& c, ConnectionObserver obs,
+                      store::Store* store)
       : meter_(m.id),
         conn_(std::move(ex), endpoint_of(m, c), timeouts_of(m.qos), make_observer(m.id, c.password, std::move(obs))) {
     conn_.set_invocation_counter_hooks(invocation_counter_hooks(store, m));
@@ -49,24 +49,24 @@ class DlmsLink final : public MeterLink {
 
   // Every step at debug level (`run --log-level debug`), frames too: what `read --verbose`
   // shows for one probe, per meter of the running fleet.
-  awaitable<Result<void, LinkError>> open() override {
+  awaitable<Result<void, ConnectionError>> open() override {
     auto r = co_await conn_.open();
     if (!r) {
       log::debug("session: open failed", {{"meter", meter_}, {"error", r.error().message}});
-      co_return fail(to_link_error(r.error()));
+      co_return fail(to_connection_error(r.error()));
     }
     log::debug("session: associated", {{"meter", meter_}});
-    co_return Result<void, LinkError>{};
+    co_return Result<void, ConnectionError>{};
   }
 
-  awaitable<Result<LinkValue, LinkError>> read(const config::RegisterConfig& reg) override {
+  awaitable<Result<ReadValue, ConnectionError>> read(const config::RegisterConfig& reg) override {
     auto r = co_await conn_.read_register(reg.obis.bytes, reg.class_id, reg.attribute);
     if (!r) {
       log::debug("session: read failed", {{"meter", meter_}, {"register", reg.key}, {"error", r.error().message}});
-      co_return fail(to_link_error(r.error()));
+      co_return fail(to_connection_error(r.error()));
     }
     log::debug("session: read", {{"meter", meter_}, {"register", reg.key}, {"value", r->value}, {"unit", r->unit}});
-    LinkValue v;
+    ReadValue v;
     v.numeric = r->numeric;
     v.value = r->value;
     v.raw = r->raw;
@@ -86,9 +86,9 @@ class DlmsLink final : public MeterLink {
 
  private:
   static transport::FrameObserver make_observer(const std::string& meter, const std::string& password,
-                                                LinkObserver obs) {
+                                                ConnectionObserver obs) {
     transport::FrameObserver fo;
-    // Decided when the link is made: no hex formatting at all unless debug logging is on. The
+    // Decided when the connection is made: no hex formatting at all unless debug logging is on. The
     // AARQ carries the LLS password in clear: it is masked ("2A" = '*') before it reaches a log.
     if (log::enabled(log::Level::debug)) {
       fo.on_frame = [meter, password](bool tx, std::span<const std::uint8_t> frame) {
@@ -117,7 +117,7 @@ class DlmsLink final : public MeterLink {
 
 }  // namespace
 
-transport::MeterEndpoint endpoint_of(const config::MeterConfig& m, const LinkCredential& c) {
+transport::MeterEndpoint endpoint_of(const config::MeterConfig& m, const Credential& c) {
   transport::MeterEndpoint ep;
   ep.host = m.host;
   ep.port = m.port;
@@ -148,9 +148,9 @@ transport::Timeouts timeouts_of(const config::QosConfig& q) {
   return t;
 }
 
-LinkFactory dlms_link_factory(store::Store* store) {
-  return [store](asio::any_io_executor ex, const config::MeterConfig& m, const LinkCredential& c, LinkObserver obs) {
-    return std::make_unique<DlmsLink>(std::move(ex), m, c, std::move(obs), store);
+ConnectionFactory dlms_connection_factory(store::Store* store) {
+  return [store](asio::any_io_executor ex, const config::MeterConfig& m, const Credential& c, ConnectionObserver obs) {
+    return std::make_unique<DlmsMeterConnection>(std::move(ex), m, c, std::move(obs), store);
   };
 }
 

@@ -1,10 +1,10 @@
 #pragma once
-// A MeterLink that also backfills the meter's load profiles ([[meter.profile]]) on the
+// A MeterConnection that also backfills the meter's load profiles ([[meter.profile]]) on the
 // association it holds: before a register read, every profile whose read is due
 // (next_profile_read: right after each association, then every `interval`) is read through
 // the ProfileReader first. The session sees one slower read at most once per interval; a
 // profile failure that broke the association surfaces as the failure of that read, so the
-// session reconnects as it would for any dead link.
+// session reconnects as it would for any dead connection.
 //
 // Why a decorator: the profile reads need the session's association (meters such as the
 // Microstar accept one association at a time), and this keeps the session's script unchanged.
@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "bridge/poller/backfill_planner.h"
-#include "bridge/poller/link.h"
+#include "bridge/poller/meter_connection.h"
 #include "bridge/poller/profile_reader.h"
 
 namespace bridge::app {
 
-// Wraps `inner` (default: DLMS over TCP) so that meters with profiles get a BackfillLink.
-// `reader` must outlive every link.
-poller::LinkFactory backfill_link_factory(poller::ProfileReader& reader, poller::LinkFactory inner = {});
+// Wraps `inner` (default: DLMS over TCP) so that meters with profiles get a BackfillConnection.
+// `reader` must outlive every connection.
+poller::ConnectionFactory backfill_connection_factory(poller::ProfileReader& reader, poller::ConnectionFactory inner = {});
 
 }  // namespace bridge::app
