@@ -15,6 +15,7 @@
 #include "bridge/labels.h"
 #include "bridge/asio.h"
 #include "bridge/poller/clock.h"
+#include "bridge/poller/clock_check.h"
 #include "bridge/result.h"
 
 namespace bridge::transport {
@@ -50,9 +51,20 @@ struct Credential {
   bool alternative = false;  // one of credential_alternatives, not the meter's primary pair
 };
 
-// Called for every HDLC error the codec reports, even those it recovered from.
+// The meter's clock as read, with the bridge's wall-clock times around the request.
+struct ClockRead {
+  MeterClockValue value;
+  UtcTime sent{};
+  UtcTime received{};
+};
+
+// Called for every HDLC error the codec reports, even those it recovered from; for every
+// tolerated protocol anomaly (extra bytes after a complete value); for every reply, with how
+// long after its request it came (adaptive deadlines).
 struct ConnectionObserver {
   std::function<void(labels::HdlcError kind, const std::string& frame_hex)> on_hdlc_error;
+  std::function<void(const std::string& warning)> on_protocol_warning;
+  std::function<void(Duration elapsed)> on_response_time;
 };
 
 class MeterConnection {
@@ -65,9 +77,15 @@ class MeterConnection {
   virtual void cancel() = 0;
   virtual bool is_open() const = 0;
   virtual TimePoint last_activity() const = 0;
-  // The DLMS connection under the link, for reads beyond registers on the open association
-  // (the load-profile backfill); nullptr for links that have none (scripted test links).
+  // The DLMS connection under this connection, for reads beyond registers on the open association
+  // (the load-profile backfill); nullptr for connections that have none (scripted test connections).
   virtual transport::DlmsConnection* dlms_connection() { return nullptr; }
+  // The meter's clock (0-0:1.0.0 class 8 attribute 2) and a SET of it. Connections without a
+  // clock answer access_denied (the default).
+  virtual awaitable<Result<ClockRead, ConnectionError>> read_clock();
+  virtual awaitable<Result<void, ConnectionError>> set_clock(const ClockSet& set);
+  // The deadline of the following request steps (request_timeout = "auto").
+  virtual void set_request_timeout(Duration /*timeout*/) {}
 };
 
 using ConnectionFactory = std::function<std::unique_ptr<MeterConnection>(asio::any_io_executor executor,
