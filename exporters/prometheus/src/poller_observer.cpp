@@ -73,4 +73,27 @@ void PollerMetricsObserver::on_diagnosis(std::string_view meter, const poller::D
   if (auto* m = metrics_.meter(meter)) m->set_symptom(record.diagnosis.symptom);
 }
 
+void PollerMetricsObserver::on_clock_checked(std::string_view meter, std::optional<double> offset_s) {
+  auto* m = metrics_.meter(meter);
+  if (!m) return;
+  if (offset_s) m->set_clock_offset(*offset_s);
+  else m->clear_clock_offset();
+}
+
+void PollerMetricsObserver::on_clock_synced(std::string_view meter) {
+  if (auto* m = metrics_.meter(meter)) m->clock_syncs_total.Increment();
+}
+
+void PollerMetricsObserver::on_endpoint(std::string_view meter, std::size_t index) {
+  if (auto* m = metrics_.meter(meter)) m->endpoint_index.Set(static_cast<double>(index));
+}
+
+void PollerMetricsObserver::on_request_timeout(std::string_view meter, poller::Duration timeout) {
+  if (auto* m = metrics_.meter(meter)) m->request_timeout_seconds.Set(std::chrono::duration<double>(timeout).count());
+}
+
+void PollerMetricsObserver::on_protocol_warning(std::string_view meter, const std::string& /*warning*/) {
+  if (auto* m = metrics_.meter(meter)) m->protocol_warnings_total.Increment();
+}
+
 }  // namespace bridge::metrics

@@ -9,11 +9,16 @@
 #include "bridge/transport/connection.h"
 #include "bridge/hex.h"
 #include "bridge/transport/error.h"
+#include "dlms/cosem/date_time.h"
 #include "hls_endpoint.h"
 
 namespace bridge::poller {
 
 namespace {
+
+constexpr transport::LogicalName kClock{0, 0, 1, 0, 0, 255};  // class 8, attribute 2 = time
+
+UtcTime utc_now() { return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()); }
 
 ConnectionError to_connection_error(const transport::Error& e) {
   ConnectionError out;
@@ -75,6 +80,44 @@ class DlmsMeterConnection final : public MeterConnection {
     co_return v;
   }
 
+  awaitable<Result<ClockRead, ConnectionError>> read_clock() override {
+    ClockRead out;
+    out.sent = utc_now();
+    auto v = co_await conn_.get(kClock, 8, 2);
+    out.received = utc_now();
+    if (!v) co_return fail(to_connection_error(v.error()));
+    std::optional<dlms::cosem::DateTime> dt;
+    if (const auto* d = v->get_if<dlms::cosem::DateTime>()) dt = *d;
+    if (const auto* os = v->get_if<dlms::cosem::OctetString>(); os && os->bytes.size() == 12) {
+      if (auto decoded = dlms::cosem::decode_date_time(os->bytes)) dt = *decoded;
+    }
+    if (!dt) {
+      ConnectionError e;
+      e.reason = labels::PollFailure::protocol;
+      e.fatal = false;
+      e.tcp_connected = true;
+      e.message = "protocol error: the clock 0-0:1.0.0 attribute 2 is not a date-time";
+      co_return fail(std::move(e));
+    }
+    out.value.deviation = dt->deviation;
+    out.value.status = dt->status;
+    out.value.text = dlms::cosem::to_iso8601(*dt);
+    if (auto utc = dlms::cosem::to_utc(*dt)) out.value.utc = *utc;
+    log::debug("session: clock", {{"meter", meter_}, {"clock", out.value.text}});
+    co_return out;
+  }
+
+  awaitable<Result<void, ConnectionError>> set_clock(const ClockSet& set) override {
+    const auto dt = dlms::cosem::from_utc(set.target, set.deviation, set.status);
+    const dlms::cosem::Value value = dlms::cosem::OctetString{dlms::cosem::encode_date_time(dt)};
+    log::debug("session: set clock", {{"meter", meter_}, {"clock", dlms::cosem::to_iso8601(dt)}});
+    auto r = co_await conn_.set(kClock, 8, 2, value);
+    if (!r) co_return fail(to_connection_error(r.error()));
+    co_return Result<void, ConnectionError>{};
+  }
+
+  void set_request_timeout(Duration timeout) override { conn_.set_request_timeout(timeout); }
+
   awaitable<void> close() override {
     log::debug("session: release", {{"meter", meter_}});
     co_await conn_.close();
@@ -102,6 +145,8 @@ class DlmsMeterConnection final : public MeterConnection {
                              {"hex", bridge::to_hex(shown)}});
       };
     }
+    if (obs.on_protocol_warning) fo.on_protocol_warning = std::move(obs.on_protocol_warning);
+    if (obs.on_response_time) fo.on_response_time = std::move(obs.on_response_time);
     if (obs.on_hdlc_error) {
       fo.on_hdlc_error = [cb = std::move(obs.on_hdlc_error)](labels::HdlcError kind,
                                                               std::span<const std::uint8_t> raw) {

@@ -28,8 +28,13 @@ MeterSession::MeterSession(SessionContext& ctx, config::MeterConfig meter, bool 
       breaker_(breaker_policy(meter_.qos)),
       watchdogs_(watchdog_policy(meter_.qos), Clock::now()),
       schedule_(first_slot, meter_.qos.poll_interval),
+      clock_(clock_policy(meter_.qos)),
+      deadline_(adaptive_timeout_policy(meter_.qos)),
+      failover_(meter_.endpoints.size() + 1, meter_.qos.failover_holdback),
       paused_(paused) {
   ctx_.observers.on_meter_added(meter_.id, paused_);
+  report_.endpoint(0);
+  apply_request_timeout();
 }
 
 MeterSession::~MeterSession() = default;
@@ -212,6 +217,14 @@ awaitable<void> MeterSession::apply_pending_config() {
   backoff_.set_policy(backoff_policy(meter_.qos));
   breaker_.set_policy(breaker_policy(meter_.qos));
   watchdogs_.set_policy(watchdog_policy(meter_.qos));
+  clock_.set_policy(clock_policy(meter_.qos));
+  if (meter_.qos.clock == config::ClockMode::off && clock_status_.checked_ms != 0) {
+    clock_status_ = {};
+    report_.clock_unknown();
+  }
+  deadline_.set_policy(adaptive_timeout_policy(meter_.qos));
+  apply_request_timeout();
+  failover_.set_policy(meter_.endpoints.size() + 1, meter_.qos.failover_holdback);
   if (interval_changed) schedule_.restart(std::max(Clock::now(), schedule_.next()), meter_.qos.poll_interval);
   replan_waits();
   log::info("meter settings reloaded",
@@ -286,6 +299,10 @@ MeterStatus MeterSession::status() const {
   s.consecutive_failures = backoff_.failures();
   s.interval_ms = schedule_.interval().count();
   s.max_lateness_ms = max_lateness_.count();
+  s.endpoint_index = failover_.current();
+  s.endpoint = endpoint_text();
+  s.request_timeout_ms = deadline_.current().count();
+  s.clock = clock_status_;
   s.counters = report_.counters();
   s.counters.skipped_slots = schedule_.skipped();
   return s;

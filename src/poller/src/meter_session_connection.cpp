@@ -1,7 +1,9 @@
 // MeterSession, part 3: the association's life. Connect (admission: rate limit, concurrency
-// slot), open with the current credential pair, what a failed attempt costs (diagnosis, the
-// breaker's verdict, the backoff or refusal wait, the next credential pair), reconnect (counted
-// by the breaker) and release (DISC).
+// slot), open with the current credential pair on the current endpoint, what a failed attempt
+// costs (diagnosis, the breaker's verdict, the next failover endpoint or the backoff or refusal
+// wait, the next credential pair), reconnect (counted by the breaker), release (DISC), the
+// return to the primary endpoint after failover_holdback, and the request deadline (fixed or
+// adaptive).
 #include "bridge/poller/meter_session.h"
 
 #include <algorithm>
@@ -34,7 +36,11 @@ awaitable<bool> MeterSession::open_connection(bool scheduled) {
     watchdogs_.on_hdlc_error();
     report_.hdlc_error(kind, hex);
   };
-  connection_ = ctx_.connections(ctx_.executor, meter_, cred, std::move(observer));
+  observer.on_protocol_warning = [this](const std::string& warning) { report_.protocol_warning(warning); };
+  observer.on_response_time = [this](Duration elapsed) { deadline_.on_response(elapsed); };
+  const config::MeterConfig target = endpoint_meter();
+  connection_ = ctx_.connections(ctx_.executor, target, cred, std::move(observer));
+  apply_request_timeout();
   last_attempt_ms_ = wall_ms();
   in_connection_op_ = true;
   auto result = co_await connection_->open();
@@ -45,14 +51,26 @@ awaitable<bool> MeterSession::open_connection(bool scheduled) {
     if (!result.error().cancelled) on_connect_failure(result.error(), now, scheduled);
     co_return false;
   }
+  apply_request_timeout();  // the association's own replies (AARE) were measured
   ++report_.counters().connects;
   client_sap_ = cred.client_sap;
   watchdogs_.on_connected(now);
+  clock_.on_associated();
+  failover_.on_connected(now);
+  report_.endpoint(failover_.current());
   const std::uint32_t failures = backoff_.failures();
   backoff_.reset();
   report_.connected(true);
-  log::info("associated", {{"meter", meter_.id}, {"host", meter_.host}, {"port", meter_.port},
+  log::info("associated", {{"meter", meter_.id}, {"host", target.host}, {"port", target.port},
                            {"client_sap", static_cast<int>(cred.client_sap)}, {"after_failures", failures}});
+  if (failover_.current() > 0) {
+    ++report_.counters().failovers;
+    report_.event(Severity::warning, "connection",
+                  "associated through failover endpoint " + std::to_string(failover_.current()) + " (" +
+                      endpoint_text() + ") because " + config::Endpoint{meter_.host, meter_.port}.to_string() +
+                      " failed; the primary is tried again after " + human_duration(meter_.qos.failover_holdback),
+                  nlohmann::json{{"endpoint", endpoint_text()}, {"endpoint_index", failover_.current()}}.dump(), true);
+  }
   if (down_) {
     down_ = false;
     report_.event(Severity::info, "connection",
@@ -75,8 +93,8 @@ awaitable<void> MeterSession::pause_for(Duration d) {
 }
 
 void MeterSession::on_connect_failure(const ConnectionError& error, TimePoint now, bool scheduled) {
-  report_.request_failed(error);
-  const Diagnosis& d = report_.diagnose(error, Step::connect, meter_);
+  request_failed(error);
+  const Diagnosis& d = report_.diagnose(error, Step::connect, endpoint_meter());
   report_.connect_failed(scheduled);
   if (scheduled) report_.cycle(CycleResult::failed, error.reason);
   if (breaker_.record_failure(now)) {
@@ -85,7 +103,11 @@ void MeterSession::on_connect_failure(const ConnectionError& error, TimePoint no
              human_duration(breaker_.policy().open_for),
                   {}, true);
   }
-  Duration delay = backoff_.on_failure();
+  // Another endpoint of this round left: try it at once; the backoff waits between rounds.
+  const std::size_t failed_endpoint = failover_.current();
+  const bool next_endpoint = failover_.on_connect_failure();
+  if (failover_.current() != failed_endpoint) report_.endpoint(failover_.current());
+  Duration delay = next_endpoint ? Duration{0} : backoff_.on_failure();
   const bool meter_side_refusal =
       error.reason == PollFailure::association_rejected || error.reason == PollFailure::busy;
   if (meter_side_refusal) delay = std::max(delay, Duration{meter_.qos.inter_attempt_wait});
@@ -94,6 +116,7 @@ void MeterSession::on_connect_failure(const ConnectionError& error, TimePoint no
   wait_kind_ = meter_side_refusal ? WaitKind::refusal : WaitKind::backoff;
   wait_since_ = now;
   log::warn("connect failed", {{"meter", meter_.id},
+                               {"endpoint_index", failed_endpoint},
                                {"reason", labels::to_label(error.reason)},
                                {"attempt", backoff_.failures()},
                                {"retry_in_ms", delay.count()},
@@ -163,6 +186,49 @@ Credential MeterSession::credential() const {
     c.alternative = true;
   }
   return c;
+}
+
+config::MeterConfig MeterSession::endpoint_meter() const {
+  config::MeterConfig m = meter_;
+  const std::size_t i = failover_.current();
+  if (i > 0 && i <= meter_.endpoints.size()) {
+    m.host = meter_.endpoints[i - 1].host;
+    m.port = meter_.endpoints[i - 1].port;
+  }
+  return m;
+}
+
+std::string MeterSession::endpoint_text() const {
+  const std::size_t i = failover_.current();
+  if (i > 0 && i <= meter_.endpoints.size()) return meter_.endpoints[i - 1].to_string();
+  return config::Endpoint{meter_.host, meter_.port}.to_string();
+}
+
+awaitable<void> MeterSession::return_to_primary_if_due(TimePoint now) {
+  if (!connection_ || now < failover_.return_due()) co_return;
+  std::string why = "failover_holdback (" + human_duration(meter_.qos.failover_holdback) + ") on " + endpoint_text() +
+                    " passed: trying the primary " + config::Endpoint{meter_.host, meter_.port}.to_string();
+  report_.event(Severity::info, "connection", why, {}, true);
+  co_await reconnect(ReconnectCause::failover_return, why);
+  failover_.return_to_primary();
+  report_.endpoint(0);
+  // No settle wait: the primary is another connection (the alternative was released with DISC).
+  next_connect_at_ = TimePoint{};
+  wait_kind_ = WaitKind::none;
+  publish_status();
+}
+
+void MeterSession::apply_request_timeout() {
+  const Duration timeout = deadline_.current();
+  if (connection_) connection_->set_request_timeout(timeout);
+  if (timeout == reported_timeout_) return;
+  reported_timeout_ = timeout;
+  report_.request_timeout(timeout);
+}
+
+void MeterSession::request_failed(const ConnectionError& error) {
+  report_.request_failed(error);
+  if (!error.cancelled && error.reason == PollFailure::timeout) deadline_.on_timeout();
 }
 
 void MeterSession::replan_waits() {

@@ -23,10 +23,11 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
       out.cancelled = true;
       break;
     }
+    apply_request_timeout();
     in_connection_op_ = true;
     auto r = co_await connection_->read(reg);
     in_connection_op_ = false;
-    if (!r) report_.request_failed(r.error());
+    if (!r) request_failed(r.error());
     // Per-read retry (read_retries, default 1, after read_retry_delay). When the failure broke
     // the association (timeout, framing, closed), the retry re-associates first, inside the
     // cycle, so one bad frame costs a reconnect but not the reading.
@@ -47,10 +48,11 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
         co_await pause_for(meter_.qos.read_retry_delay);
       }
       if (stopping_ || !connection_) break;
+      apply_request_timeout();
       in_connection_op_ = true;
       r = co_await connection_->read(reg);
       in_connection_op_ = false;
-      if (!r) report_.request_failed(r.error());
+      if (!r) request_failed(r.error());
     }
     if (r) {
       ++report_.counters().reads_ok;
@@ -97,6 +99,9 @@ awaitable<void> MeterSession::cycle() {
   auto outcome = co_await read_all();
   // Further per-cycle work (a clock check, a profile read) goes here: same association, same
   // concurrency slot, its failures reported through report_ like the registers'.
+  const bool clock_due = clock_.due() && !outcome.cancelled && connection_ && connection_->is_open();
+  if (clock_due) co_await check_clock();
+  if (!outcome.cancelled) clock_.on_cycle(clock_due);
   release_slot();
   if (outcome.cancelled && stopping_) co_return;
   const TimePoint end = Clock::now();
@@ -117,6 +122,7 @@ awaitable<void> MeterSession::cycle() {
     co_await reconnect(ReconnectCause::error, why);
   }
   co_await handle_watchdogs(Clock::now());
+  co_await return_to_primary_if_due(Clock::now());
 }
 
 void MeterSession::finish_cycle(const CycleOutcome& outcome, TimePoint start, TimePoint end) {
@@ -167,11 +173,12 @@ void MeterSession::finish_cycle(const CycleOutcome& outcome, TimePoint start, Ti
 awaitable<void> MeterSession::keepalive() {
   if (!connection_ || meter_.registers.empty()) co_return;
   if (!co_await acquire_slot()) co_return;
+  apply_request_timeout();
   in_connection_op_ = true;
   auto r = co_await connection_->read(meter_.registers.front());
   in_connection_op_ = false;
   release_slot();
-  if (!r) report_.request_failed(r.error());
+  if (!r) request_failed(r.error());
   if (r) {
     ++report_.counters().keepalives;
     watchdogs_.on_read_ok();

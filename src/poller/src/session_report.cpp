@@ -78,6 +78,23 @@ void SessionReport::request_failed(const ConnectionError& error) {
   ctx_.observers.on_hdlc_error(meter_, *error.hdlc, nullptr);
 }
 
+void SessionReport::clock_checked(std::optional<double> offset_s) {
+  ++counters_.clock_checks;
+  ctx_.observers.on_clock_checked(meter_, offset_s);
+}
+
+void SessionReport::clock_synced() {
+  ++counters_.clock_syncs;
+  ctx_.observers.on_clock_synced(meter_);
+}
+
+void SessionReport::protocol_warning(const std::string& warning) {
+  ++counters_.protocol_warnings;
+  ctx_.observers.on_protocol_warning(meter_, warning);
+  event(Severity::warning, "protocol", "protocol warning (tolerated): " + warning,
+        nlohmann::json{{"warning", warning}}.dump());
+}
+
 void SessionReport::skipped(std::uint64_t slots, std::string_view why, Duration interval) {
   counters_.skipped_slots += slots;
   log::warn("poll slot skipped",

@@ -25,6 +25,16 @@ void StoreRecorder::on_hdlc_error(std::string_view meter, labels::HdlcError kind
   store_.add_diagnostic(std::move(d));
 }
 
+void StoreRecorder::on_protocol_warning(std::string_view meter, const std::string& warning) {
+  store::Diagnostic d;
+  d.ts_ms = wall_ms();
+  d.meter = std::string(meter);
+  d.kind = "protocol_warning";
+  d.direction = store::FrameDirection::rx;
+  d.message = warning;
+  store_.add_diagnostic(std::move(d));
+}
+
 void StoreRecorder::on_event(const Event& event, std::int64_t repeat_count) { store_.submit_event(event, repeat_count); }
 
 void StoreRecorder::on_status(const MeterStatus& s) {

@@ -95,6 +95,17 @@ TEST_F(StoreRecorderTest, hdlc_frames_are_kept_only_when_the_codec_reported_them
   EXPECT_EQ((*d)[0].diagnostic.frame_hex, frame);
 }
 
+TEST_F(StoreRecorderTest, a_tolerated_protocol_anomaly_is_a_diagnostics_row) {
+  StoreRecorder recorder(*store);
+  recorder.on_protocol_warning("m1", "3 byte(s) after the complete value of reply to GET 0-0:1.0.0 (ignored)");
+  store->flush().wait();
+  auto d = store->diagnostics("m1");
+  ASSERT_TRUE(d);
+  ASSERT_EQ(d->size(), 1u);
+  EXPECT_EQ((*d)[0].diagnostic.kind, "protocol_warning");
+  EXPECT_NE((*d)[0].diagnostic.message.find("3 byte(s) after the complete value"), std::string::npos);
+}
+
 TEST_F(StoreRecorderTest, events_keep_their_repeat_count) {
   StoreRecorder recorder(*store);
   Event e;

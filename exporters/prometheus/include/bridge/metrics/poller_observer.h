@@ -31,6 +31,13 @@ class PollerMetricsObserver final : public poller::SessionObserver {
   void on_hdlc_error(std::string_view meter, labels::HdlcError kind, const std::string* frame_hex) override;
   // meter_diagnosis_info{symptom}.
   void on_diagnosis(std::string_view meter, const poller::DiagnosisRecord& record) override;
+  // meter_clock_offset_seconds (absent without an offset), meter_clock_syncs_total,
+  // meter_endpoint_index, meter_request_timeout_seconds, meter_protocol_warnings_total.
+  void on_clock_checked(std::string_view meter, std::optional<double> offset_s) override;
+  void on_clock_synced(std::string_view meter) override;
+  void on_endpoint(std::string_view meter, std::size_t index) override;
+  void on_request_timeout(std::string_view meter, poller::Duration timeout) override;
+  void on_protocol_warning(std::string_view meter, const std::string& warning) override;
 
  private:
   BridgeMetrics& metrics_;

@@ -26,9 +26,12 @@
 
 #include "bridge/config/config.h"
 #include "bridge/asio.h"
+#include "bridge/poller/adaptive_timeout.h"
 #include "bridge/poller/backoff.h"
 #include "bridge/poller/circuit_breaker.h"
+#include "bridge/poller/clock_check.h"
 #include "bridge/poller/diagnosis.h"
+#include "bridge/poller/endpoint_failover.h"
 #include "bridge/poller/meter_connection.h"
 #include "bridge/poller/schedule.h"
 #include "bridge/poller/session_context.h"
@@ -105,6 +108,22 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   awaitable<void> keepalive();
   awaitable<void> run_tests();
 
+  // The meter's clock (meter_session_clock.cpp): read it when due, in sync mode set it.
+  awaitable<void> check_clock();
+  awaitable<std::optional<ClockRead>> read_clock();
+  void record_clock(const ClockRead& read, const ClockAssessment& assessment);
+
+  // Failover endpoints and adaptive deadlines (meter_session_connection.cpp).
+  // The [[meter]] entry as the endpoint in use reaches it: host and port of that endpoint.
+  config::MeterConfig endpoint_meter() const;
+  std::string endpoint_text() const;
+  // Before each request step: the link gets the current deadline, a changed one is reported.
+  void apply_request_timeout();
+  // A request failed: counted (HDLC kind), and a timeout widens an adaptive deadline.
+  void request_failed(const ConnectionError& error);
+  // Associated on an alternative endpoint for failover_holdback: release it for the primary.
+  awaitable<void> return_to_primary_if_due(TimePoint now);
+
   void set_state(MeterState s);
   void publish_status();
   void poke();
@@ -121,6 +140,11 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   CircuitBreaker breaker_;
   Watchdogs watchdogs_;
   FixedRateSchedule schedule_;
+  ClockSchedule clock_;
+  AdaptiveTimeout deadline_;
+  EndpointFailover failover_;
+  ClockStatus clock_status_;
+  Duration reported_timeout_{-1};  // the deadline the observers were last told
 
   MeterState state_ = MeterState::starting;
   bool paused_ = false;

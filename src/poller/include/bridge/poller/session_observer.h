@@ -16,6 +16,7 @@
 
 #include "bridge/event.h"
 #include "bridge/labels.h"
+#include "bridge/poller/clock.h"
 #include "bridge/poller/status.h"
 
 namespace bridge::poller {
@@ -74,6 +75,18 @@ class SessionObserver {
   // The meter's latest failure diagnosis (after every diagnosed failure).
   virtual void on_diagnosis(std::string_view /*meter*/, const DiagnosisRecord& /*record*/) {}
 
+  // The meter's clock was read: its offset in seconds (meter minus bridge), nullopt when the
+  // reading gave none (invalid, incomplete, no deviation) or the clock is no longer checked.
+  virtual void on_clock_checked(std::string_view /*meter*/, std::optional<double> /*offset_s*/) {}
+  // The meter accepted a SET of its clock.
+  virtual void on_clock_synced(std::string_view /*meter*/) {}
+  // The session uses endpoint `index` (0 = the meter's host:port, i = its endpoints[i - 1]).
+  virtual void on_endpoint(std::string_view /*meter*/, std::size_t /*index*/) {}
+  // The deadline of the meter's following request steps (fixed, or request_timeout = "auto").
+  virtual void on_request_timeout(std::string_view /*meter*/, Duration /*timeout*/) {}
+  // A protocol anomaly tolerated without failing the read ("3 byte(s) after the complete value ...").
+  virtual void on_protocol_warning(std::string_view /*meter*/, const std::string& /*warning*/) {}
+
   // An operator event that passed the throttle; `repeat_count`: similar events it stood for.
   virtual void on_event(const Event& /*event*/, std::int64_t /*repeat_count*/) {}
   // The session's status snapshot changed (state, success, error ...).
@@ -126,6 +139,21 @@ class SessionObservers final : public SessionObserver {
   }
   void on_diagnosis(std::string_view meter, const DiagnosisRecord& record) override {
     for (auto* o : observers_) o->on_diagnosis(meter, record);
+  }
+  void on_clock_checked(std::string_view meter, std::optional<double> offset_s) override {
+    for (auto* o : observers_) o->on_clock_checked(meter, offset_s);
+  }
+  void on_clock_synced(std::string_view meter) override {
+    for (auto* o : observers_) o->on_clock_synced(meter);
+  }
+  void on_endpoint(std::string_view meter, std::size_t index) override {
+    for (auto* o : observers_) o->on_endpoint(meter, index);
+  }
+  void on_request_timeout(std::string_view meter, Duration timeout) override {
+    for (auto* o : observers_) o->on_request_timeout(meter, timeout);
+  }
+  void on_protocol_warning(std::string_view meter, const std::string& warning) override {
+    for (auto* o : observers_) o->on_protocol_warning(meter, warning);
   }
   void on_event(const Event& event, std::int64_t repeat_count) override {
     for (auto* o : observers_) o->on_event(event, repeat_count);

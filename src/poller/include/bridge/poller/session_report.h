@@ -44,6 +44,15 @@ class SessionReport {
   void request_failed(const ConnectionError& error);
   void skipped(std::uint64_t slots, std::string_view why, Duration interval);
 
+  // Meter clock, endpoint, deadline and tolerated anomalies (meter_session_extras.cpp uses them).
+  void clock_checked(std::optional<double> offset_s);
+  void clock_synced();
+  // The clock is no longer checked (clock = "off" after a reload): its offset is unknown.
+  void clock_unknown() { ctx_.observers.on_clock_checked(meter_, std::nullopt); }
+  void endpoint(std::size_t index) { ctx_.observers.on_endpoint(meter_, index); }
+  void request_timeout(Duration timeout) { ctx_.observers.on_request_timeout(meter_, timeout); }
+  void protocol_warning(const std::string& warning);
+
   // Diagnoses the failure, keeps it (counting repeats of one symptom) and tells the observers.
   const Diagnosis& diagnose(const ConnectionError& error, Step step, const config::MeterConfig& meter);
   const std::optional<DiagnosisRecord>& diagnosis() const { return diagnosis_; }

@@ -23,6 +23,8 @@ class StoreRecorder final : public SessionObserver {
   void on_meter_added(std::string_view meter, bool paused) override;
   void on_meter_removed(std::string_view meter) override;
   void on_hdlc_error(std::string_view meter, labels::HdlcError kind, const std::string* frame_hex) override;
+  // A tolerated protocol anomaly is a diagnostics row (kind protocol_warning), like a bad frame.
+  void on_protocol_warning(std::string_view meter, const std::string& warning) override;
   void on_event(const Event& event, std::int64_t repeat_count) override;
   void on_status(const MeterStatus& status) override;
 
