@@ -25,6 +25,8 @@
       reconnectsPerHour: 2,  // per meter, strictly below
       hdlcErrorsPerHour: 5,  // per meter, at most
       uptimeRatio: 0.99,
+      clockOffsetSeconds: 60,  // DlmsBridgeMeterClockOffset: warning beyond, critical beyond a profile interval
+      clockOffsetCriticalSeconds: 900,
     },
 
     // Rows of the "worst meters" table.

@@ -199,6 +199,21 @@ local g = import '../lib/grafana.libsonnet';
           ],
         },
         {
+          title: 'Meter clocks and failover',
+          height: 7,
+          panels: [
+            [g.timeseries('Meter clocks furthest off',
+                          's',
+                          [g.query('topk(5, abs(dlms_bridge_meter_clock_offset_seconds{%s}))' % sel, '{{meter}} {{instance}}')],
+                          'The five meters whose clocks are furthest from the bridge’s at their last check (absolute offset, [qos] clock). Dashed: the alert levels; the meter dashboard shows the sign and the syncs.')
+             + g.atMost(t.clockOffsetSeconds, t.clockOffsetCriticalSeconds) + g.thresholdLines, 12],
+            [g.timeseries('Meters on a failover endpoint',
+                          'short',
+                          [g.query('sum by (job, instance) (dlms_bridge_meter_endpoint_index{%s} > bool 0)' % sel, '{{instance}}')],
+                          'Meters whose session uses one of their alternative endpoints ([[meter]] endpoints) because the primary host:port failed; they return to it after failover_holdback.'), 12],
+          ],
+        },
+        {
           title: 'MQTT and outbox',
           height: 7,
           panels: [

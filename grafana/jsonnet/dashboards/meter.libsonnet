@@ -170,6 +170,29 @@ local g = import '../lib/grafana.libsonnet';
           ],
         },
         {
+          title: 'Clock, endpoint and request deadline',
+          height: 7,
+          panels: [
+            [g.timeseries('Clock offset (meter − bridge)', 's', [
+               g.query('dlms_bridge_meter_clock_offset_seconds{%s}' % sel, 'offset'),
+             ], 'The meter’s clock minus the bridge’s at each check ([qos] clock, every clock_check_every cycles): positive = the meter is ahead. Dashed: the alert levels (%g s, %g s). No line with clock = "off" or when the meter’s clock gives no offset (see its clock events).' % [t.clockOffsetSeconds, t.clockOffsetCriticalSeconds])
+             + g.thresholds([['dark-red', null], ['red', -t.clockOffsetCriticalSeconds], ['green', -t.clockOffsetSeconds], ['red', t.clockOffsetSeconds], ['dark-red', t.clockOffsetCriticalSeconds]])
+             + g.thresholdLines, 8],
+            [g.timeseries('Clock syncs and protocol warnings', perHour, [
+              g.query('sum by (meter) (rate(dlms_bridge_meter_clock_syncs_total{%s}[$__rate_interval])) * 3600' % sel, 'clock syncs'),
+              g.query('sum by (meter) (rate(dlms_bridge_meter_protocol_warnings_total{%s}[$__rate_interval])) * 3600' % sel, 'protocol warnings'),
+            ], 'Clock SETs the meter accepted (clock = "sync"), and tolerated protocol anomalies such as bytes after a complete value, per hour.'), 5],
+            [g.stateTimeline('Endpoint in use', 'none', [
+               g.query('dlms_bridge_meter_endpoint_index{%s}' % sel, 'endpoint'),
+             ], 'Which of the meter’s endpoints the session uses: primary = its host:port, else the n-th of its failover endpoints (the address is in the REST API and on the status page).')
+             + g.valueMap({ '0': ['primary', 'green'], '1': ['failover 1', 'orange'], '2': ['failover 2', 'orange'], '3': ['failover 3', 'orange'] }), 5],
+            [g.timeseries('Request deadline', 's', [
+              g.query('dlms_bridge_meter_request_timeout_seconds{%s}' % sel, 'deadline'),
+              g.query('meter:dlms_bridge_poll_duration_seconds:mean_rate5m{%s}' % sel, 'mean poll cycle (5m)'),
+            ], 'The deadline of each request step: request_timeout, or with request_timeout = "auto" p99 × 3 of the meter’s last response times, clamped to request_timeout_min..max.'), 6],
+          ],
+        },
+        {
           title: 'Latency, throughput, breaker and watchdogs',
           height: 8,
           panels: [
