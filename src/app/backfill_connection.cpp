@@ -36,6 +36,13 @@ class BackfillConnection final : public poller::MeterConnection {
   bool is_open() const override { return inner_->is_open(); }
   TimePoint last_activity() const override { return inner_->last_activity(); }
   transport::DlmsConnection* dlms_connection() override { return inner_->dlms_connection(); }
+  // Every other call goes straight through: the clock check and the adaptive deadline act on
+  // the same association as the register reads.
+  awaitable<Result<poller::ClockRead, ConnectionError>> read_clock() override { co_return co_await inner_->read_clock(); }
+  awaitable<Result<void, ConnectionError>> set_clock(const poller::ClockSet& set) override {
+    co_return co_await inner_->set_clock(set);
+  }
+  void set_request_timeout(poller::Duration timeout) override { inner_->set_request_timeout(timeout); }
 
  private:
   // Reads every due profile; a ConnectionError when one broke the association.

@@ -67,6 +67,8 @@ struct ConnectionObserver {
   std::function<void(Duration elapsed)> on_response_time;
 };
 
+// A decorator (e.g. the load-profile backfill's) must forward every virtual call below,
+// defaulted ones included, or the session silently loses clock checks and adaptive deadlines.
 class MeterConnection {
  public:
   virtual ~MeterConnection() = default;
