@@ -1,3 +1,6 @@
+// `dlms-bridge read`: the one-shot read's options, register parsing and text/JSON output.
+// Over 400 lines because it is the whole CLI surface of one command; profile reads, value
+// text and discovery live in their own files (profile_read, profile_output, value_text).
 #include "read_command.h"
 
 #include <nlohmann/json.hpp>

@@ -1,3 +1,6 @@
+// HttpServer: the CivetWeb glue (every C callback guarded), connection admission, auth and
+// dispatch. Over 400 lines because CivetWeb's callbacks, their guards and the limits they
+// enforce belong with the one object that registers them; routes live in their own files.
 #include "bridge/api/http_server.h"
 
 #include <civetweb.h>

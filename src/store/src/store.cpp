@@ -1,3 +1,7 @@
+// Store: opening the file (directory, 0600 mode, instance lock, migrations) and the public
+// face of every write and query. Over 400 lines because each public method is a few lines of
+// job wrapping around the writer thread; the tables with logic of their own live beside it
+// (outbox, events, config versions, profile progress, invocation counters, backup).
 #include "bridge/store/store.h"
 
 #include <fcntl.h>

@@ -1,3 +1,7 @@
+// DlmsConnection: drives the sans-I/O HDLC link (or wrapper) and the COSEM client over one
+// socket, with a deadline per step. Over 400 lines because every step (connect, associate,
+// HLS-GMAC invocation counter, get/set, object list, release) is a coroutine over the same
+// Impl state; splitting them would scatter one state machine's single owner.
 #include "bridge/transport/connection.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// AARQ/AARE (BER) and the xDLMS InitiateRequest/Response inside them. Over 400 lines because
+// each field's encoder and decoder must mirror each other (fuzz_aare round-trips them), and
+// the LLS and HLS-GMAC fields share the same tags.
 #include "dlms/cosem/association.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// The COSEM client state machine, sans-I/O. Over 400 lines because its commands and inputs
+// share the invoke-id and block-transfer state; the HLS-GMAC 4-pass lives in client_hls.cpp.
 #include "dlms/cosem/client.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// A-XDR encoding and decoding of every DLMS data type. Over 400 lines because each type's
+// encoder and decoder mirror each other and are fuzzed as a round-trip pair (fuzz_value);
+// keeping them side by side is what keeps them in agreement.
 #include "dlms/cosem/value.h"
 
 #include <bit>

@@ -1,3 +1,6 @@
+// The HDLC link layer (ISO 13239 NRM as DLMS uses it), sans-I/O. Over 400 lines because its
+// commands, segmentation, retransmission and frame handling all share the sequence-number
+// state; frame encoding and decoding live in frame.cpp and frame_decoder.cpp.
 #include "dlms/hdlc/link.h"
 
 #include <algorithm>
