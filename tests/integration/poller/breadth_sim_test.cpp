@@ -12,6 +12,7 @@
 #include "bridge/metrics/bridge_metrics.h"
 #include "bridge/metrics/poller_observer.h"
 #include "bridge/poller/fleet.h"
+#include "run_io.h"
 #include "sim_process.h"
 
 namespace {
@@ -99,13 +100,7 @@ class BreadthSimTest : public ::testing::Test {
     fleet->start();
   }
   bool run_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (!pred()) {
-      if (Clock::now() > deadline) return false;
-      io.restart();
-      io.run_for(10ms);
-    }
-    return true;
+    return poller_it::run_io_until(io, pred, timeout);
   }
   MeterStatus st(const std::string& id) { return *fleet->status(id); }
   void TearDown() override {

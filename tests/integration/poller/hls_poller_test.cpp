@@ -5,6 +5,7 @@
 
 #include "bridge/poller/fleet.h"
 #include "bridge/store/store.h"
+#include "run_io.h"
 #include "sim_process.h"
 
 namespace {
@@ -67,13 +68,7 @@ class HlsPollerTest : public ::testing::Test {
     fleet->start();
   }
   bool run_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (!pred()) {
-      if (Clock::now() > deadline) return false;
-      io.restart();
-      io.run_for(10ms);
-    }
-    return true;
+    return poller_it::run_io_until(io, pred, timeout);
   }
   void stop() {
     if (!fleet) return;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "bridge/poller/fleet.h"
+#include "run_io.h"
 #include "sim_process.h"
 
 namespace {
@@ -77,13 +78,7 @@ class PollerSimTest : public ::testing::Test {
     fleet->start();
   }
   bool run_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (!pred()) {
-      if (Clock::now() > deadline) return false;
-      io.restart();
-      io.run_for(10ms);
-    }
-    return true;
+    return poller_it::run_io_until(io, pred, timeout);
   }
   void run_for(std::chrono::milliseconds d) {
     const auto until = Clock::now() + d;
