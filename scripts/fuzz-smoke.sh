@@ -63,11 +63,11 @@ for target in "${TARGETS[@]}"; do
   case "$target" in
     fuzz_frame_decoder) write_seeds "$corpus" "3F" "$vectors/hdlc_frames.txt" ;;
     fuzz_wrapper_decoder) write_seeds "$corpus" "" "$seeds/wrapper.txt" ;;
-    fuzz_aare) write_seeds "$corpus" "" "$vectors/apdus.txt" "$seeds/aare_gmac.txt" ;;
-    fuzz_get_response) write_seeds "$corpus" "" "$vectors/apdus.txt" ;;
+    fuzz_aare) write_seeds "$corpus" "" "$vectors/apdus.txt" "$seeds/aare_gmac.txt" "$seeds/regressions.txt" ;;
+    fuzz_get_response) write_seeds "$corpus" "" "$vectors/apdus.txt" "$seeds/regressions.txt" ;;
     fuzz_ciphered) write_seeds "$corpus" "" "$vectors/security.txt" ;;
     fuzz_hls_client) write_seeds "$corpus" "" "$seeds/hls_client.txt" ;;
-    fuzz_axdr) write_seeds "$corpus" "" "$seeds/axdr.txt" ;;
+    fuzz_axdr) write_seeds "$corpus" "" "$seeds/axdr.txt" "$seeds/regressions.txt" ;;
     fuzz_obis) write_seeds "$corpus" "" "$seeds/obis.txt" ;;
     fuzz_client_stack) write_seeds "$corpus" "" "$seeds/client_stack.txt" ;;
     fuzz_http_request) write_text_seeds "$corpus" "$seeds/http_request.txt" ;;

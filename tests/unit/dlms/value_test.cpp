@@ -145,4 +145,18 @@ TEST(ValueTest, clock_octet_string_as_date_time) {
   EXPECT_FALSE(decode_date_time(hex("07 D2")));
 }
 
+// Found by fuzz_get_response in CI: nested array descriptions whose innermost array is empty
+// take no bytes per element, so a few dozen bytes decoded into 19^n empty arrays until memory
+// ran out. Such a description is refused before any element is read. Here each element is a
+// structure {2 x 2 empty arrays, three unsigned}, so every element still takes three bytes.
+TEST(ValueRegression, compact_array_of_zero_size_elements_is_refused) {
+  const auto nested = hex("13 02 04 01 00 02 01 00 02 01 00 00 03 11 11 11 06 01 02 03 04 05 06");
+  auto v = decode_value_exact(nested);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error(), DataError::bad_compact_array);
+  // A structure with an empty array and a byte is a fine element; only arrays of nothing are not.
+  EXPECT_TRUE(decode_value_exact(hex("13 02 02 01 00 00 03 11 02 05 06")));
+  EXPECT_TRUE(decode_value_exact(hex("13 01 00 02 11 02 05 06")));
+}
+
 }  // namespace

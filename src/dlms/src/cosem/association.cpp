@@ -274,10 +274,15 @@ bridge::Result<Aarq, ApduError> decode_aarq(ByteSpan apdu) {
   Aarq aarq;
   bool have_context = false;
   bool have_user = false;
+  // Each AARQ field appears at most once, as in the AARE: a plain and a ciphered
+  // user-information in one AARQ would leave two initiate requests (found by fuzz_aare).
+  std::array<bool, 256> seen{};
   std::size_t off = 0;
   while (off < body->size()) {
     auto t = ber::read(*body, off);
     if (!t) return bridge::fail(t.error());
+    if (seen[t->tag]) return bridge::fail(ApduError::unexpected_tag);
+    seen[t->tag] = true;
     switch (t->tag) {
       case 0xA1: {
         auto ctx = read_oid(t->value, kContextPrefix);

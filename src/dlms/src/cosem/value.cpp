@@ -3,6 +3,7 @@
 // keeping them side by side is what keeps them in agreement.
 #include "dlms/cosem/value.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -341,6 +342,20 @@ R read_simple(DataType type, Reader& r) {
   }
 }
 
+// The fewest bytes one untagged element of this description takes (saturating): a
+// length-prefixed value takes at least its length byte, an array count times its element.
+std::size_t min_encoded_size(const TypeDescription& d) {
+  constexpr std::size_t kCap = std::size_t{1} << 32;
+  std::size_t size = 0;
+  if (fixed_size(d.type, size)) return size;
+  if (d.type == DataType::array) return std::min(kCap, d.count * min_encoded_size(d.children.front()));
+  if (d.type == DataType::structure) {
+    for (const auto& c : d.children) size = std::min(kCap, size + min_encoded_size(c));
+    return size;
+  }
+  return 1;
+}
+
 bridge::Result<TypeDescription, DataError> read_description(Reader& r, int depth) {
   if (depth > kMaxDepth) return bridge::fail(DataError::too_deep);
   if (!r.has(1)) return bridge::fail(DataError::truncated);
@@ -355,6 +370,9 @@ bridge::Result<TypeDescription, DataError> read_description(Reader& r, int depth
     d.count = r.be<std::uint16_t>();
     auto child = read_description(r, depth + 1);
     if (!child) return bridge::fail(child.error());
+    // Elements that take no bytes (arrays of empty arrays) carry nothing, and nested they
+    // would make a few bytes decode into billions of values (found by fuzz_get_response).
+    if (d.count > 0 && min_encoded_size(*child) == 0) return bridge::fail(DataError::bad_compact_array);
     d.children.push_back(std::move(*child));
   } else if (d.type == DataType::structure) {
     auto n = read_length(r);
@@ -372,7 +390,7 @@ bridge::Result<TypeDescription, DataError> read_description(Reader& r, int depth
 R read_untagged(const TypeDescription& d, Reader& r, int depth) {
   if (depth > kMaxDepth) return bridge::fail(DataError::too_deep);
   if (d.type == DataType::array) {
-    if (d.count > r.remaining()) return bridge::fail(DataError::bad_compact_array);
+    if (min_encoded_size(d) > r.remaining()) return bridge::fail(DataError::bad_compact_array);
     Array a;
     a.items.reserve(d.count);
     for (std::size_t i = 0; i < d.count; ++i) {
