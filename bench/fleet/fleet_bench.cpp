@@ -32,8 +32,8 @@
 #include "bridge/config/config.h"
 #include "bridge/config/duration.h"
 #include "bridge/log.h"
-#include "bridge/metrics/bridge_metrics.h"
-#include "bridge/metrics/poller_observer.h"
+#include "bridge/prometheus/bridge_metrics.h"
+#include "bridge/prometheus/poller_observer.h"
 #include "bridge/poller/dlms_meter_connection.h"
 #include "bridge/poller/fleet.h"
 
@@ -210,12 +210,12 @@ int main(int argc, char** argv) {
   }
 
   asio::io_context io(1);
-  bridge::metrics::BridgeMetrics metrics;
+  bridge::prometheus::BridgeMetrics metrics;
   CountReadings readings;
   const long rss_before = rss_kb();
   bridge::poller::FleetDependencies deps;
   deps.readings = &readings;
-  bridge::metrics::PollerMetricsObserver metrics_observer(metrics);
+  bridge::prometheus::PollerMetricsObserver metrics_observer(metrics);
   if (!no_metrics) deps.observers.push_back(&metrics_observer);
   deps.connections = bridge::poller::dlms_connection_factory();
   bridge::poller::Fleet fleet(io, c, deps);

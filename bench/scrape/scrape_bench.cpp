@@ -27,10 +27,10 @@
 #include "bridge/api/http_server.h"
 #include "bridge/labels.h"
 #include "bridge/log.h"
-#include "bridge/metrics/bridge_metrics.h"
-#include "bridge/metrics/exposition.h"
-#include "bridge/metrics/process_collector.h"
-#include "bridge/metrics/readings_collectable.h"
+#include "bridge/prometheus/bridge_metrics.h"
+#include "bridge/prometheus/exposition.h"
+#include "bridge/prometheus/process_collector.h"
+#include "bridge/prometheus/readings_collectable.h"
 #include "gzip_options.h"
 
 namespace {
@@ -152,8 +152,8 @@ HttpResult fetch(CURL* curl, const std::string& url, bool gzip) {
 
 // A 10 ms periodic Asio timer; records how late each expiry ran. Each tick does a slice of
 // poller work (one meter's counters and reading), so lock contention with scrapes is included.
-std::vector<double> timer_lateness(std::chrono::seconds duration, bridge::metrics::BridgeMetrics& metrics,
-                                   bridge::metrics::ReadingsCollectable& readings, int meters) {
+std::vector<double> timer_lateness(std::chrono::seconds duration, bridge::prometheus::BridgeMetrics& metrics,
+                                   bridge::prometheus::ReadingsCollectable& readings, int meters) {
   boost::asio::io_context io;
   boost::asio::steady_timer timer(io);
   std::vector<double> late;
@@ -204,13 +204,13 @@ int main(int argc, char** argv) {
   registers = std::clamp(registers, 0, 8);
   bridge::log::set_level(bridge::log::Level::warn);
 
-  auto metrics = std::make_shared<bridge::metrics::BridgeMetrics>();
-  auto readings = std::make_shared<bridge::metrics::ReadingsCollectable>();
-  auto exposition = std::make_shared<bridge::metrics::Exposition>();
+  auto metrics = std::make_shared<bridge::prometheus::BridgeMetrics>();
+  auto readings = std::make_shared<bridge::prometheus::ReadingsCollectable>();
+  auto exposition = std::make_shared<bridge::prometheus::Exposition>();
   exposition->add(metrics->registry());
-  exposition->add(std::static_pointer_cast<const bridge::metrics::Collector>(metrics));
-  exposition->add(std::static_pointer_cast<const bridge::metrics::Collector>(readings));
-  exposition->add(std::make_shared<const bridge::metrics::ProcessCollector>());
+  exposition->add(std::static_pointer_cast<const bridge::prometheus::Collector>(metrics));
+  exposition->add(std::static_pointer_cast<const bridge::prometheus::Collector>(readings));
+  exposition->add(std::make_shared<const bridge::prometheus::ProcessCollector>());
   for (int k = 1; k <= meters; ++k) {
     auto& m = metrics->add_meter(meter_id(k));
     m.up.Set(1);
@@ -278,19 +278,19 @@ int main(int argc, char** argv) {
   // 2. Baseline in the same run: the same per-meter series as prometheus-cpp Families, through
   //    Registry::Collect + TextSerializer (what the stock Exposer would do).
   {
-    prometheus::Registry reg;
-    std::vector<prometheus::Family<prometheus::Gauge>*> gauges;
-    std::vector<prometheus::Family<prometheus::Counter>*> counters;
+    ::prometheus::Registry reg;
+    std::vector<::prometheus::Family<::prometheus::Gauge>*> gauges;
+    std::vector<::prometheus::Family<::prometheus::Counter>*> counters;
     for (const char* n : {"g_up", "g_connected", "g_paused", "g_last_success_timestamp_seconds", "g_cb_open"}) {
-      gauges.push_back(&prometheus::BuildGauge().Name(std::string("dlms_bridge_meter_") + n).Register(reg));
+      gauges.push_back(&::prometheus::BuildGauge().Name(std::string("dlms_bridge_meter_") + n).Register(reg));
     }
     for (const char* n : {"polls_total", "cb_trips_total", "readings_published_total"}) {
-      counters.push_back(&prometheus::BuildCounter().Name(std::string("dlms_bridge_meter_") + n).Register(reg));
+      counters.push_back(&::prometheus::BuildCounter().Name(std::string("dlms_bridge_meter_") + n).Register(reg));
     }
-    auto& failures = prometheus::BuildCounter().Name("dlms_bridge_meter_poll_failures_total").Register(reg);
-    auto& reconnects = prometheus::BuildCounter().Name("dlms_bridge_meter_reconnects_total").Register(reg);
-    auto& hdlc = prometheus::BuildCounter().Name("dlms_bridge_meter_hdlc_errors_total").Register(reg);
-    auto& watchdog = prometheus::BuildCounter().Name("dlms_bridge_meter_watchdog_trips_total").Register(reg);
+    auto& failures = ::prometheus::BuildCounter().Name("dlms_bridge_meter_poll_failures_total").Register(reg);
+    auto& reconnects = ::prometheus::BuildCounter().Name("dlms_bridge_meter_reconnects_total").Register(reg);
+    auto& hdlc = ::prometheus::BuildCounter().Name("dlms_bridge_meter_hdlc_errors_total").Register(reg);
+    auto& watchdog = ::prometheus::BuildCounter().Name("dlms_bridge_meter_watchdog_trips_total").Register(reg);
     auto t_build = Clock::now();
     for (int k = 1; k <= meters; ++k) {
       auto id = meter_id(k);
@@ -309,7 +309,7 @@ int main(int argc, char** argv) {
       auto families = reg.Collect();
       auto c1 = thread_cpu_ms();
       std::ostringstream out;
-      prometheus::TextSerializer().Serialize(out, families);
+      ::prometheus::TextSerializer().Serialize(out, families);
       size = out.str().size();
       collect_ms.push_back(c1 - c0);
       serialize_ms.push_back(thread_cpu_ms() - c1);
@@ -317,7 +317,7 @@ int main(int argc, char** argv) {
     std::vector<double> direct_same;  // our path for exactly the per-meter part
     for (int i = 0; i < 5; ++i) {
       std::string text;
-      bridge::metrics::TextWriter w(text);
+      bridge::prometheus::TextWriter w(text);
       auto c0 = thread_cpu_ms();
       metrics->collect(w);
       direct_same.push_back(thread_cpu_ms() - c0);

@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "bridge/metrics/profile_metrics.h"
+#include "bridge/prometheus/profile_metrics.h"
 #include "bridge/mqtt/exporter.h"
 #include "bridge/poller/profile_reader.h"
 #include "bridge/store/profile_progress.h"
@@ -48,7 +48,7 @@ class ProfileBackfill final : public poller::ProfileReader {
  public:
   using Sink = std::function<void(mqtt::ProfileRows)>;
   // `metrics` may be null. `max_rows_per_read` bounds each GET (one day of quarter hours).
-  ProfileBackfill(ProfileMarks& marks, Sink sink, metrics::ProfileMetrics* metrics, std::size_t max_rows_per_read = 96)
+  ProfileBackfill(ProfileMarks& marks, Sink sink, prometheus::ProfileMetrics* metrics, std::size_t max_rows_per_read = 96)
       : marks_(marks), sink_(std::move(sink)), metrics_(metrics), max_rows_per_read_(max_rows_per_read) {}
 
   awaitable<poller::ProfileReadOutcome> read(transport::DlmsConnection& connection, const config::MeterConfig& meter,
@@ -57,7 +57,7 @@ class ProfileBackfill final : public poller::ProfileReader {
  private:
   ProfileMarks& marks_;
   Sink sink_;
-  metrics::ProfileMetrics* metrics_;
+  prometheus::ProfileMetrics* metrics_;
   std::size_t max_rows_per_read_;
 };
 

@@ -24,13 +24,13 @@
 #include "bridge/config/diff.h"
 #include "bridge/config/reload_guard.h"
 #include "bridge/config/summary.h"
-#include "bridge/metrics/bridge_metrics.h"
-#include "bridge/metrics/exposition.h"
-#include "bridge/metrics/family_filter.h"
-#include "bridge/metrics/poller_observer.h"
-#include "bridge/metrics/process_collector.h"
-#include "bridge/metrics/profile_metrics.h"
-#include "bridge/metrics/readings_collectable.h"
+#include "bridge/prometheus/bridge_metrics.h"
+#include "bridge/prometheus/exposition.h"
+#include "bridge/prometheus/family_filter.h"
+#include "bridge/prometheus/poller_observer.h"
+#include "bridge/prometheus/process_collector.h"
+#include "bridge/prometheus/profile_metrics.h"
+#include "bridge/prometheus/readings_collectable.h"
 #include "bridge/mqtt/config_adapter.h"
 #include "bridge/mqtt/exporter.h"
 #include "bridge/mqtt/metrics_observer.h"
@@ -95,18 +95,18 @@ class Service {
     store_ = std::move(*store);
     record_config_version(*store_, cfg, "startup", "");
 
-    metrics_ = std::make_shared<metrics::BridgeMetrics>();
+    metrics_ = std::make_shared<prometheus::BridgeMetrics>();
     shard_info_ = std::make_unique<ShardInfoMetric>(*metrics_->registry());
     shard_info_->set(cfg);
-    readings_ = std::make_shared<metrics::ReadingsCollectable>();
-    auto exposition = std::make_shared<metrics::Exposition>();
+    readings_ = std::make_shared<prometheus::ReadingsCollectable>();
+    auto exposition = std::make_shared<prometheus::Exposition>();
     exposition_ = exposition;
     apply_series_budget(cfg.http);
     exposition->add(metrics_->registry());
-    exposition->add(std::static_pointer_cast<const metrics::Collector>(metrics_));
-    exposition->add(std::static_pointer_cast<const metrics::Collector>(readings_));
-    exposition->add(std::make_shared<const metrics::ProcessCollector>());
-    exposition->add(std::static_pointer_cast<const metrics::Collector>(profile_metrics_));
+    exposition->add(std::static_pointer_cast<const prometheus::Collector>(metrics_));
+    exposition->add(std::static_pointer_cast<const prometheus::Collector>(readings_));
+    exposition->add(std::make_shared<const prometheus::ProcessCollector>());
+    exposition->add(std::static_pointer_cast<const prometheus::Collector>(profile_metrics_));
 
     auto http = api::HttpServer::start(api::to_http_options(cfg.http));
     if (!http) {
@@ -141,7 +141,7 @@ class Service {
     }
     http_->readiness().set_ready("exporters");
 
-    poller_observer_ = std::make_unique<metrics::PollerMetricsObserver>(*metrics_);
+    poller_observer_ = std::make_unique<prometheus::PollerMetricsObserver>(*metrics_);
     fleet_ = std::make_unique<poller::Fleet>(io_, cfg,
                                              poller::FleetDependencies{.readings = &fanout_,
                                                                        .events = nullptr,
@@ -354,8 +354,8 @@ class Service {
   void apply_series_budget(const config::HttpConfig& http) {
     readings_->set_enabled(http.readings_enabled);
     metrics_->set_per_meter_breakdown(http.per_meter_breakdown);
-    auto filter = metrics::FamilyFilter::make(http.metric_allowlist, http.metric_denylist);
-    exposition_->set_filter(filter ? std::move(*filter) : metrics::FamilyFilter{});
+    auto filter = prometheus::FamilyFilter::make(http.metric_allowlist, http.metric_denylist);
+    exposition_->set_filter(filter ? std::move(*filter) : prometheus::FamilyFilter{});
   }
 
   std::mutex config_mutex_;
@@ -364,20 +364,20 @@ class Service {
   std::optional<log::Level> cli_level_;
   boost::asio::io_context io_{1};
   std::unique_ptr<store::Store> store_;
-  std::shared_ptr<metrics::BridgeMetrics> metrics_;
+  std::shared_ptr<prometheus::BridgeMetrics> metrics_;
   std::unique_ptr<ShardInfoMetric> shard_info_;
-  std::shared_ptr<metrics::ReadingsCollectable> readings_;
-  std::shared_ptr<metrics::Exposition> exposition_;
+  std::shared_ptr<prometheus::ReadingsCollectable> readings_;
+  std::shared_ptr<prometheus::Exposition> exposition_;
   std::unique_ptr<status::FleetHistory> history_;
   std::unique_ptr<api::HttpServer> http_;
   std::unique_ptr<mqtt::MetricsObserver> mqtt_observer_;
   std::unique_ptr<mqtt::Exporter> mqtt_;
-  std::shared_ptr<metrics::ProfileMetrics> profile_metrics_ = std::make_shared<metrics::ProfileMetrics>();
+  std::shared_ptr<prometheus::ProfileMetrics> profile_metrics_ = std::make_shared<prometheus::ProfileMetrics>();
   ProfileMarks profile_marks_;
   std::unique_ptr<ProfileBackfill> backfill_;
   std::unique_ptr<ReadingsCounter> readings_counter_;
   ReadingFanout fanout_;
-  std::unique_ptr<metrics::PollerMetricsObserver> poller_observer_;  // before fleet_: outlives it
+  std::unique_ptr<prometheus::PollerMetricsObserver> poller_observer_;  // before fleet_: outlives it
   std::unique_ptr<poller::Fleet> fleet_;
   SystemdNotifier notifier_{io_, [this] { return status_line(); }};
 

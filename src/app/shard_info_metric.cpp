@@ -4,8 +4,8 @@
 
 namespace bridge::app {
 
-ShardInfoMetric::ShardInfoMetric(prometheus::Registry& registry)
-    : family_(prometheus::BuildGauge()
+ShardInfoMetric::ShardInfoMetric(::prometheus::Registry& registry)
+    : family_(::prometheus::BuildGauge()
                   .Name("dlms_bridge_shard_info")
                   .Help("A metric with a constant 1, labeled by the [bridge] instance name and the shard "
                         "(index, count) of the fleet config this instance polls; 0/1 when not sharded.")

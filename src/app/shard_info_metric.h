@@ -13,13 +13,13 @@ namespace bridge::app {
 
 class ShardInfoMetric {
  public:
-  explicit ShardInfoMetric(prometheus::Registry& registry);
+  explicit ShardInfoMetric(::prometheus::Registry& registry);
   // Replaces the series with the one for `config` (the shard may change on reload).
   void set(const config::Config& config);
 
  private:
-  prometheus::Family<prometheus::Gauge>& family_;
-  prometheus::Gauge* current_ = nullptr;
+  ::prometheus::Family<::prometheus::Gauge>& family_;
+  ::prometheus::Gauge* current_ = nullptr;
 };
 
 }  // namespace bridge::app

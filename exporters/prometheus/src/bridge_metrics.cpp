@@ -1,10 +1,10 @@
-#include "bridge/metrics/bridge_metrics.h"
+#include "bridge/prometheus/bridge_metrics.h"
 
 #include <mutex>
 
 #include "bridge/version.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 namespace {
 
@@ -30,12 +30,12 @@ std::array<std::string, N> label_bodies(std::string_view name, const std::array<
 struct GaugeSeries {
   std::string_view name;
   std::string_view help;
-  prometheus::Gauge BridgeMetrics::Meter::*member;
+  ::prometheus::Gauge BridgeMetrics::Meter::*member;
 };
 struct CounterSeries {
   std::string_view name;
   std::string_view help;
-  prometheus::Counter BridgeMetrics::Meter::*member;
+  ::prometheus::Counter BridgeMetrics::Meter::*member;
 };
 
 using M = BridgeMetrics::Meter;
@@ -83,9 +83,9 @@ const std::array<CounterSeries, 6> kMeterCounters = {{
 }};
 
 template <class Enum>
-std::vector<prometheus::Counter*> precreate(prometheus::Family<prometheus::Counter>& family, std::string_view label,
+std::vector<::prometheus::Counter*> precreate(::prometheus::Family<::prometheus::Counter>& family, std::string_view label,
                                             const auto& values) {
-  std::vector<prometheus::Counter*> out;
+  std::vector<::prometheus::Counter*> out;
   for (Enum v : values) out.push_back(&family.Add({{std::string(label), std::string(labels::to_label(v))}}));
   return out;
 }
@@ -130,77 +130,77 @@ std::string BridgeMetrics::Meter::symptom() const {
   return symptom_;
 }
 
-prometheus::Counter& BridgeMetrics::Meter::poll_failure(labels::PollFailure reason) {
+::prometheus::Counter& BridgeMetrics::Meter::poll_failure(labels::PollFailure reason) {
   return poll_failures_[index_of(reason, poll_failures_.size())];
 }
-prometheus::Counter& BridgeMetrics::Meter::reconnect(labels::ReconnectCause cause) {
+::prometheus::Counter& BridgeMetrics::Meter::reconnect(labels::ReconnectCause cause) {
   return reconnects_[index_of(cause, reconnects_.size())];
 }
-prometheus::Counter& BridgeMetrics::Meter::hdlc_error(labels::HdlcError kind) {
+::prometheus::Counter& BridgeMetrics::Meter::hdlc_error(labels::HdlcError kind) {
   return hdlc_errors_[index_of(kind, hdlc_errors_.size())];
 }
-prometheus::Counter& BridgeMetrics::Meter::watchdog_trip(labels::Watchdog watchdog) {
+::prometheus::Counter& BridgeMetrics::Meter::watchdog_trip(labels::Watchdog watchdog) {
   return watchdog_trips_[index_of(watchdog, watchdog_trips_.size())];
 }
 
 BridgeMetrics::BridgeMetrics(const BuildInfo& build)
-    : registry_(std::make_shared<prometheus::Registry>()),
+    : registry_(std::make_shared<::prometheus::Registry>()),
       poll_duration_seconds_(
-          prometheus::BuildHistogram()
+          ::prometheus::BuildHistogram()
               .Name("dlms_bridge_poll_duration_seconds")
               .Help("Duration of one meter poll cycle (connect or reuse, every GET, until the last answer), "
                     "all meters together.")
               .Register(*registry_)
-              .Add({}, prometheus::Histogram::BucketBoundaries(kPollDurationBuckets.begin(),
+              .Add({}, ::prometheus::Histogram::BucketBoundaries(kPollDurationBuckets.begin(),
                                                                 kPollDurationBuckets.end()))),
       publish_latency_seconds_(
-          prometheus::BuildHistogram()
+          ::prometheus::BuildHistogram()
               .Name("dlms_bridge_publish_latency_seconds")
               .Help("End-to-end delay of each reading, from its read time at the meter to the MQTT broker's PUBACK "
                     "(outbox and replay included), all meters together.")
               .Register(*registry_)
-              .Add({}, prometheus::Histogram::BucketBoundaries(kPublishLatencyBuckets.begin(),
+              .Add({}, ::prometheus::Histogram::BucketBoundaries(kPublishLatencyBuckets.begin(),
                                                                 kPublishLatencyBuckets.end()))),
-      mqtt_connected_(prometheus::BuildGauge()
+      mqtt_connected_(::prometheus::BuildGauge()
                           .Name("dlms_bridge_mqtt_connected")
                           .Help("1 while the MQTT client is connected to the broker, 0 otherwise.")
                           .Register(*registry_)
                           .Add({})),
       mqtt_messages_acked_total_(
-          prometheus::BuildCounter()
+          ::prometheus::BuildCounter()
               .Name("dlms_bridge_mqtt_messages_acked_total")
               .Help("MQTT messages acknowledged by the broker (PUBACK) and removed from the outbox.")
               .Register(*registry_)
               .Add({})),
       mqtt_publish_failures_(precreate<labels::PublishFailure>(
-          prometheus::BuildCounter()
+          ::prometheus::BuildCounter()
               .Name("dlms_bridge_mqtt_publish_failures_total")
               .Help("MQTT publish attempts that failed, by reason; the message stays in the outbox.")
               .Register(*registry_),
           "reason", labels::kPublishFailures)),
-      mqtt_reconnects_total_(prometheus::BuildCounter()
+      mqtt_reconnects_total_(::prometheus::BuildCounter()
                                  .Name("dlms_bridge_mqtt_reconnects_total")
                                  .Help("Reconnections to the MQTT broker after a lost or failed connection.")
                                  .Register(*registry_)
                                  .Add({})),
-      outbox_messages_(prometheus::BuildGauge()
+      outbox_messages_(::prometheus::BuildGauge()
                            .Name("dlms_bridge_outbox_messages")
                            .Help("Messages in the SQLite outbox waiting for a broker acknowledgement.")
                            .Register(*registry_)
                            .Add({})),
       outbox_oldest_timestamp_seconds_(
-          prometheus::BuildGauge()
+          ::prometheus::BuildGauge()
               .Name("dlms_bridge_outbox_oldest_timestamp_seconds")
               .Help("Unix time at which the oldest message still in the outbox was read (0 when empty).")
               .Register(*registry_)
               .Add({})),
       outbox_dropped_(precreate<labels::OutboxDrop>(
-          prometheus::BuildCounter()
+          ::prometheus::BuildCounter()
               .Name("dlms_bridge_outbox_dropped_total")
               .Help("Outbox messages dropped without delivery, by reason (each drop is also an event).")
               .Register(*registry_),
           "reason", labels::kOutboxDrops)) {
-  prometheus::BuildGauge()
+  ::prometheus::BuildGauge()
       .Name("dlms_bridge_build_info")
       .Help("A metric with a constant 1, labeled by the version, revision and branch dlms-bridge was built from.")
       .Register(*registry_)
@@ -208,11 +208,11 @@ BridgeMetrics::BridgeMetrics(const BuildInfo& build)
       .Set(1);
 }
 
-prometheus::Counter& BridgeMetrics::mqtt_publish_failure(labels::PublishFailure reason) {
+::prometheus::Counter& BridgeMetrics::mqtt_publish_failure(labels::PublishFailure reason) {
   return *mqtt_publish_failures_[index_of(reason, mqtt_publish_failures_.size())];
 }
 
-prometheus::Counter& BridgeMetrics::outbox_dropped(labels::OutboxDrop reason) {
+::prometheus::Counter& BridgeMetrics::outbox_dropped(labels::OutboxDrop reason) {
   return *outbox_dropped_[index_of(reason, outbox_dropped_.size())];
 }
 
@@ -322,4 +322,4 @@ void BridgeMetrics::collect(TextWriter& out) const {
           kWatchdogNames, &Meter::watchdog_trips_, false);
 }
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

@@ -1,12 +1,12 @@
-#include "bridge/metrics/exposition.h"
+#include "bridge/prometheus/exposition.h"
 
 #include <sstream>
 
 #include <prometheus/text_serializer.h>
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
-void Exposition::add(std::shared_ptr<prometheus::Collectable> collectable) {
+void Exposition::add(std::shared_ptr<::prometheus::Collectable> collectable) {
   std::lock_guard lock(mutex_);
   collectables_.push_back(std::move(collectable));
 }
@@ -36,7 +36,7 @@ std::string Exposition::render() const {
   body.reserve(last + last / 8);
   TextWriter out(body, filter.get());
   if (!collectables.empty()) {
-    std::vector<prometheus::MetricFamily> families;
+    std::vector<::prometheus::MetricFamily> families;
     for (const auto& c : collectables) {
       auto f = c->Collect();
       for (auto& family : f) {
@@ -44,7 +44,7 @@ std::string Exposition::render() const {
       }
     }
     std::ostringstream text;
-    prometheus::TextSerializer().Serialize(text, families);
+    ::prometheus::TextSerializer().Serialize(text, families);
     out.raw(text.str());
   }
   for (const auto& c : collectors) c->collect(out);
@@ -52,4 +52,4 @@ std::string Exposition::render() const {
   return body;
 }
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

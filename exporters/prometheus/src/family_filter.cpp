@@ -1,6 +1,6 @@
-#include "bridge/metrics/family_filter.h"
+#include "bridge/prometheus/family_filter.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 Result<FamilyFilter, std::string> FamilyFilter::make(const std::vector<std::string>& allow,
                                                      const std::vector<std::string>& deny) {
@@ -31,4 +31,4 @@ bool FamilyFilter::serves(std::string_view family) const {
   return matched == allow_;
 }
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

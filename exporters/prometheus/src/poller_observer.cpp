@@ -1,6 +1,6 @@
-#include "bridge/metrics/poller_observer.h"
+#include "bridge/prometheus/poller_observer.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 void PollerMetricsObserver::on_meter_added(std::string_view meter, bool paused) {
   auto& m = metrics_.add_meter(std::string(meter));
@@ -96,4 +96,4 @@ void PollerMetricsObserver::on_protocol_warning(std::string_view meter, const st
   if (auto* m = metrics_.meter(meter)) m->protocol_warnings_total.Increment();
 }
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

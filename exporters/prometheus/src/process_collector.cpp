@@ -1,4 +1,4 @@
-#include "bridge/metrics/process_collector.h"
+#include "bridge/prometheus/process_collector.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 #include <system_error>
 #include <vector>
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 namespace {
 
@@ -85,4 +85,4 @@ void ProcessCollector::collect(TextWriter& out) const {
   one("process_max_fds", "Maximum number of open file descriptors.", "gauge", s->max_fds);
 }
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

@@ -1,12 +1,12 @@
-#include "bridge/metrics/profile_metrics.h"
+#include "bridge/prometheus/profile_metrics.h"
 
 #include <algorithm>
 #include <vector>
 
-#include "bridge/metrics/text_writer.h"
+#include "bridge/prometheus/text_writer.h"
 #include "bridge/wall_clock.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 ProfileMetrics::ProfileMetrics(std::function<std::int64_t()> now_ms)
     : now_ms_(now_ms ? std::move(now_ms) : std::function<std::int64_t()>(bridge::wall_ms)) {}
@@ -73,4 +73,4 @@ void ProfileMetrics::collect(TextWriter& out) const {
   }
 }
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

@@ -1,9 +1,9 @@
-#include "bridge/metrics/reading_units.h"
+#include "bridge/prometheus/reading_units.h"
 
 #include "dlms/cosem/obis.h"
 #include "dlms/cosem/units.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 namespace {
 
@@ -46,4 +46,4 @@ std::string normalize_obis(std::string_view obis) {
   return parsed ? dlms::cosem::to_string(*parsed) : std::string(obis);
 }
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

@@ -1,9 +1,9 @@
-#include "bridge/metrics/readings_collectable.h"
+#include "bridge/prometheus/readings_collectable.h"
 
 #include <map>
 #include <string_view>
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 ReadingsCollectable::Shard& ReadingsCollectable::shard_for(std::string_view meter) {
   return shards_[std::hash<std::string_view>{}(meter) % kShards];
@@ -87,4 +87,4 @@ void ReadingsCollectable::collect(TextWriter& out) const {
   }
 }
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

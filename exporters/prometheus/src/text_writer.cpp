@@ -1,12 +1,12 @@
-#include "bridge/metrics/text_writer.h"
+#include "bridge/prometheus/text_writer.h"
 
-#include "bridge/metrics/family_filter.h"
+#include "bridge/prometheus/family_filter.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstring>
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 namespace {
 
@@ -126,4 +126,4 @@ void TextWriter::append_value(std::string& out, double value) {
   out.append(buf, end);
 }
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <string>
 
-#include "bridge/metrics/text_writer.h"
+#include "bridge/prometheus/text_writer.h"
 
 namespace bridge::api::detail {
 namespace {
@@ -77,7 +77,7 @@ ConnectionStats ConnectionGuard::stats() const {
                          limits_.max_connections};
 }
 
-void ConnectionCollector::collect(metrics::TextWriter& out) const {
+void ConnectionCollector::collect(prometheus::TextWriter& out) const {
   const auto s = guard_->stats();
   out.family("dlms_bridge_http_connections_accepted_total", "HTTP connections accepted.", "counter");
   out.sample("dlms_bridge_http_connections_accepted_total", "", static_cast<double>(s.accepted));

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "bridge/metrics/collector.h"
+#include "bridge/prometheus/collector.h"
 
 namespace bridge::api::detail {
 
@@ -63,10 +63,10 @@ class ConnectionGuard {
 };
 
 // dlms_bridge_http_connections_* families for /metrics.
-class ConnectionCollector : public metrics::Collector {
+class ConnectionCollector : public prometheus::Collector {
  public:
   explicit ConnectionCollector(std::shared_ptr<const ConnectionGuard> guard) : guard_(std::move(guard)) {}
-  void collect(metrics::TextWriter& out) const override;
+  void collect(prometheus::TextWriter& out) const override;
 
  private:
   std::shared_ptr<const ConnectionGuard> guard_;  // may outlive the server (stays in /metrics)

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bridge/log.h"
-#include "bridge/metrics/exposition.h"
+#include "bridge/prometheus/exposition.h"
 #include "connection_guard.h"
 #include "chunked_gzip.h"
 #include "crypto_util.h"
@@ -318,12 +318,12 @@ void HttpServer::handle(Method method, const std::string& pattern, Handler handl
   router_.handle(method, pattern, std::move(handler));
 }
 
-void HttpServer::serve_metrics(std::shared_ptr<const metrics::Exposition> exposition, const std::string& path) {
+void HttpServer::serve_metrics(std::shared_ptr<const prometheus::Exposition> exposition, const std::string& path) {
   // Scrapes gzip through a ChunkedGzip that reuses the compressed text that did not change since
   // the previous scrape; dispatch() leaves an already encoded body alone.
   auto packer = std::make_shared<detail::ChunkedGzip>();
   handle(Method::get, path, [exposition, packer](const Request& request) {
-    auto response = Response::text(200, exposition->render(), metrics::kTextContentType);
+    auto response = Response::text(200, exposition->render(), prometheus::kTextContentType);
     if (response.body.size() >= kGzipMinBytes && detail::accepts_gzip(request.header("accept-encoding"))) {
       if (auto packed = packer->compress(response.body)) {
         response.body = std::move(*packed);
@@ -334,7 +334,7 @@ void HttpServer::serve_metrics(std::shared_ptr<const metrics::Exposition> exposi
   });
 }
 
-std::shared_ptr<const metrics::Collector> HttpServer::connection_metrics() const { return connection_metrics_; }
+std::shared_ptr<const prometheus::Collector> HttpServer::connection_metrics() const { return connection_metrics_; }
 
 void HttpServer::set_reload_hook(ReloadHook hook) {
   std::lock_guard lock(reload_mutex_);

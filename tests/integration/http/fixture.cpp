@@ -9,9 +9,9 @@ namespace http_it {
 
 MetricsServer::MetricsServer(int meters, bridge::api::HttpOptions options) {
   exposition->add(metrics->registry());
-  exposition->add(std::static_pointer_cast<const bridge::metrics::Collector>(metrics));
-  exposition->add(std::static_pointer_cast<const bridge::metrics::Collector>(readings));
-  exposition->add(std::make_shared<const bridge::metrics::ProcessCollector>());
+  exposition->add(std::static_pointer_cast<const bridge::prometheus::Collector>(metrics));
+  exposition->add(std::static_pointer_cast<const bridge::prometheus::Collector>(readings));
+  exposition->add(std::make_shared<const bridge::prometheus::ProcessCollector>());
   for (int k = 1; k <= meters; ++k) {
     metrics->add_meter("meter-" + std::to_string(k));
     poll(k, 230.0 + k);

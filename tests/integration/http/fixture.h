@@ -7,18 +7,18 @@
 #include <vector>
 
 #include "bridge/api/http_server.h"
-#include "bridge/metrics/bridge_metrics.h"
-#include "bridge/metrics/exposition.h"
-#include "bridge/metrics/process_collector.h"
-#include "bridge/metrics/readings_collectable.h"
+#include "bridge/prometheus/bridge_metrics.h"
+#include "bridge/prometheus/exposition.h"
+#include "bridge/prometheus/process_collector.h"
+#include "bridge/prometheus/readings_collectable.h"
 
 namespace http_it {
 
 struct MetricsServer {
-  std::shared_ptr<bridge::metrics::BridgeMetrics> metrics = std::make_shared<bridge::metrics::BridgeMetrics>();
-  std::shared_ptr<bridge::metrics::ReadingsCollectable> readings =
-      std::make_shared<bridge::metrics::ReadingsCollectable>();
-  std::shared_ptr<bridge::metrics::Exposition> exposition = std::make_shared<bridge::metrics::Exposition>();
+  std::shared_ptr<bridge::prometheus::BridgeMetrics> metrics = std::make_shared<bridge::prometheus::BridgeMetrics>();
+  std::shared_ptr<bridge::prometheus::ReadingsCollectable> readings =
+      std::make_shared<bridge::prometheus::ReadingsCollectable>();
+  std::shared_ptr<bridge::prometheus::Exposition> exposition = std::make_shared<bridge::prometheus::Exposition>();
   std::unique_ptr<bridge::api::HttpServer> server;
 
   // Starts on 127.0.0.1:0 with `options` (listen is overridden) and `meters` meters named

@@ -9,8 +9,8 @@
 #include <map>
 #include <mutex>
 
-#include "bridge/metrics/bridge_metrics.h"
-#include "bridge/metrics/poller_observer.h"
+#include "bridge/prometheus/bridge_metrics.h"
+#include "bridge/prometheus/poller_observer.h"
 #include "bridge/poller/fleet.h"
 #include "run_io.h"
 #include "sim_process.h"
@@ -112,13 +112,13 @@ class BreadthSimTest : public ::testing::Test {
   }
 
   // /metrics as the app wires it: the same figures as the status, through the observer.
-  double gauge(const std::string& meter, prometheus::Gauge bridge::metrics::BridgeMetrics::Meter::*g) {
+  double gauge(const std::string& meter, ::prometheus::Gauge bridge::prometheus::BridgeMetrics::Meter::*g) {
     auto* m = metrics.meter(meter);
     return m ? (m->*g).Value() : -1;
   }
 
-  bridge::metrics::BridgeMetrics metrics;
-  bridge::metrics::PollerMetricsObserver metrics_observer{metrics};
+  bridge::prometheus::BridgeMetrics metrics;
+  bridge::prometheus::PollerMetricsObserver metrics_observer{metrics};
   asio::io_context io{1};
   CollectReadings readings;
   CollectEvents events;
@@ -207,7 +207,7 @@ TEST_F(BreadthSimTest, fails_over_to_the_second_endpoint_and_returns_to_the_prim
   EXPECT_EQ(st("dual").endpoint, "127.0.0.1:" + std::to_string(backup.port()));
   EXPECT_TRUE(backup.associated(1));
   EXPECT_GE(st("dual").counters.failovers, 1u);
-  EXPECT_EQ(gauge("dual", &bridge::metrics::BridgeMetrics::Meter::endpoint_index), 1.0);
+  EXPECT_EQ(gauge("dual", &bridge::prometheus::BridgeMetrics::Meter::endpoint_index), 1.0);
 
   // The primary comes back: after the holdback the session returns to it.
   primary.reset(1);
@@ -218,7 +218,7 @@ TEST_F(BreadthSimTest, fails_over_to_the_second_endpoint_and_returns_to_the_prim
   ASSERT_TRUE(run_until([&] { return readings.count["dual"] >= before + 2; }, 10s));
   EXPECT_TRUE(primary.associated(1));
   EXPECT_FALSE(backup.associated(1));  // released with DISC
-  EXPECT_EQ(gauge("dual", &bridge::metrics::BridgeMetrics::Meter::endpoint_index), 0.0);
+  EXPECT_EQ(gauge("dual", &bridge::prometheus::BridgeMetrics::Meter::endpoint_index), 0.0);
   EXPECT_EQ(metrics.meter("dual")->reconnect(labels::ReconnectCause::failover_return).Value(), 1.0);
 }
 
@@ -243,9 +243,9 @@ TEST_F(BreadthSimTest, a_slow_meter_keeps_its_association_with_auto_but_times_ou
   EXPECT_GT(st("auto").request_timeout_ms, 500);
   EXPECT_LT(st("auto").request_timeout_ms, 5000);
   EXPECT_EQ(st("fixed").request_timeout_ms, 300);
-  EXPECT_DOUBLE_EQ(gauge("auto", &bridge::metrics::BridgeMetrics::Meter::request_timeout_seconds),
+  EXPECT_DOUBLE_EQ(gauge("auto", &bridge::prometheus::BridgeMetrics::Meter::request_timeout_seconds),
                    static_cast<double>(st("auto").request_timeout_ms) / 1000.0);
-  EXPECT_DOUBLE_EQ(gauge("fixed", &bridge::metrics::BridgeMetrics::Meter::request_timeout_seconds), 0.3);
+  EXPECT_DOUBLE_EQ(gauge("fixed", &bridge::prometheus::BridgeMetrics::Meter::request_timeout_seconds), 0.3);
 }
 
 TEST_F(BreadthSimTest, a_fast_meter_with_auto_gives_up_on_silence_after_its_own_short_deadline) {

@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "bridge/api/http_server.h"
-#include "bridge/metrics/collector.h"
-#include "bridge/metrics/text_writer.h"
+#include "bridge/prometheus/collector.h"
+#include "bridge/prometheus/text_writer.h"
 #include "testing/process.h"
 
 namespace {
@@ -79,7 +79,7 @@ std::unique_ptr<HttpServer> start(HttpOptions o) {
 // would itself need a connection).
 double sample(const HttpServer& server, const std::string& name) {
   std::string text;
-  bridge::metrics::TextWriter writer(text);
+  bridge::prometheus::TextWriter writer(text);
   server.connection_metrics()->collect(writer);
   const auto at = text.find("\n" + name + " ");
   if (at == std::string::npos) return -1;

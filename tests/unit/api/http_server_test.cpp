@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "bridge/api/basic_auth.h"
-#include "bridge/metrics/bridge_metrics.h"
-#include "bridge/metrics/exposition.h"
+#include "bridge/prometheus/bridge_metrics.h"
+#include "bridge/prometheus/exposition.h"
 #include "testing/process.h"
 
 namespace {
@@ -245,11 +245,11 @@ TEST(HttpServerTest, oversized_request_bodies_get_413) {
 
 TEST(HttpServerTest, metrics_are_served_in_text_format) {
   auto s = start();
-  auto metrics = std::make_shared<bridge::metrics::BridgeMetrics>();
+  auto metrics = std::make_shared<bridge::prometheus::BridgeMetrics>();
   metrics->add_meter("meter-1").up.Set(1);
-  auto exposition = std::make_shared<bridge::metrics::Exposition>();
+  auto exposition = std::make_shared<bridge::prometheus::Exposition>();
   exposition->add(metrics->registry());
-  exposition->add(std::static_pointer_cast<const bridge::metrics::Collector>(metrics));
+  exposition->add(std::static_pointer_cast<const bridge::prometheus::Collector>(metrics));
   s->serve_metrics(exposition);
   auto r = http("GET", s->port(), "/metrics");
   EXPECT_EQ(r.status, 200);
@@ -261,10 +261,10 @@ TEST(HttpServerTest, metrics_are_served_in_text_format) {
 // moment, also after values changed and chunks were reused from the previous scrape.
 TEST(HttpServerTest, gzip_metrics_scrapes_inflate_to_the_current_body) {
   auto s = start();
-  auto metrics = std::make_shared<bridge::metrics::BridgeMetrics>();
+  auto metrics = std::make_shared<bridge::prometheus::BridgeMetrics>();
   for (int k = 0; k < 3000; ++k) metrics->add_meter("meter-" + std::to_string(k)).up.Set(1);
-  auto exposition = std::make_shared<bridge::metrics::Exposition>();
-  exposition->add(std::static_pointer_cast<const bridge::metrics::Collector>(metrics));
+  auto exposition = std::make_shared<bridge::prometheus::Exposition>();
+  exposition->add(std::static_pointer_cast<const bridge::prometheus::Collector>(metrics));
   s->serve_metrics(exposition);
   for (int scrape = 0; scrape < 3; ++scrape) {
     for (int k = scrape; k < 3000; k += 40) metrics->meter("meter-" + std::to_string(k))->polls_total.Increment(k + 1);

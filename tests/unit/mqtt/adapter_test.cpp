@@ -81,7 +81,7 @@ TEST(ConfigAdapterTest, meter_info_carries_name_address_register_keys_interval_a
 }
 
 TEST(MetricsObserverTest, drives_the_design_section_3_series) {
-  bridge::metrics::BridgeMetrics metrics;
+  bridge::prometheus::BridgeMetrics metrics;
   auto& meter = metrics.add_meter("meter-1");
   MetricsObserver obs(metrics);
   obs.on_connected(true);

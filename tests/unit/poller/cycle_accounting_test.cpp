@@ -13,14 +13,14 @@ using testing::fast_qos;
 using testing::FleetTest;
 using testing::make_config;
 
-double failures_total(metrics::BridgeMetrics::Meter& m) {
+double failures_total(prometheus::BridgeMetrics::Meter& m) {
   double sum = 0;
   for (auto r : labels::kPollFailures) sum += m.poll_failure(r).Value();
   return sum;
 }
 
 // The status counters and the metric series are the same numbers.
-void expect_counts_agree(const MeterStatus& s, metrics::BridgeMetrics::Meter& m) {
+void expect_counts_agree(const MeterStatus& s, prometheus::BridgeMetrics::Meter& m) {
   const auto& c = s.counters;
   EXPECT_EQ(static_cast<double>(c.cycles), m.polls_total.Value());
   EXPECT_EQ(static_cast<double>(c.cycles_failed), failures_total(m));

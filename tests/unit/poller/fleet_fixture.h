@@ -8,8 +8,8 @@
 #include <map>
 #include <memory>
 
-#include "bridge/metrics/bridge_metrics.h"
-#include "bridge/metrics/poller_observer.h"
+#include "bridge/prometheus/bridge_metrics.h"
+#include "bridge/prometheus/poller_observer.h"
 #include "bridge/poller/fleet.h"
 #include "bridge/poller/meter_session.h"
 #include "fake_connection.h"
@@ -116,8 +116,8 @@ class FleetTest : public ::testing::Test {
   }
 
   asio::io_context io{1};
-  metrics::BridgeMetrics metrics;
-  metrics::PollerMetricsObserver metrics_observer{metrics};
+  prometheus::BridgeMetrics metrics;
+  prometheus::PollerMetricsObserver metrics_observer{metrics};
   FakeConnections meters;
   CollectReadings readings;
   CollectEvents events;

@@ -1,6 +1,6 @@
 // The metrics contract of docs/contract.md: names, HELP, pre-created label values,
 // removal of meters, fleet-wide families and build_info.
-#include "bridge/metrics/bridge_metrics.h"
+#include "bridge/prometheus/bridge_metrics.h"
 
 #include <gtest/gtest.h>
 
@@ -8,15 +8,15 @@
 #include <memory>
 #include <thread>
 
-#include "bridge/metrics/exposition.h"
-#include "bridge/metrics/readings_collectable.h"
+#include "bridge/prometheus/exposition.h"
+#include "bridge/prometheus/readings_collectable.h"
 #include "exposition_parser.h"
 
 namespace {
 
-using bridge::metrics::BridgeMetrics;
-using bridge::metrics::BuildInfo;
-using bridge::metrics::Exposition;
+using bridge::prometheus::BridgeMetrics;
+using bridge::prometheus::BuildInfo;
+using bridge::prometheus::Exposition;
 namespace labels = bridge::labels;
 
 struct Fixture : ::testing::Test {
@@ -24,7 +24,7 @@ struct Fixture : ::testing::Test {
   Exposition exposition;
   Fixture() {
     exposition.add(metrics->registry());
-    exposition.add(std::static_pointer_cast<const bridge::metrics::Collector>(metrics));
+    exposition.add(std::static_pointer_cast<const bridge::prometheus::Collector>(metrics));
   }
   test_exposition::Parsed scrape() const { return test_exposition::parse(exposition.render()); }
 };
@@ -298,11 +298,11 @@ namespace {
 
 TEST(ConcurrencyTest, scrapes_while_meters_change_and_readings_arrive) {
   auto metrics = std::make_shared<BridgeMetrics>(BuildInfo{"v", "r", "b"});
-  auto readings = std::make_shared<bridge::metrics::ReadingsCollectable>();
+  auto readings = std::make_shared<bridge::prometheus::ReadingsCollectable>();
   Exposition exposition;
   exposition.add(metrics->registry());
-  exposition.add(std::static_pointer_cast<const bridge::metrics::Collector>(metrics));
-  exposition.add(std::static_pointer_cast<const bridge::metrics::Collector>(readings));
+  exposition.add(std::static_pointer_cast<const bridge::prometheus::Collector>(metrics));
+  exposition.add(std::static_pointer_cast<const bridge::prometheus::Collector>(readings));
   for (int k = 0; k < 50; ++k) metrics->add_meter("m" + std::to_string(k));
   std::atomic<bool> stop{false};
   std::thread poller([&] {

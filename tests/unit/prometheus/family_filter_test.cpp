@@ -1,19 +1,19 @@
 // Series budget: family allow/deny lists and the per-meter totals without the breakdown label.
-#include "bridge/metrics/family_filter.h"
+#include "bridge/prometheus/family_filter.h"
 
 #include <gtest/gtest.h>
 
-#include "bridge/metrics/bridge_metrics.h"
-#include "bridge/metrics/exposition.h"
-#include "bridge/metrics/readings_collectable.h"
+#include "bridge/prometheus/bridge_metrics.h"
+#include "bridge/prometheus/exposition.h"
+#include "bridge/prometheus/readings_collectable.h"
 #include "exposition_parser.h"
 
 namespace {
 
-using bridge::metrics::BridgeMetrics;
-using bridge::metrics::BuildInfo;
-using bridge::metrics::Exposition;
-using bridge::metrics::FamilyFilter;
+using bridge::prometheus::BridgeMetrics;
+using bridge::prometheus::BuildInfo;
+using bridge::prometheus::Exposition;
+using bridge::prometheus::FamilyFilter;
 namespace labels = bridge::labels;
 
 struct Budget : ::testing::Test {
@@ -21,7 +21,7 @@ struct Budget : ::testing::Test {
   Exposition exposition;
   Budget() {
     exposition.add(metrics->registry());
-    exposition.add(std::static_pointer_cast<const bridge::metrics::Collector>(metrics));
+    exposition.add(std::static_pointer_cast<const bridge::prometheus::Collector>(metrics));
     auto& m = metrics->add_meter("m1");
     m.poll_failure(labels::PollFailure::timeout).Increment(2);
     m.poll_failure(labels::PollFailure::circuit_open).Increment(3);
@@ -51,8 +51,8 @@ TEST_F(Budget, denylist_drops_the_matching_families_whole) {
 }
 
 TEST_F(Budget, a_denied_reading_family_goes_and_the_others_stay_whole) {
-  auto readings = std::make_shared<bridge::metrics::ReadingsCollectable>();
-  exposition.add(std::static_pointer_cast<const bridge::metrics::Collector>(readings));
+  auto readings = std::make_shared<bridge::prometheus::ReadingsCollectable>();
+  exposition.add(std::static_pointer_cast<const bridge::prometheus::Collector>(readings));
   bridge::Reading r;
   r.meter = "m1";
   for (auto [obis, value, unit] : {std::tuple{"1-1:32.7.0.255", 230.1, 35}, {"1-1:31.7.0.255", 1.5, 33}}) {

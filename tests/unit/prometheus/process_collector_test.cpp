@@ -1,5 +1,5 @@
 // process_* from /proc/self: values in plausible ranges for this very test process.
-#include "bridge/metrics/process_collector.h"
+#include "bridge/prometheus/process_collector.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,8 +11,8 @@
 
 namespace {
 
-using bridge::metrics::ProcessCollector;
-using bridge::metrics::read_process_stats;
+using bridge::prometheus::ProcessCollector;
+using bridge::prometheus::read_process_stats;
 
 TEST(ProcessCollectorTest, stats_are_sane) {
   auto s = read_process_stats();
@@ -46,7 +46,7 @@ TEST(ProcessCollectorTest, cpu_time_grows_when_spinning) {
 
 TEST(ProcessCollectorTest, writes_the_standard_families) {
   std::string text;
-  bridge::metrics::TextWriter w(text);
+  bridge::prometheus::TextWriter w(text);
   ProcessCollector().collect(w);
   auto p = test_exposition::parse(text);
   for (const char* name : {"process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",

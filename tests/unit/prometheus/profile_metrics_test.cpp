@@ -1,5 +1,5 @@
 // Load-profile backfill metrics: rows read, last row time, and the lag that grows during an outage.
-#include "bridge/metrics/profile_metrics.h"
+#include "bridge/prometheus/profile_metrics.h"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,8 @@
 
 namespace {
 
-using bridge::metrics::ProfileMetrics;
-using bridge::metrics::TextWriter;
+using bridge::prometheus::ProfileMetrics;
+using bridge::prometheus::TextWriter;
 
 test_exposition::Parsed scrape(const ProfileMetrics& m) {
   std::string text;

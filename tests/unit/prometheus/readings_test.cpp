@@ -1,5 +1,5 @@
 // Readings as base-unit gauges: DLMS unit conversion, OBIS labels, removal, the off switch.
-#include "bridge/metrics/readings_collectable.h"
+#include "bridge/prometheus/readings_collectable.h"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +9,8 @@ namespace {
 
 using bridge::Reading;
 using bridge::RegisterValue;
-using bridge::metrics::ReadingsCollectable;
-using bridge::metrics::TextWriter;
+using bridge::prometheus::ReadingsCollectable;
+using bridge::prometheus::TextWriter;
 
 RegisterValue reg(std::string obis, double value, int unit) {
   RegisterValue v;
@@ -29,7 +29,7 @@ test_exposition::Parsed scrape(const ReadingsCollectable& c) {
 }
 
 TEST(ReadingUnitsTest, dlms_units_map_to_base_units) {
-  using bridge::metrics::to_base_unit;
+  using bridge::prometheus::to_base_unit;
   struct Case {
     int unit;
     std::string_view suffix;
@@ -51,11 +51,11 @@ TEST(ReadingUnitsTest, dlms_units_map_to_base_units) {
   EXPECT_EQ(to_base_unit(255, "1-0:13.7.0")->suffix, "ratio");
   EXPECT_EQ(to_base_unit(255, "1-1:33.7.0.255")->suffix, "ratio");
   EXPECT_EQ(to_base_unit(255, "0-0:96.7.21")->suffix, "value");
-  EXPECT_EQ(bridge::metrics::metric_name("volts"), "dlms_bridge_reading_volts");
+  EXPECT_EQ(bridge::prometheus::metric_name("volts"), "dlms_bridge_reading_volts");
 }
 
 TEST(ReadingUnitsTest, normalize_obis_drops_f_255_only) {
-  using bridge::metrics::normalize_obis;
+  using bridge::prometheus::normalize_obis;
   EXPECT_EQ(normalize_obis("1-1:32.7.0.255"), "1-1:32.7.0");
   EXPECT_EQ(normalize_obis("1-1:32.7.0*255"), "1-1:32.7.0");
   EXPECT_EQ(normalize_obis("1-1:32.7.0"), "1-1:32.7.0");

@@ -1,4 +1,4 @@
-#include "bridge/metrics/text_writer.h"
+#include "bridge/prometheus/text_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 
 namespace {
 
-using bridge::metrics::TextWriter;
+using bridge::prometheus::TextWriter;
 
 std::string value(double v) {
   std::string s;
@@ -50,13 +50,13 @@ namespace {
 
 TEST(TextWriterTest, whole_numbers_are_written_as_integers) {
   std::string s;
-  bridge::metrics::TextWriter::append_value(s, 1e6);
+  bridge::prometheus::TextWriter::append_value(s, 1e6);
   EXPECT_EQ(s, "1000000");
   s.clear();
-  bridge::metrics::TextWriter::append_value(s, -42);
+  bridge::prometheus::TextWriter::append_value(s, -42);
   EXPECT_EQ(s, "-42");
   s.clear();
-  bridge::metrics::TextWriter::append_value(s, 1e300);  // too large for the integer path
+  bridge::prometheus::TextWriter::append_value(s, 1e300);  // too large for the integer path
   EXPECT_EQ(std::stod(s), 1e300);
 }
 

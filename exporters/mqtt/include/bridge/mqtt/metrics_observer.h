@@ -1,13 +1,13 @@
 #pragma once
-// Observer -> bridge::metrics::BridgeMetrics (the docs/contract.md series).
-#include "bridge/metrics/bridge_metrics.h"
+// Observer -> bridge::prometheus::BridgeMetrics (the docs/contract.md series).
+#include "bridge/prometheus/bridge_metrics.h"
 #include "bridge/mqtt/observer.h"
 
 namespace bridge::mqtt {
 
 class MetricsObserver final : public Observer {
  public:
-  explicit MetricsObserver(bridge::metrics::BridgeMetrics& metrics) : metrics_(metrics) {}
+  explicit MetricsObserver(bridge::prometheus::BridgeMetrics& metrics) : metrics_(metrics) {}
 
   void on_connected(bool connected) override;
   void on_acked(std::uint64_t messages) override;
@@ -23,7 +23,7 @@ class MetricsObserver final : public Observer {
   void on_dropped(bridge::labels::OutboxDrop reason, std::uint64_t count) override;
 
  private:
-  bridge::metrics::BridgeMetrics& metrics_;
+  bridge::prometheus::BridgeMetrics& metrics_;
 };
 
 }  // namespace bridge::mqtt

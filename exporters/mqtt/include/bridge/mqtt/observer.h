@@ -1,6 +1,6 @@
 #pragma once
 // The exporter's metric hooks (docs/contract.md names). The service adapts them onto
-// bridge::metrics::BridgeMetrics (metrics_observer.h); tests count them directly. Called on the
+// bridge::prometheus::BridgeMetrics (metrics_observer.h); tests count them directly. Called on the
 // exporter's publisher thread; implementations must be cheap and must not call back into it.
 #include <cstdint>
 #include <optional>

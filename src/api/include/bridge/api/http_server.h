@@ -20,7 +20,7 @@
 
 struct mg_context;
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 class Collector;
 class Exposition;
 }
@@ -52,10 +52,10 @@ class HttpServer {
   // A later registration of the same method + pattern replaces the earlier one.
   void handle(Method method, const std::string& pattern, Handler handler);
   // GET /metrics (or `path`) from an exposition, gzip when the scraper accepts it.
-  void serve_metrics(std::shared_ptr<const metrics::Exposition> exposition, const std::string& path = "/metrics");
+  void serve_metrics(std::shared_ptr<const prometheus::Exposition> exposition, const std::string& path = "/metrics");
   // dlms_bridge_http_connections_* (accepted, rejected, timed out, open, max) for /metrics;
   // valid while the server lives.
-  std::shared_ptr<const metrics::Collector> connection_metrics() const;
+  std::shared_ptr<const prometheus::Collector> connection_metrics() const;
 
   Readiness& readiness() { return readiness_; }
   void set_reload_hook(ReloadHook hook);
@@ -88,7 +88,7 @@ class HttpServer {
   bool tls_ = false;
   std::string host_;
   std::shared_ptr<detail::ConnectionGuard> guard_;
-  std::shared_ptr<const metrics::Collector> connection_metrics_;
+  std::shared_ptr<const prometheus::Collector> connection_metrics_;
   void* pending_ssl_ctx_ = nullptr;  // SSL_CTX* until CivetWeb takes it at start
   mg_context* context_ = nullptr;  // stopped first (stop()), before routes go away
 };

@@ -1,6 +1,6 @@
 #pragma once
 // What a MeterSession reports, for whoever keeps score: the Prometheus series
-// (exporters/prometheus: metrics::PollerMetricsObserver), the store's inventory rows, events and
+// (exporters/prometheus: prometheus::PollerMetricsObserver), the store's inventory rows, events and
 // frame diagnostics (StoreRecorder), the status page's history (status::FleetHistory). The
 // session only tells what happened; each observer decides what to keep, so the poller depends
 // on no exporter.

@@ -4,9 +4,9 @@
 #include <optional>
 #include <string>
 
-#include "bridge/metrics/collector.h"
+#include "bridge/prometheus/collector.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 struct ProcessStats {
   double cpu_seconds_total = 0;
@@ -25,4 +25,4 @@ class ProcessCollector : public Collector {
   void collect(TextWriter& out) const override;
 };
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 class FamilyFilter;
 
@@ -48,4 +48,4 @@ class TextWriter {
   bool skipping_ = false;  // the last family() was dropped by the filter
 };
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

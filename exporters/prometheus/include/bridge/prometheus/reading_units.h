@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 struct BaseUnit {
   std::string_view suffix;  // family suffix: "volts", "joules", "ratio", "value", ...
@@ -26,4 +26,4 @@ std::string help_text(std::string_view suffix);
 // text that does not parse is returned unchanged.
 std::string normalize_obis(std::string_view obis);
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

@@ -3,10 +3,10 @@
 // (meter_up, connected, paused, polls and failures by reason, reconnects by cause, breaker,
 // watchdogs, HDLC errors, diagnosis) and the fleet's poll duration histogram. The app wires it
 // into the Fleet (FleetDependencies::observers), as mqtt::MetricsObserver into the exporter.
-#include "bridge/metrics/bridge_metrics.h"
+#include "bridge/prometheus/bridge_metrics.h"
 #include "bridge/poller/session_observer.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 class PollerMetricsObserver final : public poller::SessionObserver {
  public:
@@ -43,4 +43,4 @@ class PollerMetricsObserver final : public poller::SessionObserver {
   BridgeMetrics& metrics_;
 };
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

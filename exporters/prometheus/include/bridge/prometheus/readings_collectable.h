@@ -10,11 +10,11 @@
 #include <string>
 #include <string_view>
 
-#include "bridge/metrics/collector.h"
-#include "bridge/metrics/reading_units.h"
+#include "bridge/prometheus/collector.h"
+#include "bridge/prometheus/reading_units.h"
 #include "bridge/reading.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 class ReadingsCollectable : public Collector, public ReadingSink {
  public:
@@ -55,4 +55,4 @@ class ReadingsCollectable : public Collector, public ReadingSink {
   std::array<Shard, kShards> shards_;
 };
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

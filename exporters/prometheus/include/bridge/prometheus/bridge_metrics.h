@@ -1,6 +1,6 @@
 #pragma once
 // The bridge's own QoS metrics (docs/contract.md). Fleet-wide families live in a
-// prometheus-cpp Registry; per-meter series are prometheus::Counter/Gauge objects owned here
+// prometheus-cpp Registry; per-meter series are ::prometheus::Counter/Gauge objects owned here
 // and written by collect() straight into exposition text (10,000 meters x 45 series would take
 // over a second through Family::Collect + TextSerializer; see bench/results/scrape.md).
 //
@@ -25,9 +25,9 @@
 #include <prometheus/registry.h>
 
 #include "bridge/labels.h"
-#include "bridge/metrics/collector.h"
+#include "bridge/prometheus/collector.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 // Labels of dlms_bridge_build_info.
 struct BuildInfo {
@@ -59,19 +59,19 @@ class BridgeMetrics : public Collector {
     Meter(const Meter&) = delete;
     Meter& operator=(const Meter&) = delete;
 
-    prometheus::Gauge up;                               // 1 if the last poll succeeded
-    prometheus::Gauge connected;                        // 1 while an association is open
-    prometheus::Gauge paused;                           // 1 while paused by an operator
-    prometheus::Gauge last_success_timestamp_seconds;   // Unix time of the last good poll
-    prometheus::Gauge circuit_breaker_open;             // 1 while the breaker is open
-    prometheus::Counter polls_total;                    // poll cycles attempted
-    prometheus::Counter circuit_breaker_trips_total;    // closed -> open transitions
-    prometheus::Counter readings_published_total;       // readings acknowledged by the broker (PUBACK)
-    prometheus::Counter readings_total;                 // readings made (entered the outbox; see README)
-    prometheus::Gauge endpoint_index;                   // 0 = the primary host:port, i = endpoints[i - 1]
-    prometheus::Gauge request_timeout_seconds;          // deadline of the next request step (fixed or "auto")
-    prometheus::Counter clock_syncs_total;              // SETs of the meter's clock the meter accepted
-    prometheus::Counter protocol_warnings_total;        // tolerated protocol anomalies (trailing bytes ...)
+    ::prometheus::Gauge up;                               // 1 if the last poll succeeded
+    ::prometheus::Gauge connected;                        // 1 while an association is open
+    ::prometheus::Gauge paused;                           // 1 while paused by an operator
+    ::prometheus::Gauge last_success_timestamp_seconds;   // Unix time of the last good poll
+    ::prometheus::Gauge circuit_breaker_open;             // 1 while the breaker is open
+    ::prometheus::Counter polls_total;                    // poll cycles attempted
+    ::prometheus::Counter circuit_breaker_trips_total;    // closed -> open transitions
+    ::prometheus::Counter readings_published_total;       // readings acknowledged by the broker (PUBACK)
+    ::prometheus::Counter readings_total;                 // readings made (entered the outbox; see README)
+    ::prometheus::Gauge endpoint_index;                   // 0 = the primary host:port, i = endpoints[i - 1]
+    ::prometheus::Gauge request_timeout_seconds;          // deadline of the next request step (fixed or "auto")
+    ::prometheus::Counter clock_syncs_total;              // SETs of the meter's clock the meter accepted
+    ::prometheus::Counter protocol_warnings_total;        // tolerated protocol anomalies (trailing bytes ...)
 
     // dlms_bridge_meter_clock_offset_seconds: meter minus bridge, only once measured (absent
     // with clock = "off", before the first check, and after an unusable reading).
@@ -89,10 +89,10 @@ class BridgeMetrics : public Collector {
     void set_symptom(std::string_view symptom);
     std::string symptom() const;
 
-    prometheus::Counter& poll_failure(labels::PollFailure reason);
-    prometheus::Counter& reconnect(labels::ReconnectCause cause);
-    prometheus::Counter& hdlc_error(labels::HdlcError kind);
-    prometheus::Counter& watchdog_trip(labels::Watchdog watchdog);
+    ::prometheus::Counter& poll_failure(labels::PollFailure reason);
+    ::prometheus::Counter& reconnect(labels::ReconnectCause cause);
+    ::prometheus::Counter& hdlc_error(labels::HdlcError kind);
+    ::prometheus::Counter& watchdog_trip(labels::Watchdog watchdog);
 
     const std::string& id() const { return id_; }
 
@@ -100,17 +100,17 @@ class BridgeMetrics : public Collector {
     friend class BridgeMetrics;
     std::string id_;
     std::string label_body_;  // meter="<escaped id>"
-    prometheus::Counter poll_duration_sum_;
-    prometheus::Counter poll_duration_count_;
-    prometheus::Gauge clock_offset_seconds_;
+    ::prometheus::Counter poll_duration_sum_;
+    ::prometheus::Counter poll_duration_count_;
+    ::prometheus::Gauge clock_offset_seconds_;
     std::atomic<bool> clock_offset_known_{false};
     mutable std::mutex symptom_mutex_;
     std::string symptom_{kNoSymptom};
     std::string symptom_label_;  // symptom="<escaped symptom>"
-    std::array<prometheus::Counter, labels::kPollFailures.size()> poll_failures_;
-    std::array<prometheus::Counter, labels::kReconnectCauses.size()> reconnects_;
-    std::array<prometheus::Counter, labels::kHdlcErrors.size()> hdlc_errors_;
-    std::array<prometheus::Counter, labels::kWatchdogs.size()> watchdog_trips_;
+    std::array<::prometheus::Counter, labels::kPollFailures.size()> poll_failures_;
+    std::array<::prometheus::Counter, labels::kReconnectCauses.size()> reconnects_;
+    std::array<::prometheus::Counter, labels::kHdlcErrors.size()> hdlc_errors_;
+    std::array<::prometheus::Counter, labels::kWatchdogs.size()> watchdog_trips_;
   };
 
   explicit BridgeMetrics(const BuildInfo& build = BuildInfo::current());
@@ -124,7 +124,7 @@ class BridgeMetrics : public Collector {
   void set_per_meter_breakdown(bool on) { breakdown_.store(on, std::memory_order_relaxed); }
 
   // Fleet-wide families (and anything else a component wants to register).
-  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+  std::shared_ptr<::prometheus::Registry> registry() const { return registry_; }
 
   Meter& add_meter(const std::string& id);     // idempotent: returns the existing meter
   void remove_meter(const std::string& id);    // its series disappear from the next scrape
@@ -132,35 +132,35 @@ class BridgeMetrics : public Collector {
   std::vector<std::string> meter_ids() const;  // sorted
 
   // Fleet-wide, no meter label.
-  prometheus::Histogram& poll_duration_seconds() { return poll_duration_seconds_; }
+  ::prometheus::Histogram& poll_duration_seconds() { return poll_duration_seconds_; }
   // From a reading's read time to its PUBACK, one observation per reading.
-  prometheus::Histogram& publish_latency_seconds() { return publish_latency_seconds_; }
-  prometheus::Gauge& mqtt_connected() { return mqtt_connected_; }
-  prometheus::Counter& mqtt_messages_acked_total() { return mqtt_messages_acked_total_; }
-  prometheus::Counter& mqtt_publish_failure(labels::PublishFailure reason);
-  prometheus::Counter& mqtt_reconnects_total() { return mqtt_reconnects_total_; }
-  prometheus::Gauge& outbox_messages() { return outbox_messages_; }
-  prometheus::Gauge& outbox_oldest_timestamp_seconds() { return outbox_oldest_timestamp_seconds_; }
-  prometheus::Counter& outbox_dropped(labels::OutboxDrop reason);
+  ::prometheus::Histogram& publish_latency_seconds() { return publish_latency_seconds_; }
+  ::prometheus::Gauge& mqtt_connected() { return mqtt_connected_; }
+  ::prometheus::Counter& mqtt_messages_acked_total() { return mqtt_messages_acked_total_; }
+  ::prometheus::Counter& mqtt_publish_failure(labels::PublishFailure reason);
+  ::prometheus::Counter& mqtt_reconnects_total() { return mqtt_reconnects_total_; }
+  ::prometheus::Gauge& outbox_messages() { return outbox_messages_; }
+  ::prometheus::Gauge& outbox_oldest_timestamp_seconds() { return outbox_oldest_timestamp_seconds_; }
+  ::prometheus::Counter& outbox_dropped(labels::OutboxDrop reason);
 
   // Writes the per-meter families (the registry is served separately, see Exposition).
   void collect(TextWriter& out) const override;
 
  private:
-  std::shared_ptr<prometheus::Registry> registry_;
+  std::shared_ptr<::prometheus::Registry> registry_;
   std::atomic<bool> breakdown_{true};
-  prometheus::Histogram& poll_duration_seconds_;
-  prometheus::Histogram& publish_latency_seconds_;
-  prometheus::Gauge& mqtt_connected_;
-  prometheus::Counter& mqtt_messages_acked_total_;
-  std::vector<prometheus::Counter*> mqtt_publish_failures_;
-  prometheus::Counter& mqtt_reconnects_total_;
-  prometheus::Gauge& outbox_messages_;
-  prometheus::Gauge& outbox_oldest_timestamp_seconds_;
-  std::vector<prometheus::Counter*> outbox_dropped_;
+  ::prometheus::Histogram& poll_duration_seconds_;
+  ::prometheus::Histogram& publish_latency_seconds_;
+  ::prometheus::Gauge& mqtt_connected_;
+  ::prometheus::Counter& mqtt_messages_acked_total_;
+  std::vector<::prometheus::Counter*> mqtt_publish_failures_;
+  ::prometheus::Counter& mqtt_reconnects_total_;
+  ::prometheus::Gauge& outbox_messages_;
+  ::prometheus::Gauge& outbox_oldest_timestamp_seconds_;
+  std::vector<::prometheus::Counter*> outbox_dropped_;
 
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::unique_ptr<Meter>, std::less<>> meters_;
 };
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

@@ -14,9 +14,9 @@
 #include <string>
 #include <utility>
 
-#include "bridge/metrics/collector.h"
+#include "bridge/prometheus/collector.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 class ProfileMetrics final : public Collector {
  public:
@@ -46,4 +46,4 @@ class ProfileMetrics final : public Collector {
   std::map<std::pair<std::string, std::string>, Series> series_;
 };
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

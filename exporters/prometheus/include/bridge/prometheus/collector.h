@@ -2,9 +2,9 @@
 // A source of metric families that writes exposition text directly (see text_writer.h for why
 // the large per-meter sets bypass prometheus-cpp's Collect()). Implementations must be
 // thread-safe: several HTTP worker threads may scrape at once.
-#include "bridge/metrics/text_writer.h"
+#include "bridge/prometheus/text_writer.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 class Collector {
  public:
@@ -13,4 +13,4 @@ class Collector {
   virtual void collect(TextWriter& out) const = 0;
 };
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus

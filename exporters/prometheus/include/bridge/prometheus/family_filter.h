@@ -10,7 +10,7 @@
 
 #include "bridge/result.h"
 
-namespace bridge::metrics {
+namespace bridge::prometheus {
 
 class FamilyFilter {
  public:
@@ -28,4 +28,4 @@ class FamilyFilter {
   bool allow_ = false;
 };
 
-}  // namespace bridge::metrics
+}  // namespace bridge::prometheus
