@@ -172,6 +172,37 @@ bridge::Result<ByteSpan, ApduError> outer(ByteSpan apdu, std::uint8_t expected) 
   return t->value;
 }
 
+// The fields of an AARQ or AARE body. Each appears at most once: a repeated one (two
+// user-information elements, a plain and a ciphered initiate, found by fuzz_aare) would leave
+// the decoded APDU saying two things, which no real peer says.
+bridge::Result<std::vector<ber::Tlv>, ApduError> unique_fields(ByteSpan body) {
+  std::vector<ber::Tlv> fields;
+  std::array<bool, 256> seen{};
+  std::size_t off = 0;
+  while (off < body.size()) {
+    auto t = ber::read(body, off);
+    if (!t) return bridge::fail(t.error());
+    if (seen[t->tag]) return bridge::fail(ApduError::unexpected_tag);
+    seen[t->tag] = true;
+    fields.push_back(*t);
+  }
+  return fields;
+}
+
+bridge::Result<ApplicationContext, ApduError> read_context(ByteSpan value) {
+  auto ctx = read_oid(value, kContextPrefix);
+  if (!ctx) return bridge::fail(ctx.error());
+  if (*ctx < 1 || *ctx > 4) return bridge::fail(ApduError::bad_value);
+  return static_cast<ApplicationContext>(*ctx);
+}
+
+bridge::Result<Mechanism, ApduError> read_mechanism(ByteSpan value) {
+  auto mech = read_oid(value, kMechanismPrefix);
+  if (!mech) return bridge::fail(mech.error());
+  if (*mech > 7) return bridge::fail(ApduError::bad_value);
+  return static_cast<Mechanism>(*mech);
+}
+
 // A2 03 02 01 xx / 80 01 xx style small integers inside a context tag.
 bridge::Result<std::uint8_t, ApduError> read_explicit_integer(ByteSpan value) {
   std::size_t off = 0;
@@ -274,47 +305,39 @@ bridge::Result<Aarq, ApduError> decode_aarq(ByteSpan apdu) {
   Aarq aarq;
   bool have_context = false;
   bool have_user = false;
-  // Each AARQ field appears at most once, as in the AARE: a plain and a ciphered
-  // user-information in one AARQ would leave two initiate requests (found by fuzz_aare).
-  std::array<bool, 256> seen{};
-  std::size_t off = 0;
-  while (off < body->size()) {
-    auto t = ber::read(*body, off);
-    if (!t) return bridge::fail(t.error());
-    if (seen[t->tag]) return bridge::fail(ApduError::unexpected_tag);
-    seen[t->tag] = true;
-    switch (t->tag) {
+  auto fields = unique_fields(*body);
+  if (!fields) return bridge::fail(fields.error());
+  for (const auto& t : *fields) {
+    switch (t.tag) {
       case 0xA1: {
-        auto ctx = read_oid(t->value, kContextPrefix);
+        auto ctx = read_context(t.value);
         if (!ctx) return bridge::fail(ctx.error());
-        if (*ctx < 1 || *ctx > 4) return bridge::fail(ApduError::bad_value);
-        aarq.context = static_cast<ApplicationContext>(*ctx);
+        aarq.context = *ctx;
         have_context = true;
         break;
       }
       case 0x8B: {
-        auto mech = read_oid(t->value, kMechanismPrefix);
+        auto mech = read_mechanism(t.value);
         if (!mech) return bridge::fail(mech.error());
-        if (*mech > 7) return bridge::fail(ApduError::bad_value);
-        aarq.mechanism = static_cast<Mechanism>(*mech);
+        aarq.mechanism = *mech;
         break;
       }
       case 0xAC: {
         std::size_t inner_off = 0;
-        auto inner = ber::read(t->value, inner_off);
+        auto inner = ber::read(t.value, inner_off);
         if (!inner) return bridge::fail(inner.error());
         if (inner->tag != 0x80 && inner->tag != 0x81) return bridge::fail(ApduError::unexpected_tag);
         aarq.password = Bytes(inner->value.begin(), inner->value.end());
         break;
       }
       case 0xA6: {
-        auto title = read_inner(t->value, 0x04, 0x04);
+        auto title = read_inner(t.value, 0x04, 0x04);
         if (!title) return bridge::fail(title.error());
         aarq.calling_ap_title = std::move(*title);
         break;
       }
       case 0xBE: {
-        auto user = read_user_information(t->value);
+        auto user = read_user_information(t.value);
         if (!user) return bridge::fail(user.error());
         if ((*user)[0] == tag::kGloInitiateRequest) {
           if (auto c = decode_ciphered(*user); !c) return bridge::fail(c.error());
@@ -365,25 +388,18 @@ bridge::Result<Aare, ApduError> decode_aare(ByteSpan apdu) {
   if (!body) return bridge::fail(body.error());
   Aare aare;
   bool have_result = false;
-  // Each AARE field appears at most once: a repeated one (two user-information elements, say)
-  // would leave both an InitiateResponse and an error, which no real AARE says.
-  std::array<bool, 256> seen{};
-  std::size_t off = 0;
-  while (off < body->size()) {
-    auto t = ber::read(*body, off);
-    if (!t) return bridge::fail(t.error());
-    if (seen[t->tag]) return bridge::fail(ApduError::unexpected_tag);
-    seen[t->tag] = true;
-    switch (t->tag) {
+  auto fields = unique_fields(*body);
+  if (!fields) return bridge::fail(fields.error());
+  for (const auto& t : *fields) {
+    switch (t.tag) {
       case 0xA1: {
-        auto ctx = read_oid(t->value, kContextPrefix);
+        auto ctx = read_context(t.value);
         if (!ctx) return bridge::fail(ctx.error());
-        if (*ctx < 1 || *ctx > 4) return bridge::fail(ApduError::bad_value);
-        aare.context = static_cast<ApplicationContext>(*ctx);
+        aare.context = *ctx;
         break;
       }
       case 0xA2: {
-        auto r = read_explicit_integer(t->value);
+        auto r = read_explicit_integer(t.value);
         if (!r) return bridge::fail(r.error());
         if (*r > 2) return bridge::fail(ApduError::bad_value);
         aare.result = static_cast<AssociationResult>(*r);
@@ -392,7 +408,7 @@ bridge::Result<Aare, ApduError> decode_aare(ByteSpan apdu) {
       }
       case 0xA3: {
         std::size_t inner_off = 0;
-        auto choice = ber::read(t->value, inner_off);
+        auto choice = ber::read(t.value, inner_off);
         if (!choice) return bridge::fail(choice.error());
         if (choice->tag != 0xA1 && choice->tag != 0xA2) return bridge::fail(ApduError::bad_value);
         auto d = read_explicit_integer(choice->value);
@@ -402,26 +418,25 @@ bridge::Result<Aare, ApduError> decode_aare(ByteSpan apdu) {
         break;
       }
       case 0x89: {
-        auto mech = read_oid(t->value, kMechanismPrefix);
+        auto mech = read_mechanism(t.value);
         if (!mech) return bridge::fail(mech.error());
-        if (*mech > 7) return bridge::fail(ApduError::bad_value);
-        aare.mechanism = static_cast<Mechanism>(*mech);
+        aare.mechanism = *mech;
         break;
       }
       case 0xA4: {
-        auto title = read_inner(t->value, 0x04, 0x04);
+        auto title = read_inner(t.value, 0x04, 0x04);
         if (!title) return bridge::fail(title.error());
         aare.responding_ap_title = std::move(*title);
         break;
       }
       case 0xAA: {
-        auto stoc = read_inner(t->value, 0x80, 0x81);
+        auto stoc = read_inner(t.value, 0x80, 0x81);
         if (!stoc) return bridge::fail(stoc.error());
         aare.responding_authentication = std::move(*stoc);
         break;
       }
       case 0xBE: {
-        auto user = read_user_information(t->value);
+        auto user = read_user_information(t.value);
         if (!user) return bridge::fail(user.error());
         if ((*user)[0] == tag::kConfirmedServiceError) {
           auto e = decode_confirmed_service_error(*user);
