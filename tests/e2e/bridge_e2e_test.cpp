@@ -10,6 +10,7 @@
 #include "bridge_stack.h"
 #include "stack_test.h"
 #include "testing/process.h"
+#include "testing/prometheus_server.h"
 
 namespace {
 
@@ -103,39 +104,18 @@ TEST_F(BridgeE2E, readings_reach_mqtt_metrics_and_the_api) {
 TEST_F(BridgeE2E, prometheus_scrapes_the_bridge_and_answers_queries) {
   start();
   auto& s = *stack_;
-  int prom_port = testing_support::free_port();
-  testing_support::write_file(s.dir() / "prometheus.yml",
-                              "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n"
-                              "  - job_name: dlms-bridge\n    static_configs:\n      - targets: ['127.0.0.1:" +
-                                  std::to_string(s.http_port()) + "']\n");
-  testing_support::Child prom({"prometheus", "--config.file=" + (s.dir() / "prometheus.yml").string(),
-                               "--storage.tsdb.path=" + (s.dir() / "tsdb").string(),
-                               "--web.listen-address=127.0.0.1:" + std::to_string(prom_port)},
-                              s.dir() / "prometheus.log");
-  ASSERT_TRUE(testing_support::wait_for_port(prom_port, 20s)) << prom.log();
-  auto query = [&](const std::string& q) {
-    std::string target = "/api/v1/query?query=";
-    for (char c : q) {
-      if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') target += c;
-      else {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
-        target += buf;
-      }
-    }
-    auto r = testing_support::http("GET", prom_port, target);
-    auto j = json::parse(r.body, nullptr, false);
-    return j.is_discarded() ? json::object() : j;
-  };
+  testing_support::PrometheusServer prom(testing_support::one_target_config(s.http_port()));
+  ASSERT_TRUE(prom.wait_ready(20s)) << prom.log();
   auto has_series = [&](const std::string& q, std::size_t n) {
-    auto j = query(q);
-    return j.is_object() && j.value("status", "") == "success" && j["data"]["result"].size() >= n;
+    auto answer = prom.query(q);
+    return answer.ok && answer.result.size() >= n;
   };
-  EXPECT_TRUE(wait_until([&] { return has_series("dlms_bridge_meter_up == 1", 3); }, 40s)) << query("dlms_bridge_meter_up").dump();
+  EXPECT_TRUE(wait_until([&] { return has_series("dlms_bridge_meter_up == 1", 3); }, 40s))
+      << prom.query("dlms_bridge_meter_up").result.dump();
   EXPECT_TRUE(wait_until([&] { return has_series("rate(dlms_bridge_meter_polls_total[1m]) > 0", 3); }, 40s))
-      << query("dlms_bridge_meter_polls_total").dump();
+      << prom.query("dlms_bridge_meter_polls_total").result.dump();
   EXPECT_TRUE(wait_until([&] { return has_series("dlms_bridge_reading_volts > 100", 3); }, 40s))
-      << query("dlms_bridge_reading_volts").dump();
+      << prom.query("dlms_bridge_reading_volts").result.dump();
   if (HasFailure()) std::cerr << prom.log();
 }
 

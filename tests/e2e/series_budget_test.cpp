@@ -10,6 +10,7 @@
 
 #include "bridge_stack.h"
 #include "testing/process.h"
+#include "testing/prometheus_server.h"
 
 namespace {
 
@@ -129,21 +130,9 @@ TEST_F(SeriesBudget, prometheus_stores_only_the_allowed_families) {
   auto& s = *stack_;
   ASSERT_TRUE(wait_until([&] { return meters_up(s, 2); }, 20s)) << s.metrics();
 
-  int prom_port = testing_support::free_port();
-  testing_support::write_file(s.dir() / "prometheus.yml",
-                              "global:\n  scrape_interval: 1s\nscrape_configs:\n"
-                              "  - job_name: dlms-bridge\n    static_configs:\n      - targets: ['127.0.0.1:" +
-                                  std::to_string(s.http_port()) + "']\n");
-  testing_support::Child prom({"prometheus", "--config.file=" + (s.dir() / "prometheus.yml").string(),
-                               "--storage.tsdb.path=" + (s.dir() / "tsdb").string(),
-                               "--web.listen-address=127.0.0.1:" + std::to_string(prom_port)},
-                              s.dir() / "prometheus.log");
-  ASSERT_TRUE(testing_support::wait_for_port(prom_port, 20s)) << prom.log();
-  auto query = [&](const std::string& q) {
-    auto r = testing_support::http("GET", prom_port, "/api/v1/query?query=" + testing_support::url_encode(q));
-    auto j = json::parse(r.body, nullptr, false);
-    return j.is_discarded() || j.value("status", "") != "success" ? json::array() : j["data"]["result"];
-  };
+  testing_support::PrometheusServer prom(testing_support::one_target_config(s.http_port()));
+  ASSERT_TRUE(prom.wait_ready(20s)) << prom.log();
+  auto query = [&](const std::string& q) { return prom.query(q).result; };
   // Two meters, two families: polls_total matches the pattern, poll_failures_total does not.
   ASSERT_TRUE(wait_until([&] {
     auto r = query("scrape_samples_scraped{job=\"dlms-bridge\"}");

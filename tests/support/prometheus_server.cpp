@@ -1,16 +1,21 @@
-#include "prometheus_server.h"
+#include "testing/prometheus_server.h"
 
 #include <signal.h>
 
 #include <cctype>
 #include <cstdio>
 
-namespace grafana_test {
+namespace testing_support {
 
 using namespace std::chrono_literals;
 
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string one_target_config(int port, const std::string& job) {
+  return "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: " + job +
+         "\n    static_configs:\n      - targets: ['127.0.0.1:" + std::to_string(port) + "']\n";
 }
 
 PrometheusServer::PrometheusServer(const std::string& config) : port_(testing_support::free_port()) {
@@ -59,4 +64,4 @@ PromAnswer PrometheusServer::query_range(const std::string& promql, double start
   return get("/api/v1/query_range?query=" + testing_support::url_encode(promql) + range);
 }
 
-}  // namespace grafana_test
+}  // namespace testing_support

@@ -17,12 +17,14 @@
 
 #include "bridge_stack.h"
 #include "dashboard_model.h"
-#include "prometheus_server.h"
+#include "testing/prometheus_server.h"
 
 namespace grafana_test {
 namespace {
 
 using namespace std::chrono_literals;
+using testing_support::PrometheusServer;
+using testing_support::unix_now;
 using testing_support::wait_until;
 
 // Reading families the simulator's Microstar profile has no register for (it serves V, A, Hz,

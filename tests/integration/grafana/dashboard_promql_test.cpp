@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "dashboard_model.h"
-#include "prometheus_server.h"
+#include "testing/prometheus_server.h"
 
 namespace grafana_test {
 namespace {
 
 using namespace std::chrono_literals;
+using testing_support::PrometheusServer;
+using testing_support::unix_now;
 
 TEST(DashboardPromql, every_expression_is_accepted_by_a_real_prometheus) {
   PrometheusServer prom("global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n");

@@ -1,6 +1,7 @@
 #pragma once
-// A real Prometheus for dashboard tests: started on a 127.0.0.1 ephemeral port with a
-// generated configuration and its own TSDB in a temp dir, stopped when it goes out of scope.
+// A real Prometheus for tests (dashboards, e2e scrapes, series budget): started on a 127.0.0.1
+// ephemeral port with a generated configuration and its own TSDB in a temp dir, stopped when it
+// goes out of scope.
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -9,7 +10,7 @@
 
 #include "testing/process.h"
 
-namespace grafana_test {
+namespace testing_support {
 
 // The answer of /api/v1/query or /api/v1/query_range.
 struct PromAnswer {
@@ -45,4 +46,8 @@ class PrometheusServer {
 
 double unix_now();
 
-}  // namespace grafana_test
+// prometheus.yml scraping one target, 127.0.0.1:`port`, as job `job` every second (rules
+// evaluated every second too).
+std::string one_target_config(int port, const std::string& job = "dlms-bridge");
+
+}  // namespace testing_support
