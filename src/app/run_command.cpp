@@ -39,6 +39,7 @@
 #include "bridge/status/history.h"
 #include "bridge/store/store.h"
 #include "bridge/version.h"
+#include "allocator_tuning.h"
 #include "backfill_connection.h"
 #include "profile_backfill.h"
 #include "reading_fanout.h"
@@ -392,6 +393,7 @@ class Service {
 
 int run_service(const std::filesystem::path& config_path, const std::string& shard,
                 std::optional<log::Level> cli_level) {
+  const AllocatorTuning tuned = tune_allocator_for_service();  // before any thread exists
   auto outside = shard_outside_file(shard);
   if (!outside) {
     std::cerr << "dlms-bridge: " << outside.error() << "\n";
@@ -406,6 +408,8 @@ int run_service(const std::filesystem::path& config_path, const std::string& sha
     log::Level level;
     if (log::parse_level(loaded->bridge.log_level, level)) log::set_level(level);
   }
+  log::debug("allocator", {{"arena_max", tuned.arena_max ? std::to_string(kServiceArenaMax) : "environment"},
+                          {"mmap_threshold", tuned.mmap_threshold ? std::to_string(kServiceMmapThreshold) : "environment"}});
   Service service(std::move(*loaded), *outside, cli_level);
   return service.run();
 }
