@@ -40,7 +40,8 @@ nlohmann::json to_json(const poller::MeterCounters& c) {
           {"clock_checks", c.clock_checks},
           {"clock_syncs", c.clock_syncs},
           {"failovers", c.failovers},
-          {"protocol_warnings", c.protocol_warnings}};
+          {"protocol_warnings", c.protocol_warnings},
+          {"garbage_bytes", c.garbage_bytes}};
 }
 
 nlohmann::json to_json(const Reading& r) {

@@ -141,6 +141,27 @@ TEST_F(BridgeE2E, injected_fcs_errors_are_counted_exactly) {
   EXPECT_EQ(s.metric("dlms_bridge_meter_hdlc_errors_total{meter=\"m1\",kind=\"fcs\"}").value_or(-1), 0.0);
 }
 
+// Bytes between frames (line noise, a modem's banner) are skipped, not errors: every injected
+// byte is counted in hdlc_garbage_bytes_total, and the meter keeps being read without failures.
+TEST_F(BridgeE2E, injected_garbage_is_counted_exactly_and_tolerated) {
+  start();
+  auto& s = *stack_;
+  ASSERT_TRUE(wait_until([&] { return all_meters_up(s, 3); }, 20s)) << s.metrics();
+  const std::string garbage = "dlms_bridge_meter_hdlc_garbage_bytes_total{meter=\"m3\"}";
+  ASSERT_EQ(s.metric(garbage).value_or(-1), 0.0) << s.metrics();
+  const auto failures = [&] { return s.metric("dlms_bridge_meter_poll_failures_total{meter=\"m3\",reason=\"timeout\"}").value_or(-1); };
+  const double failures_before = failures();
+  s.sim("POST", "/api/v1/meters/3/faults", R"({"garbage": 1.0, "garbage_bytes": 17})");
+  ASSERT_TRUE(wait_until([&] { return s.sim("GET", "/api/v1/meters/3/counts").value("garbage", 0) >= 5; }, 30s));
+  s.sim("POST", "/api/v1/meters/3/faults", R"({"garbage": 0})");
+  const int injected = s.sim("GET", "/api/v1/meters/3/counts").value("garbage", 0);
+  EXPECT_TRUE(wait_until([&] { return s.metric(garbage).value_or(-1) == 17.0 * injected; }, 20s))
+      << "injected " << injected << " x 17 bytes, counted " << s.metric(garbage).value_or(-1);
+  EXPECT_EQ(failures(), failures_before);
+  EXPECT_EQ(s.metric("dlms_bridge_meter_up{meter=\"m3\"}").value_or(0), 1.0);
+  EXPECT_EQ(s.metric("dlms_bridge_meter_hdlc_garbage_bytes_total{meter=\"m1\"}").value_or(-1), 0.0);
+}
+
 TEST_F(BridgeE2E, ctl_pauses_resumes_tests_and_lists) {
   start();
   auto& s = *stack_;

@@ -50,7 +50,7 @@ constexpr Group kGroups[] = {
     {"slow", 11, 15, R"({"delay_ms":1500})", "timeout", "", "slow"},
     {"corrupt", 16, 20, R"({"corrupt_fcs":0.5})", "", "fcs", "corrupt_fcs"},
     // Bytes between frames are skipped by the HDLC decoder: tolerated, so the check is that the
-    // meter keeps being read (kTolerated), not a failure reason.
+    // meter keeps being read and its hdlc_garbage_bytes_total grows, not a failure reason.
     {"garbage", 21, 25, R"({"garbage":0.5,"garbage_bytes":24})", "", "", "garbage"},
     {"mid-frame drop", 26, 30, R"({"drop_mid_frame":0.3})", "closed", "", "drop_mid_frame"},
     {"wrong password", 31, 35, "", "association_rejected", "", ""},
@@ -203,6 +203,7 @@ TEST_F(Reliability, a_faulty_fleet_loses_no_reading_and_keeps_its_healthy_meters
   for (int k = 21; k <= 25; ++k) {  // garbage: tolerated, the meter is read in most slots of the window
     const std::string series = "dlms_bridge_meter_readings_total{" + label(k) + "}";
     EXPECT_GE(at_window_end.value(series) - at_window_start.value(series), 0.5 * window_s) << meter(k);
+    EXPECT_GT(at_window_end.value("dlms_bridge_meter_hdlc_garbage_bytes_total{" + label(k) + "}"), 0) << meter(k);
   }
   for (int k = kMeters + 1; k <= kMeters + kRefusing; ++k) {
     EXPECT_GT(at_window_end.value("dlms_bridge_meter_poll_failures_total{" + label(k) + ",reason=\"refused\"}"), 0)

@@ -61,7 +61,7 @@ const std::array<GaugeSeries, 7> kMeterGauges = {{
      &M::request_timeout_seconds},
 }};
 
-const std::array<CounterSeries, 6> kMeterCounters = {{
+const std::array<CounterSeries, 7> kMeterCounters = {{
     {"dlms_bridge_meter_polls_total", "Poll cycles started for the meter, as of the last poll.", &M::polls_total},
     {"dlms_bridge_meter_circuit_breaker_trips_total",
      "Times the meter's circuit breaker went from closed to open, as of the last poll.",
@@ -76,6 +76,10 @@ const std::array<CounterSeries, 6> kMeterCounters = {{
      &M::readings_total},
     {"dlms_bridge_meter_clock_syncs_total",
      "Times the bridge set the meter's clock (clock = \"sync\") and the meter accepted it, as of the last poll.", &M::clock_syncs_total},
+    {"dlms_bridge_meter_hdlc_garbage_bytes_total",
+     "Bytes from the meter outside any HDLC frame that the decoder skipped (line noise, a modem's banner): "
+     "tolerated, the frames around them are read; a steady rate points at the line, as of the last poll.",
+     &M::hdlc_garbage_bytes_total},
     {"dlms_bridge_meter_protocol_warnings_total",
      "Protocol anomalies of the meter tolerated without failing the read (e.g. bytes after a complete value), as "
      "of the last poll.",

@@ -96,4 +96,8 @@ void PollerMetricsObserver::on_protocol_warning(std::string_view meter, const st
   if (auto* m = metrics_.meter(meter)) m->protocol_warnings_total.Increment();
 }
 
+void PollerMetricsObserver::on_garbage(std::string_view meter, std::uint64_t bytes) {
+  if (auto* m = metrics_.meter(meter)) m->hdlc_garbage_bytes_total.Increment(static_cast<double>(bytes));
+}
+
 }  // namespace bridge::prometheus

@@ -147,6 +147,7 @@ class DlmsMeterConnection final : public MeterConnection {
     }
     if (obs.on_protocol_warning) fo.on_protocol_warning = std::move(obs.on_protocol_warning);
     if (obs.on_response_time) fo.on_response_time = std::move(obs.on_response_time);
+    if (obs.on_garbage) fo.on_garbage = std::move(obs.on_garbage);
     if (obs.on_hdlc_error) {
       fo.on_hdlc_error = [cb = std::move(obs.on_hdlc_error)](labels::HdlcError kind,
                                                               std::span<const std::uint8_t> raw) {

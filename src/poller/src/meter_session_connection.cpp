@@ -38,6 +38,7 @@ awaitable<bool> MeterSession::open_connection(bool scheduled) {
   };
   observer.on_protocol_warning = [this](const std::string& warning) { report_.protocol_warning(warning); };
   observer.on_response_time = [this](Duration elapsed) { deadline_.on_response(elapsed); };
+  observer.on_garbage = [this](std::uint64_t bytes) { report_.garbage(bytes); };
   const config::MeterConfig target = endpoint_meter();
   connection_ = ctx_.connections(ctx_.executor, target, cred, std::move(observer));
   apply_request_timeout();

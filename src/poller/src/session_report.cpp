@@ -95,6 +95,11 @@ void SessionReport::protocol_warning(const std::string& warning) {
         nlohmann::json{{"warning", warning}}.dump());
 }
 
+void SessionReport::garbage(std::uint64_t bytes) {
+  counters_.garbage_bytes += bytes;
+  ctx_.observers.on_garbage(meter_, bytes);
+}
+
 void SessionReport::skipped(std::uint64_t slots, std::string_view why, Duration interval) {
   counters_.skipped_slots += slots;
   log::warn("poll slot skipped",

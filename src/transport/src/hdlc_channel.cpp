@@ -93,6 +93,7 @@ awaitable<Result<hdlc::LinkEvent, Error>> HdlcChannel::next_event(Step step, Clo
     now = Clock::now();
     ctx_.last_activity = now;
     ctx_.stats.bytes_rx += *n;
+    const std::uint64_t garbage_before = decoder_.garbage_bytes();
     decoder_.feed({rx_.data(), *n});
     for (;;) {
       auto r = decoder_.next();
@@ -112,6 +113,9 @@ awaitable<Result<hdlc::LinkEvent, Error>> HdlcChannel::next_event(Step step, Clo
       } else {
         break;  // NeedData
       }
+    }
+    if (const auto garbage = decoder_.garbage_bytes() - garbage_before; garbage > 0 && ctx_.observer.on_garbage) {
+      ctx_.observer.on_garbage(garbage);
     }
   }
 }

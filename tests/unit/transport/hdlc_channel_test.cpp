@@ -44,6 +44,7 @@ struct Fixture {
     timeouts.request = 300ms;
     observer.on_hdlc_error = [this](HdlcError kind, std::span<const std::uint8_t>) { errors.push_back(kind); };
     observer.on_frame = [this](bool tx, std::span<const std::uint8_t>) { ++(tx ? tx_frames : rx_frames); };
+    observer.on_garbage = [this](std::uint64_t bytes) { garbage_bytes += bytes; };
     channel.emplace(ChannelContext{stream, observer, stats, last_activity}, endpoint, timeouts);
   }
   bool open() {
@@ -71,6 +72,7 @@ struct Fixture {
   std::vector<HdlcError> errors;
   int tx_frames = 0;
   int rx_frames = 0;
+  std::uint64_t garbage_bytes = 0;
   std::optional<bridge::transport::Error> open_error;
 };
 
@@ -119,6 +121,26 @@ TEST(HdlcChannelTest, garbage_and_a_corrupt_frame_before_the_reply_are_skipped) 
   ASSERT_GE(f.errors.size(), 3u);  // at least the corrupt copy each time
   EXPECT_NE(std::find(f.errors.begin(), f.errors.end(), HdlcError::fcs), f.errors.end());
   EXPECT_EQ(f.stats.hdlc_errors, f.errors.size());
+}
+
+// Bytes between frames are skipped, not errors, and every one of them is reported as garbage
+// (dlms_bridge_meter_hdlc_garbage_bytes_total): a noisy line shows before it breaks a read.
+TEST(HdlcChannelTest, bytes_between_frames_are_counted_as_garbage_not_errors) {
+  Fixture f([](const dlms::Bytes& req) {
+    Reply r = answer(reply_for(req));
+    r.garbage_before = {0x01, 0x02, 0x03, 0x04, 0x05};
+    return r;
+  });
+  ASSERT_TRUE(f.open());
+  for (int i = 0; i < 3; ++i) {
+    const std::uint64_t before = f.garbage_bytes;
+    auto r = f.exchange(kRequest);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(*r, reply_for(kRequest));
+    EXPECT_EQ(f.garbage_bytes - before, 5u) << "exchange " << i;
+  }
+  EXPECT_TRUE(f.errors.empty());
+  EXPECT_EQ(f.stats.hdlc_errors, 0u);
 }
 
 TEST(HdlcChannelTest, a_stale_repeat_of_the_previous_reply_is_discarded) {

@@ -71,6 +71,7 @@ class BridgeMetrics : public Collector {
     ::prometheus::Gauge endpoint_index;                   // 0 = the primary host:port, i = endpoints[i - 1]
     ::prometheus::Gauge request_timeout_seconds;          // deadline of the next request step (fixed or "auto")
     ::prometheus::Counter clock_syncs_total;              // SETs of the meter's clock the meter accepted
+    ::prometheus::Counter hdlc_garbage_bytes_total;       // HDLC bytes skipped outside frames
     ::prometheus::Counter protocol_warnings_total;        // tolerated protocol anomalies (trailing bytes ...)
 
     // dlms_bridge_meter_clock_offset_seconds: meter minus bridge, only once measured (absent

@@ -38,6 +38,7 @@ class PollerMetricsObserver final : public poller::SessionObserver {
   void on_endpoint(std::string_view meter, std::size_t index) override;
   void on_request_timeout(std::string_view meter, poller::Duration timeout) override;
   void on_protocol_warning(std::string_view meter, const std::string& warning) override;
+  void on_garbage(std::string_view meter, std::uint64_t bytes) override;
 
  private:
   BridgeMetrics& metrics_;

@@ -65,6 +65,7 @@ struct ConnectionObserver {
   std::function<void(labels::HdlcError kind, const std::string& frame_hex)> on_hdlc_error;
   std::function<void(const std::string& warning)> on_protocol_warning;
   std::function<void(Duration elapsed)> on_response_time;
+  std::function<void(std::uint64_t bytes)> on_garbage;  // HDLC bytes skipped outside frames
 };
 
 // A decorator (e.g. the load-profile backfill's) must forward every virtual call below,

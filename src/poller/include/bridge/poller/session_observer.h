@@ -72,6 +72,8 @@ class SessionObserver {
   // (nullptr when it arrived as the error that ended a request).
   virtual void on_hdlc_error(std::string_view /*meter*/, labels::HdlcError /*kind*/,
                              const std::string* /*frame_hex*/) {}
+  // HDLC bytes outside any frame that the decoder skipped (tolerated: the frames were read).
+  virtual void on_garbage(std::string_view /*meter*/, std::uint64_t /*bytes*/) {}
   // The meter's latest failure diagnosis (after every diagnosed failure).
   virtual void on_diagnosis(std::string_view /*meter*/, const DiagnosisRecord& /*record*/) {}
 
@@ -136,6 +138,9 @@ class SessionObservers final : public SessionObserver {
   }
   void on_hdlc_error(std::string_view meter, labels::HdlcError kind, const std::string* frame_hex) override {
     for (auto* o : observers_) o->on_hdlc_error(meter, kind, frame_hex);
+  }
+  void on_garbage(std::string_view meter, std::uint64_t bytes) override {
+    for (auto* o : observers_) o->on_garbage(meter, bytes);
   }
   void on_diagnosis(std::string_view meter, const DiagnosisRecord& record) override {
     for (auto* o : observers_) o->on_diagnosis(meter, record);

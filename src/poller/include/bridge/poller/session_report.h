@@ -52,6 +52,9 @@ class SessionReport {
   void endpoint(std::size_t index) { ctx_.observers.on_endpoint(meter_, index); }
   void request_timeout(Duration timeout) { ctx_.observers.on_request_timeout(meter_, timeout); }
   void protocol_warning(const std::string& warning);
+  // HDLC bytes skipped outside frames: counted, no event (one per chunk would flood the log;
+  // the counter's rate is what tells a noisy line).
+  void garbage(std::uint64_t bytes);
 
   // Diagnoses the failure, keeps it (counting repeats of one symptom) and tells the observers.
   const Diagnosis& diagnose(const ConnectionError& error, Step step, const config::MeterConfig& meter);

@@ -58,6 +58,7 @@ struct MeterCounters {
   std::uint64_t clock_syncs = 0;      // SETs of its clock the meter accepted (meter_clock_syncs_total)
   std::uint64_t failovers = 0;        // associations opened on an alternative endpoint
   std::uint64_t protocol_warnings = 0;  // tolerated protocol anomalies (meter_protocol_warnings_total)
+  std::uint64_t garbage_bytes = 0;      // HDLC bytes skipped outside frames (meter_hdlc_garbage_bytes_total)
 };
 
 // The meter's clock as of its last check ([qos] clock).

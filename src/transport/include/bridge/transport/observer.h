@@ -16,6 +16,9 @@ namespace bridge::transport {
 struct FrameObserver {
   std::function<void(bool tx, std::span<const std::uint8_t> frame)> on_frame;
   std::function<void(labels::HdlcError kind, std::span<const std::uint8_t> raw)> on_hdlc_error;
+  // Bytes outside any frame that the HDLC decoder skipped (line noise, a modem's banner): not an
+  // error, the frames around them are read, but a line that keeps producing them is suspect.
+  std::function<void(std::uint64_t bytes)> on_garbage;
   // A tolerated protocol anomaly, in words ("3 bytes after the complete value of 0-0:1.0.0 ...").
   std::function<void(const std::string& warning)> on_protocol_warning;
   // A reply APDU arrived `elapsed` after its request APDU was sent (AARQ, GET, SET, each block):
