@@ -85,16 +85,16 @@ awaitable<Result<hdlc::LinkEvent, Error>> HdlcChannel::next_event(Step step, Clo
     auto wake = deadline;
     if (auto t = link_.poll_timeout()) wake = std::min(wake, *t);
 
-    auto n = co_await ctx_.stream.read_some_until(rx_, wake, step);
+    auto n = co_await ctx_.stream.read_available_until(wake, step);
     if (!n) {
       if (n.error().kind == ErrorKind::timeout) continue;  // link timer or step deadline: re-evaluated above
       co_return fail(receive_error(n.error(), decoder_.buffered(), what));
     }
     now = Clock::now();
     ctx_.last_activity = now;
-    ctx_.stats.bytes_rx += *n;
+    ctx_.stats.bytes_rx += n->size();
     const std::uint64_t garbage_before = decoder_.garbage_bytes();
-    decoder_.feed({rx_.data(), *n});
+    decoder_.feed(*n);
     for (;;) {
       auto r = decoder_.next();
       if (auto* frame = std::get_if<hdlc::Frame>(&r)) {

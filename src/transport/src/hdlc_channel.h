@@ -2,7 +2,6 @@
 // APDUs over HDLC frames on TCP: dlms::hdlc::Link (client role) + length-delimited FrameDecoder.
 // Bad frames are reported to the observer and skipped (the decoder resyncs on the next frame);
 // the session continues unless the Link itself fails (sequence, FRMR, DM, timeout).
-#include <array>
 #include <optional>
 
 #include "apdu_channel.h"
@@ -39,7 +38,6 @@ class HdlcChannel final : public ApduChannel {
   dlms::hdlc::Link link_;
   dlms::hdlc::FrameDecoder decoder_;
   std::chrono::milliseconds timeout_;  // the Link's response timeout (= the request deadline)
-  std::array<std::uint8_t, 4096> rx_{};
 };
 
 }  // namespace bridge::transport::detail

@@ -2,6 +2,7 @@
 
 #include <boost/asio/connect.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -148,6 +149,26 @@ awaitable<Result<std::size_t, Error>> TcpStream::read_some_until(std::span<std::
   watchdog_.disarm();
   if (ec) co_return fail(io_error(ec, step, timeout, "read"));
   co_return n;
+}
+
+awaitable<Result<std::span<const std::uint8_t>, Error>> TcpStream::read_available_until(
+    std::chrono::steady_clock::time_point deadline, Step step) {
+  // A response frame fits easily: HDLC frames are at most ~2 KB, the wrapper's APDUs are read
+  // in several calls when larger.
+  thread_local std::array<std::uint8_t, 4096> shared;
+  const auto timeout = std::exchange(read_timeout_, std::nullopt);
+  for (;;) {
+    boost::system::error_code ec;
+    watchdog_.arm_until(deadline);
+    co_await socket_.async_wait(tcp::socket::wait_read, redirect_error(use_awaitable, ec));
+    watchdog_.disarm();
+    if (ec) co_return fail(io_error(ec, step, timeout, "read"));
+    // No co_await from here to the caller's use of the bytes: nobody else can overwrite them.
+    const std::size_t n = socket_.read_some(asio::buffer(shared), ec);  // non-blocking (connect)
+    if (ec == asio::error::would_block || ec == asio::error::try_again) continue;  // spurious wake-up
+    if (ec) co_return fail(io_error(ec, step, timeout, "read"));
+    co_return std::span<const std::uint8_t>(shared.data(), n);
+  }
 }
 
 }  // namespace bridge::transport

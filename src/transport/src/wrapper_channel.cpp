@@ -45,14 +45,14 @@ awaitable<Result<dlms::Bytes, Error>> WrapperChannel::receive(Step step, Clock::
       ++ctx_.stats.watchdog_trips;
       co_return fail(step_timeout(step, timeout, what, ctx_.stream.peer()));
     }
-    auto n = co_await ctx_.stream.read_some_until(rx_, deadline, step);
+    auto n = co_await ctx_.stream.read_available_until(deadline, step);
     if (!n) {
       if (n.error().kind == ErrorKind::timeout) continue;  // deadline re-evaluated above
       co_return fail(receive_error(n.error(), decoder_.buffered(), what));
     }
     ctx_.last_activity = Clock::now();
-    ctx_.stats.bytes_rx += *n;
-    decoder_.feed({rx_.data(), *n});
+    ctx_.stats.bytes_rx += n->size();
+    decoder_.feed(*n);
   }
 }
 

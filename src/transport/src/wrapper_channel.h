@@ -1,7 +1,6 @@
 #pragma once
 // APDUs over the IEC 62056-47 TCP wrapper: 8-byte header (version 1, source and destination
 // wPort, length) + APDU, no LLC, no link layer (so open() and close() only touch TCP).
-#include <array>
 
 #include "apdu_channel.h"
 #include "dlms/wrapper.h"
@@ -24,7 +23,6 @@ class WrapperChannel final : public ApduChannel {
   std::uint16_t client_wport_;
   std::uint16_t server_wport_;
   dlms::wrapper::WrapperDecoder decoder_;
-  std::array<std::uint8_t, 4096> rx_{};
 };
 
 }  // namespace bridge::transport::detail

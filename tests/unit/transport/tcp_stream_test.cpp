@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <vector>
 
 #include "run_coro.h"
 #include "testing/process.h"
@@ -115,6 +116,66 @@ TEST(TcpStreamTest, cancel_aborts_a_pending_read_as_cancelled) {
   t.async_wait([&](const boost::system::error_code&) { stream.cancel(); });
   std::array<std::uint8_t, 64> buf{};
   auto r = run_coro(io, stream.read_some(buf, 10s, Step::request));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::cancelled);
+}
+
+// read_available_until: the same promises, bytes from the thread's shared receive buffer.
+TEST(TcpStreamTest, read_available_returns_the_bytes_that_arrived) {
+  asio::io_context io;
+  Listener server(io);
+  server.accept();
+  TcpStream stream(io.get_executor());
+  ASSERT_TRUE(run_coro(io, stream.connect("127.0.0.1", server.port(), 2s)));
+  io.restart();
+  io.run_for(50ms);
+  const std::array<std::uint8_t, 3> hello{0x7E, 0xA0, 0x07};
+  asio::write(server.peer, asio::buffer(hello));
+  auto r = run_coro(io, stream.read_available_until(std::chrono::steady_clock::now() + 2s, Step::request));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(std::vector<std::uint8_t>(r->begin(), r->end()), std::vector<std::uint8_t>(hello.begin(), hello.end()));
+  io.restart();
+  io.run_for(100ms);
+  EXPECT_EQ(stream.watchdog_trips(), 0u);
+}
+
+TEST(TcpStreamTest, read_available_from_a_silent_server_times_out) {
+  asio::io_context io;
+  Listener server(io);
+  server.accept();
+  TcpStream stream(io.get_executor());
+  ASSERT_TRUE(run_coro(io, stream.connect("127.0.0.1", server.port(), 2s)));
+  auto r = run_coro(io, stream.read_available_until(std::chrono::steady_clock::now() + 200ms, Step::request));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::timeout);
+  EXPECT_EQ(r.error().step, Step::request);
+  EXPECT_EQ(stream.watchdog_trips(), 1u);
+}
+
+TEST(TcpStreamTest, read_available_after_peer_close_is_closed) {
+  asio::io_context io;
+  Listener server(io);
+  server.accept();
+  TcpStream stream(io.get_executor());
+  ASSERT_TRUE(run_coro(io, stream.connect("127.0.0.1", server.port(), 2s)));
+  io.restart();
+  io.run_for(50ms);
+  server.peer.close();
+  auto r = run_coro(io, stream.read_available_until(std::chrono::steady_clock::now() + 5s, Step::request));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::closed);
+  EXPECT_NE(r.error().message.find("peer closed"), std::string::npos) << r.error().message;
+}
+
+TEST(TcpStreamTest, cancel_aborts_a_pending_read_available_as_cancelled) {
+  asio::io_context io;
+  Listener server(io);
+  server.accept();
+  TcpStream stream(io.get_executor());
+  ASSERT_TRUE(run_coro(io, stream.connect("127.0.0.1", server.port(), 2s)));
+  asio::steady_timer t(io, 50ms);
+  t.async_wait([&](const boost::system::error_code&) { stream.cancel(); });
+  auto r = run_coro(io, stream.read_available_until(std::chrono::steady_clock::now() + 10s, Step::request));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::cancelled);
 }
