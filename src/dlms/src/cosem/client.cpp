@@ -119,7 +119,7 @@ bridge::Result<void, ClientError> Client::get(std::span<const AttributeDescripto
   if (state_ == ClientState::failed) return bridge::fail(ClientError::failed);
   if (state_ != ClientState::associated) return bridge::fail(ClientError::wrong_state);
   if (attributes.empty()) return bridge::fail(ClientError::bad_request);
-  queue_.insert(queue_.end(), attributes.begin(), attributes.end());
+  queue_.append(attributes.begin(), attributes.end());
   if (!in_flight_) start_next(now);
   return {};
 }

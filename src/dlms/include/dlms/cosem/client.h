@@ -33,7 +33,6 @@
 // replayed counter or a refused f(StoC) fail with FailReason::authentication.
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -42,6 +41,7 @@
 #include <vector>
 
 #include "bridge/result.h"
+#include "dlms/fifo.h"
 #include "dlms/bytes.h"
 #include "dlms/time.h"
 #include "dlms/cosem/action.h"
@@ -191,16 +191,16 @@ class Client {
   std::uint8_t next_id_ = 1;
   std::uint64_t stale_ = 0;
   std::uint64_t warnings_ = 0;
-  std::deque<AttributeDescriptor> queue_;
+  Fifo<AttributeDescriptor> queue_;
   std::optional<InFlight> in_flight_;
   std::optional<TimePoint> deadline_;
-  std::deque<Bytes> transmit_;
+  Fifo<Bytes> transmit_;
   std::optional<CipheringConfig> ciphering_;
   Bytes server_title_;
   std::optional<std::uint32_t> server_ic_;  // highest meter IC accepted (replay protection)
   std::uint8_t hls_invoke_ = 0;
   InitiateResponse hls_initiate_;  // from the (ciphered) AARE, reported once pass 4 succeeds
-  std::deque<ClientEvent> events_;
+  Fifo<ClientEvent> events_;
 };
 
 }  // namespace dlms::cosem

@@ -38,12 +38,12 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "dlms/fifo.h"
 #include "dlms/link_error.h"
 #include "bridge/result.h"
 #include "dlms/bytes.h"
@@ -163,7 +163,7 @@ class Link {
   LinkParameters params_;
   std::uint8_t vs_ = 0;
   std::uint8_t vr_ = 0;
-  std::deque<Bytes> segments_;  // info chunks not yet sent
+  Fifo<Bytes> segments_;  // info chunks not yet sent
   struct LastI {
     Bytes info;
     bool segmented = false;
@@ -176,8 +176,8 @@ class Link {
   int retries_ = 0;
   std::uint64_t duplicates_ = 0;
   std::optional<TimePoint> deadline_;
-  std::deque<Bytes> transmit_;
-  std::deque<LinkEvent> events_;
+  Fifo<Bytes> transmit_;
+  Fifo<LinkEvent> events_;
 };
 
 }  // namespace dlms::hdlc
