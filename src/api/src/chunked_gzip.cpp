@@ -50,18 +50,23 @@ struct DeflateStream {
 
   // `text` alone (no dictionary from earlier chunks), ended by a sync flush: the last block is
   // not final and the output ends on a byte boundary, so chunks concatenate.
+  // The deflate output goes to `scratch` (sized for the worst case, which is a little more than
+  // the text) and is then copied to an exactly sized `out`: the cache keeps every chunk of the
+  // body, and at 10,000 meters worst-case-sized strings held ~35 MB for ~1.6 MB of gzip.
   bool deflate_chunk(std::string_view text, std::string& out) {
     if (deflateReset(&zs) != Z_OK) return false;
-    out.resize(deflateBound(&zs, text.size()) + 16);
+    const std::size_t bound = deflateBound(&zs, text.size()) + 16;
+    if (scratch.size() < bound) scratch.resize(bound);
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
     zs.avail_in = static_cast<uInt>(text.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
+    zs.next_out = reinterpret_cast<Bytef*>(scratch.data());
+    zs.avail_out = static_cast<uInt>(bound);
     const int rc = deflate(&zs, Z_SYNC_FLUSH);
     if (rc != Z_OK || zs.avail_in != 0 || zs.avail_out == 0) return false;  // bound guarantees room
-    out.resize(out.size() - zs.avail_out);
+    out.assign(scratch.data(), bound - zs.avail_out);
     return true;
   }
+  std::string scratch;
 };
 
 void put_le32(std::string& out, std::uint32_t v) {
@@ -117,6 +122,13 @@ std::optional<std::string> ChunkedGzip::compress(std::string_view body, Stats* s
   previous_ = std::move(current);
   if (stats != nullptr) *stats = counted;
   return out;
+}
+
+std::size_t ChunkedGzip::cached_bytes() {
+  std::lock_guard lock(mutex_);
+  std::size_t bytes = 0;
+  for (const auto& [key, piece] : previous_) bytes += piece.deflated.capacity();
+  return bytes;
 }
 
 }  // namespace bridge::api::detail

@@ -31,6 +31,8 @@ class ChunkedGzip {
 
   // The gzip member of `body`; nullopt when zlib fails. Thread-safe (one body at a time).
   std::optional<std::string> compress(std::string_view body, Stats* stats = nullptr);
+  // Bytes the cache of compressed chunks holds between scrapes (string capacities).
+  std::size_t cached_bytes();
 
  private:
   struct Piece {

@@ -48,6 +48,16 @@ std::string body(int meters, int families, int bump_every = 0) {
   return text;
 }
 
+TEST(ChunkedGzip, the_cache_between_scrapes_holds_about_the_compressed_size) {
+  ChunkedGzip gz;
+  const std::string text = body(4000, 12);  // ~2.6 MB of text
+  auto packed = gz.compress(text);
+  ASSERT_TRUE(packed);
+  // The chunks' gzip, not the text (each chunk once took a worst-case-sized buffer, i.e. more
+  // than its text, for a few KB of output).
+  EXPECT_LE(gz.cached_bytes(), 2 * packed->size() + 64 * 1024) << "text " << text.size();
+}
+
 TEST(ChunkedGzip, output_is_one_gzip_member_of_the_body) {
   ChunkedGzip gz;
   for (const auto& text : {std::string(), std::string("x"), std::string("no newline at the end"), body(3, 2),
