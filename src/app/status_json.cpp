@@ -25,6 +25,8 @@ nlohmann::json to_json(const poller::MeterCounters& c) {
           {"failures", failures},
           {"on_time_cycles", c.on_time_cycles},
           {"skipped_slots", c.skipped_slots},
+          {"slots_due", c.slots_due},
+          {"slots_missed", c.slots_missed},
           {"reads_ok", c.reads_ok},
           {"reads_failed", c.reads_failed},
           {"read_retries", c.read_retries},

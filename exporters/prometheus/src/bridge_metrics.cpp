@@ -61,7 +61,7 @@ const std::array<GaugeSeries, 7> kMeterGauges = {{
      &M::request_timeout_seconds},
 }};
 
-const std::array<CounterSeries, 7> kMeterCounters = {{
+const std::array<CounterSeries, 9> kMeterCounters = {{
     {"dlms_bridge_meter_polls_total", "Poll cycles started for the meter, as of the last poll.", &M::polls_total},
     {"dlms_bridge_meter_circuit_breaker_trips_total",
      "Times the meter's circuit breaker went from closed to open, as of the last poll.",
@@ -84,6 +84,14 @@ const std::array<CounterSeries, 7> kMeterCounters = {{
      "Protocol anomalies of the meter tolerated without failing the read (e.g. bytes after a complete value), as "
      "of the last poll.",
      &M::protocol_warnings_total},
+    {"dlms_bridge_meter_poll_slots_due_total",
+     "Schedule slots the meter owed (not paused, breaker not open, first connection attempt made), as of the "
+     "last poll.",
+     &M::poll_slots_due_total},
+    {"dlms_bridge_meter_poll_slots_missed_total",
+     "Owed slots the meter missed: skipped (the previous cycle overran, the meter was down) or started later than "
+     "qos.max_start_lateness, as of the last poll; on-time ratio = 1 - rate(this) / rate(due).",
+     &M::poll_slots_missed_total},
 }};
 
 template <class Enum>
@@ -157,6 +165,14 @@ BridgeMetrics::BridgeMetrics(const BuildInfo& build)
               .Register(*registry_)
               .Add({}, ::prometheus::Histogram::BucketBoundaries(kPollDurationBuckets.begin(),
                                                                 kPollDurationBuckets.end()))),
+      poll_start_lateness_seconds_(
+          ::prometheus::BuildHistogram()
+              .Name("dlms_bridge_poll_start_lateness_seconds")
+              .Help("How late each scheduled poll cycle started after its slot's time, for the slots the meters "
+                    "owed, all meters together.")
+              .Register(*registry_)
+              .Add({}, ::prometheus::Histogram::BucketBoundaries(kStartLatenessBuckets.begin(),
+                                                                kStartLatenessBuckets.end()))),
       publish_latency_seconds_(
           ::prometheus::BuildHistogram()
               .Name("dlms_bridge_publish_latency_seconds")
@@ -253,9 +269,9 @@ void BridgeMetrics::collect(TextWriter& out) const {
   static const auto kWatchdogNames = label_bodies("watchdog", labels::kWatchdogs);
 
   std::shared_lock lock(mutex_);
-  // Rough size hint: ~51 lines of ~70 bytes per meter; avoids repeated reallocation of a
+  // Rough size hint: ~54 lines of ~70 bytes per meter; avoids repeated reallocation of a
   // multi-megabyte body.
-  out.out().reserve(out.out().size() + meters_.size() * 51 * 72 + 8192);
+  out.out().reserve(out.out().size() + meters_.size() * 54 * 72 + 8192);
   // One walk of the map, then ~15 passes over a flat array: walking a 10,000-node std::map once
   // per family was ~a quarter of the render (bench/results/scrape.md).
   std::vector<std::pair<const std::string*, Meter*>> meters;

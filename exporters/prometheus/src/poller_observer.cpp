@@ -46,6 +46,16 @@ void PollerMetricsObserver::on_read_cycle(const poller::ReadCycleRecord& record)
   if (record.reading) m->last_success_timestamp_seconds.Set(static_cast<double>(record.reading_ts_ms) / 1000.0);
 }
 
+void PollerMetricsObserver::on_slots(const poller::SlotRecord& record) {
+  if (record.start_lateness) {
+    metrics_.poll_start_lateness_seconds().Observe(std::chrono::duration<double>(*record.start_lateness).count());
+  }
+  auto* m = metrics_.meter(record.meter);
+  if (!m) return;
+  if (record.due > 0) m->poll_slots_due_total.Increment(static_cast<double>(record.due));
+  if (record.missed > 0) m->poll_slots_missed_total.Increment(static_cast<double>(record.missed));
+}
+
 void PollerMetricsObserver::on_reconnect(std::string_view meter, labels::ReconnectCause cause) {
   if (auto* m = metrics_.meter(meter)) m->reconnect(cause).Increment();
 }

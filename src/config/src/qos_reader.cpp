@@ -24,6 +24,18 @@ void read_request_timeout(TableReader& r, QosConfig& q) {
   if (r.duration("request_timeout", q.request_timeout, DurationRule::positive)) q.request_timeout_auto = false;
 }
 
+// max_start_lateness: a duration, or "auto" (a tenth of poll_interval, also when absent).
+void read_max_start_lateness(TableReader& r, QosConfig& q) {
+  const toml::node* n = r.node("max_start_lateness");
+  if (n == nullptr) return;
+  if (const auto* s = n->as_string(); s != nullptr && s->get() == "auto") {
+    q.max_start_lateness.reset();
+    return;
+  }
+  Duration d{};
+  if (r.duration("max_start_lateness", d, DurationRule::positive)) q.max_start_lateness = d;
+}
+
 }  // namespace
 
 void read_qos(TableReader& r, QosConfig& q, bool per_meter) {
@@ -31,6 +43,7 @@ void read_qos(TableReader& r, QosConfig& q, bool per_meter) {
   constexpr auto kPos = DurationRule::positive;
   constexpr auto kNonNeg = DurationRule::non_negative;
   r.duration("poll_interval", q.poll_interval, kPos);
+  read_max_start_lateness(r, q);
   read_request_timeout(r, q);
   r.duration("request_timeout_min", q.request_timeout_min, kPos);
   r.duration("request_timeout_max", q.request_timeout_max, kPos);
@@ -73,6 +86,13 @@ void read_qos(TableReader& r, QosConfig& q, bool per_meter) {
     r.problem(r.has("request_timeout_max") ? "request_timeout_max" : "request_timeout_min",
               "request_timeout_max (" + format_duration(q.request_timeout_max) + ") is below request_timeout_min (" +
                   format_duration(q.request_timeout_min) + ")");
+  }
+  // A slot late by a whole interval is skipped, not started late: a larger limit would never apply.
+  if (q.max_start_lateness && *q.max_start_lateness >= q.poll_interval &&
+      involved("max_start_lateness", "poll_interval")) {
+    r.problem(r.has("max_start_lateness") ? "max_start_lateness" : "poll_interval",
+              "max_start_lateness (" + format_duration(*q.max_start_lateness) + ") is not below poll_interval (" +
+                  format_duration(q.poll_interval) + ")");
   }
   if (q.silence_timeout < q.poll_interval && involved("silence_timeout", "poll_interval")) {
     r.problem(r.has("silence_timeout") ? "silence_timeout" : "poll_interval",

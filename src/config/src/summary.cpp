@@ -24,6 +24,7 @@ json optional_duration(const std::optional<Duration>& d) {
 json qos_json(const QosConfig& q) {
   return json{
       {"poll_interval", format_duration(q.poll_interval)},
+      {"max_start_lateness", q.max_start_lateness ? format_duration(*q.max_start_lateness) : std::string("auto")},
       {"request_timeout", q.request_timeout_auto ? std::string("auto") : format_duration(q.request_timeout)},
       {"request_timeout_min", format_duration(q.request_timeout_min)},
       {"request_timeout_max", format_duration(q.request_timeout_max)},

@@ -32,6 +32,7 @@ MeterSession::MeterSession(SessionContext& ctx, config::MeterConfig meter, bool 
       deadline_(adaptive_timeout_policy(meter_.qos)),
       failover_(meter_.endpoints.size() + 1, meter_.qos.failover_holdback),
       paused_(paused) {
+  schedule_.set_max_start_lateness(meter_.qos.start_lateness_limit());
   ctx_.observers.on_meter_added(meter_.id, paused_);
   report_.endpoint(0);
   apply_request_timeout();
@@ -91,6 +92,7 @@ void MeterSession::abort() {
 
 void MeterSession::pause() {
   if (paused_) return;
+  account_slots(Clock::now());  // what was owed up to now stays owed
   paused_ = true;
   report_.paused(true);
   report_.event(Severity::info, "polling", "polling paused by operator", {}, true);
@@ -103,6 +105,7 @@ void MeterSession::resume() {
   report_.paused(false);
   // A fresh grid from now: the slots during the pause are not "skipped".
   schedule_.restart(Clock::now());
+  owing_ = false;
   next_connect_at_ = TimePoint{};
   wait_kind_ = WaitKind::none;
   backoff_.reset();
@@ -147,6 +150,7 @@ SessionFacts MeterSession::facts() const {
 awaitable<void> MeterSession::run() {
   while (!stopping_) {
     const TimePoint now = Clock::now();
+    account_slots(now);
     const NextStep step = next_step(facts(), now);
     const bool disconnected = !connection_ || !connection_->is_open();
     if (disconnected && (step.action == Action::connect || step.action == Action::probe_lost ||
@@ -225,6 +229,7 @@ awaitable<void> MeterSession::apply_pending_config() {
   deadline_.set_policy(adaptive_timeout_policy(meter_.qos));
   apply_request_timeout();
   failover_.set_policy(meter_.endpoints.size() + 1, meter_.qos.failover_holdback);
+  schedule_.set_max_start_lateness(meter_.qos.start_lateness_limit());
   if (interval_changed) schedule_.restart(std::max(Clock::now(), schedule_.next()), meter_.qos.poll_interval);
   replan_waits();
   log::info("meter settings reloaded",

@@ -47,6 +47,7 @@ awaitable<bool> MeterSession::open_connection(bool scheduled) {
   auto result = co_await connection_->open();
   in_connection_op_ = false;
   const TimePoint now = Clock::now();
+  if (result || !result.error().cancelled) first_attempt_over(now);
   if (!result) {
     connection_.reset();
     if (!result.error().cancelled) on_connect_failure(result.error(), now, scheduled);

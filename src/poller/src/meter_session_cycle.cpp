@@ -90,12 +90,14 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
 
 awaitable<void> MeterSession::cycle() {
   const TimePoint start = Clock::now();
-  const auto slot = schedule_.begin(start);
+  set_state(MeterState::polling);
+  if (!co_await acquire_slot()) co_return;
+  // The slot is judged when the cycle can read: a wait for a concurrency slot is lateness.
+  const auto slot = schedule_.begin(Clock::now());
   if (slot.skipped > 0) report_.skipped(slot.skipped, "late wake-up", schedule_.interval());
   if (slot.on_time) ++report_.counters().on_time_cycles;
   max_lateness_ = std::max(max_lateness_, slot.lateness);
-  set_state(MeterState::polling);
-  if (!co_await acquire_slot()) co_return;
+  report_slots(slot.owed ? std::optional<Duration>(slot.lateness) : std::nullopt);
   auto outcome = co_await read_all();
   // Further per-cycle work (a clock check, a profile read) goes here: same association, same
   // concurrency slot, its failures reported through report_ like the registers'.
@@ -105,10 +107,12 @@ awaitable<void> MeterSession::cycle() {
   release_slot();
   if (outcome.cancelled && stopping_) co_return;
   const TimePoint end = Clock::now();
-  finish_cycle(outcome, start, end);
+  // The slots it overran are counted before finish_cycle() publishes the status snapshot.
   if (const auto overran = schedule_.finish(end); overran > 0) {
     report_.skipped(overran, "cycle overran its slot", schedule_.interval());
   }
+  report_slots(std::nullopt);
+  finish_cycle(outcome, start, end);
   // GCC 12 coroutines: no temporaries inside a co_await full-expression (they can be destroyed
   // twice), hence the named strings here and below.
   // (A failed re-association inside the cycle already dropped the connection: the connect loop and

@@ -106,6 +106,13 @@ void SessionReport::skipped(std::uint64_t slots, std::string_view why, Duration 
             {{"meter", meter_}, {"slots", slots}, {"why", why}, {"interval_ms", interval.count()}});
 }
 
+void SessionReport::slots(std::uint64_t due, std::uint64_t missed, std::optional<Duration> start_lateness) {
+  if (due == 0 && missed == 0 && !start_lateness) return;
+  counters_.slots_due += due;
+  counters_.slots_missed += missed;
+  ctx_.observers.on_slots({.meter = meter_, .due = due, .missed = missed, .start_lateness = start_lateness});
+}
+
 const Diagnosis& SessionReport::diagnose(const ConnectionError& error, Step step, const config::MeterConfig& meter) {
   FailureFacts facts;
   facts.reason = error.reason;

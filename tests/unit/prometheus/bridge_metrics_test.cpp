@@ -50,9 +50,12 @@ const char* const kPerMeter[] = {
     "dlms_bridge_meter_clock_syncs_total",
     "dlms_bridge_meter_protocol_warnings_total",
     "dlms_bridge_meter_clock_offset_seconds",
+    "dlms_bridge_meter_poll_slots_due_total",
+    "dlms_bridge_meter_poll_slots_missed_total",
 };
 const char* const kFleet[] = {
     "dlms_bridge_poll_duration_seconds",
+    "dlms_bridge_poll_start_lateness_seconds",
     "dlms_bridge_publish_latency_seconds",
     "dlms_bridge_mqtt_connected",
     "dlms_bridge_mqtt_messages_acked_total",
@@ -82,6 +85,7 @@ TEST_F(Fixture, every_family_of_the_contract_has_help_and_type) {
   }
   EXPECT_EQ(p.type.at("dlms_bridge_poll_duration_seconds"), "histogram");
   EXPECT_EQ(p.type.at("dlms_bridge_publish_latency_seconds"), "histogram");
+  EXPECT_EQ(p.type.at("dlms_bridge_poll_start_lateness_seconds"), "histogram");
   EXPECT_EQ(p.type.at("dlms_bridge_mqtt_messages_acked_total"), "counter");
 }
 

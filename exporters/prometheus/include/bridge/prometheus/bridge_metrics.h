@@ -41,6 +41,12 @@ struct BuildInfo {
 // Buckets of dlms_bridge_poll_duration_seconds: 50 ms ... 30 s.
 inline constexpr std::array kPollDurationBuckets = {0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0};
 
+// Buckets of dlms_bridge_poll_start_lateness_seconds (slot time -> cycle start): 1 ms ... 60 s, so
+// the loop's normal jitter (ms), the default limit (a tenth of a 1 s ... 60 s interval) and a
+// start late by most of a minute-scale interval are all resolved.
+inline constexpr std::array kStartLatenessBuckets = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                     0.5,   1.0,   2.5,  5.0,   10.0, 30.0, 60.0};
+
 // Buckets of dlms_bridge_publish_latency_seconds (read time -> PUBACK): 50 ms ... 30 min, so
 // both the 2 s end-to-end target and a replay after a long broker outage are resolved.
 inline constexpr std::array kPublishLatencyBuckets = {0.05, 0.1, 0.25, 0.5, 1.0, 2.0,   5.0,
@@ -73,6 +79,8 @@ class BridgeMetrics : public Collector {
     ::prometheus::Counter clock_syncs_total;              // SETs of the meter's clock the meter accepted
     ::prometheus::Counter hdlc_garbage_bytes_total;       // HDLC bytes skipped outside frames
     ::prometheus::Counter protocol_warnings_total;        // tolerated protocol anomalies (trailing bytes ...)
+    ::prometheus::Counter poll_slots_due_total;           // schedule slots the meter owed
+    ::prometheus::Counter poll_slots_missed_total;        // of those: skipped or started too late
 
     // dlms_bridge_meter_clock_offset_seconds: meter minus bridge, only once measured (absent
     // with clock = "off", before the first check, and after an unusable reading).
@@ -134,6 +142,8 @@ class BridgeMetrics : public Collector {
 
   // Fleet-wide, no meter label.
   ::prometheus::Histogram& poll_duration_seconds() { return poll_duration_seconds_; }
+  // From a slot's time to the start of the scheduled cycle for it, slots the meters owed only.
+  ::prometheus::Histogram& poll_start_lateness_seconds() { return poll_start_lateness_seconds_; }
   // From a reading's read time to its PUBACK, one observation per reading.
   ::prometheus::Histogram& publish_latency_seconds() { return publish_latency_seconds_; }
   ::prometheus::Gauge& mqtt_connected() { return mqtt_connected_; }
@@ -151,6 +161,7 @@ class BridgeMetrics : public Collector {
   std::shared_ptr<::prometheus::Registry> registry_;
   std::atomic<bool> breakdown_{true};
   ::prometheus::Histogram& poll_duration_seconds_;
+  ::prometheus::Histogram& poll_start_lateness_seconds_;
   ::prometheus::Histogram& publish_latency_seconds_;
   ::prometheus::Gauge& mqtt_connected_;
   ::prometheus::Counter& mqtt_messages_acked_total_;

@@ -24,6 +24,8 @@ class PollerMetricsObserver final : public poller::SessionObserver {
   void on_cycle(const poller::CycleRecord& record) override;
   // meter_up, meter_poll_duration_seconds, poll_duration_seconds, last_success_timestamp_seconds.
   void on_read_cycle(const poller::ReadCycleRecord& record) override;
+  // meter_poll_slots_due_total, meter_poll_slots_missed_total, poll_start_lateness_seconds.
+  void on_slots(const poller::SlotRecord& record) override;
   void on_reconnect(std::string_view meter, labels::ReconnectCause cause) override;
   void on_breaker_tripped(std::string_view meter) override;
   void on_breaker_closed(std::string_view meter) override;

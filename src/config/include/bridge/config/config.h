@@ -194,6 +194,10 @@ std::string_view to_string(ClockMode v);
 struct QosConfig {
   // Fixed-rate schedule: next poll = start of previous + poll_interval (no drift, no overlap).
   Duration poll_interval = 5s;
+  // A slot whose cycle starts later than this after the slot's time counts as missed
+  // (dlms_bridge_meter_poll_slots_missed_total). nullopt: a tenth of poll_interval.
+  std::optional<Duration> max_start_lateness;
+  Duration start_lateness_limit() const { return max_start_lateness ? *max_start_lateness : poll_interval / 10; }
   // Deadline of each request/response step (SNRM, AARQ, each GET, ...).
   Duration request_timeout = 7s;
   // request_timeout = "auto": each step's deadline follows the meter's measured response times

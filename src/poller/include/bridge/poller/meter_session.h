@@ -98,6 +98,11 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   awaitable<void> handle_watchdogs(TimePoint now);
   awaitable<void> apply_pending_config();
   void count_breaker_skips(TimePoint now);
+  // Schedule accounting (meter_session_slots.cpp): which slots the meter owes, told to the report.
+  void account_slots(TimePoint now);
+  void first_attempt_over(TimePoint now);
+  // Tells the report what the schedule counted since the last call; true when slots were counted.
+  bool report_slots(std::optional<Duration> start_lateness);
   Credential credential() const;
   TimePoint keepalive_due() const;
 
@@ -163,6 +168,11 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   std::int64_t last_success_ms_ = 0;
   std::int64_t last_attempt_ms_ = 0;
   Duration max_lateness_{};
+  // False from start and resume until the first connection attempt has ended: the slots
+  // meanwhile are excused (the admission queue of a starting fleet is not lateness).
+  bool owing_ = false;
+  std::uint64_t reported_due_ = 0;     // schedule_.due() already told to the report
+  std::uint64_t reported_missed_ = 0;  // schedule_.missed() already told to the report
 
   std::vector<std::function<void(TestResult)>> tests_;
   std::unique_ptr<std::pair<config::MeterConfig, bool>> pending_config_;  // heap: rare, and large

@@ -43,6 +43,17 @@ struct ReadCycleRecord {
   std::int64_t reading_ts_ms = 0;  // the reading's read time (UTC ms) when `reading`
 };
 
+// Schedule accounting (dlms_bridge_meter_poll_slots_{due,missed}_total, the fleet's start
+// lateness histogram): slots the meter owed that came due since the last record, how many slots
+// were found missed (of these or of earlier ones), and, when a scheduled cycle started for an
+// owed slot, how late it started.
+struct SlotRecord {
+  std::string_view meter;
+  std::uint64_t due = 0;
+  std::uint64_t missed = 0;
+  std::optional<Duration> start_lateness = std::nullopt;
+};
+
 class SessionObserver {
  public:
   virtual ~SessionObserver() = default;
@@ -61,6 +72,7 @@ class SessionObserver {
 
   virtual void on_cycle(const CycleRecord& /*record*/) {}
   virtual void on_read_cycle(const ReadCycleRecord& /*record*/) {}
+  virtual void on_slots(const SlotRecord& /*record*/) {}
 
   // An established association torn down to be re-established.
   virtual void on_reconnect(std::string_view /*meter*/, labels::ReconnectCause /*cause*/) {}
@@ -123,6 +135,9 @@ class SessionObservers final : public SessionObserver {
   }
   void on_read_cycle(const ReadCycleRecord& record) override {
     for (auto* o : observers_) o->on_read_cycle(record);
+  }
+  void on_slots(const SlotRecord& record) override {
+    for (auto* o : observers_) o->on_slots(record);
   }
   void on_reconnect(std::string_view meter, labels::ReconnectCause cause) override {
     for (auto* o : observers_) o->on_reconnect(meter, cause);

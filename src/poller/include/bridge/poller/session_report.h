@@ -43,6 +43,9 @@ class SessionReport {
   // `hdlc` kind, not through the codec's report: counted here.
   void request_failed(const ConnectionError& error);
   void skipped(std::uint64_t slots, std::string_view why, Duration interval);
+  // Schedule accounting: owed slots that came due, slots found missed, a scheduled cycle's start
+  // lateness (see SlotRecord).
+  void slots(std::uint64_t due, std::uint64_t missed, std::optional<Duration> start_lateness);
 
   // Meter clock, endpoint, deadline and tolerated anomalies (meter_session_extras.cpp uses them).
   void clock_checked(std::optional<double> offset_s);

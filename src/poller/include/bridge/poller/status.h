@@ -42,6 +42,8 @@ struct MeterCounters {
   std::array<std::uint64_t, labels::kPollFailures.size()> failures{};  // failed cycles by reason
   std::uint64_t on_time_cycles = 0;   // started within tolerance of their slot
   std::uint64_t skipped_slots = 0;    // slots lost to an overrun or a late wake-up
+  std::uint64_t slots_due = 0;        // slots the meter owed (meter_poll_slots_due_total)
+  std::uint64_t slots_missed = 0;     // of those: skipped, or started > max_start_lateness late (..._missed_total)
   std::uint64_t reads_ok = 0;
   std::uint64_t reads_failed = 0;     // after the per-read retry
   std::uint64_t read_retries = 0;
