@@ -136,6 +136,7 @@ struct CountReadings : bridge::ReadingSink {
 
 struct Totals {
   std::uint64_t cycles = 0, on_time = 0, skipped = 0, failed = 0, reads = 0, reconnects = 0;
+  std::uint64_t slots_due = 0, slots_missed = 0;  // schedule accounting (max_start_lateness)
   std::int64_t max_lateness_ms = 0;
 };
 
@@ -145,6 +146,8 @@ Totals totals(const bridge::poller::Fleet& fleet) {
     t.cycles += s.counters.cycles;
     t.on_time += s.counters.on_time_cycles;
     t.skipped += s.counters.skipped_slots;
+    t.slots_due += s.counters.slots_due;
+    t.slots_missed += s.counters.slots_missed;
     t.failed += s.counters.cycles_failed;
     t.reads += s.counters.reads_ok;
     t.reconnects += s.counters.reconnects;
@@ -273,6 +276,11 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(t1.reconnects - t0.reconnects),
                   static_cast<long long>(t1.max_lateness_ms));
     std::cout << line;
+    const auto slots_due = t1.slots_due - t0.slots_due;
+    const auto slots_missed = t1.slots_missed - t0.slots_missed;
+    std::cout << "\nOn time by the bridge's slot accounting (1 - missed/due): "
+              << (slots_due ? 100.0 * (1.0 - static_cast<double>(slots_missed) / static_cast<double>(slots_due)) : 0.0)
+              << " % (" << slots_missed << " missed of " << slots_due << " due)";
     std::cout << "\nGETs/s measured: " << static_cast<double>(t1.reads - t0.reads) / wall << "; RSS before fleet "
               << rss_before << " KB, after " << rss_after << " KB; window " << wall << " s\n";
   }
