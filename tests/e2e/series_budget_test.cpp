@@ -121,6 +121,45 @@ TEST_F(SeriesBudget, denylist_and_totals_only_shape_the_scrape_and_a_reload_rest
   EXPECT_EQ(full.series_of_meter.size() - budget.series_of_meter.size(), 30u) << s.metrics();
 }
 
+// Schedule accounting on a real scrape: the families exist with the documented labels and
+// types, a healthy meter owes slots and polls them on time, and a healthy meter costs the
+// number of series exporters/prometheus/README.md states (59 with the 5 default registers).
+TEST_F(SeriesBudget, slot_accounting_families_are_served_with_the_documented_labels) {
+  StackOptions o;
+  o.meters = 2;
+  o.mqtt = false;
+  o.extra_qos = "max_start_lateness = \"900ms\"\n";  // of 1 s: a loaded test machine stays on time
+  start(o);
+  auto& s = *stack_;
+  ASSERT_TRUE(wait_until([&] {
+    return s.metric("dlms_bridge_meter_poll_slots_due_total{meter=\"m1\"}").value_or(0) >= 3 &&
+           s.metric("dlms_bridge_meter_clock_offset_seconds{meter=\"m1\"}").has_value();
+  }, 30s)) << s.metrics();
+  const auto body = s.metrics();
+  auto lint = run({"promtool", "check", "metrics"}, 30s, body);
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  for (const char* family : {"dlms_bridge_meter_poll_slots_due_total", "dlms_bridge_meter_poll_slots_missed_total"}) {
+    EXPECT_NE(body.find(std::string("# TYPE ") + family + " counter\n"), std::string::npos) << family;
+    // One series per meter, labelled `meter` only.
+    for (const char* meter : {"m1", "m2"}) {
+      const std::string series = std::string(family) + "{meter=\"" + meter + "\"} ";
+      EXPECT_NE(body.find("\n" + series), std::string::npos) << series;
+    }
+  }
+  EXPECT_NE(body.find("# TYPE dlms_bridge_poll_start_lateness_seconds histogram\n"), std::string::npos);
+  EXPECT_NE(body.find("\ndlms_bridge_poll_start_lateness_seconds_bucket{le=\"0.001\"} "), std::string::npos);
+  EXPECT_NE(body.find("\ndlms_bridge_poll_start_lateness_seconds_bucket{le=\"60\"} "), std::string::npos);
+  EXPECT_GE(s.metric("dlms_bridge_poll_start_lateness_seconds_count").value_or(0), 3);
+  EXPECT_EQ(s.metric("dlms_bridge_meter_poll_slots_missed_total{meter=\"m1\"}"), 0.0) << body;
+  // The REST API shows the same counters.
+  auto api = json::parse(s.get("/api/v1/meters/m1").body, nullptr, false);
+  ASSERT_FALSE(api.is_discarded());
+  EXPECT_GE(api["counters"]["slots_due"].get<double>(), 3);
+  EXPECT_EQ(api["counters"]["slots_missed"].get<double>(), 0);
+  // The series budget of a healthy meter.
+  EXPECT_EQ(parse(body, "m1").series_of_meter.size(), 59u) << body;
+}
+
 TEST_F(SeriesBudget, prometheus_stores_only_the_allowed_families) {
   StackOptions o;
   o.meters = 2;
