@@ -9,7 +9,8 @@ real Prometheus scraping the bridge every --scrape-interval. After --warmup it m
   on-time       1 - missed/due from dlms_bridge_meter_poll_slots_{due,missed}_total over the
                 window (the bridge's own figure, when it exports them), next to the estimate
                 from outside: the slots logged as skipped against the schedule (window /
-                interval per meter) and polls_total / schedule (phases bunch up after start)
+                interval per meter) and polls_total / schedule (phases bunch up after start);
+                start lateness p50/p99 from dlms_bridge_poll_start_lateness_seconds
   sim check     the simulator's own per-meter get_requests / registers = cycles it served
   CPU           bridge user+system CPU seconds / window seconds (cores)
   RSS           bridge VmRSS sampled every 5 s (mean, max)
@@ -95,6 +96,30 @@ def metric_sums(text, names):
             if m:
                 meters.add(m.group(1))
     return sums, len(meters)
+
+
+def lateness_buckets(text):
+    """Cumulative counts of dlms_bridge_poll_start_lateness_seconds by upper bound (seconds)."""
+    out = {}
+    for m in re.finditer(r'^dlms_bridge_poll_start_lateness_seconds_bucket\{le="([^"]+)"\} (\S+)$', text, re.M):
+        out[float("inf") if m.group(1) == "+Inf" else float(m.group(1))] = float(m.group(2))
+    return out
+
+
+def quantile(q, buckets):
+    """histogram_quantile() over cumulative buckets {upper bound: count}, linear within a bucket."""
+    bounds = sorted(buckets)
+    if not bounds or buckets[bounds[-1]] <= 0:
+        return None
+    rank = q * buckets[bounds[-1]]
+    lower, below = 0.0, 0.0
+    for b in bounds:
+        if buckets[b] >= rank:
+            if b == float("inf"):
+                return lower
+            return lower + (b - lower) * (rank - below) / max(buckets[b] - below, 1e-12)
+        lower, below = b, buckets[b]
+    return lower
 
 
 class Run:
@@ -222,7 +247,7 @@ class Run:
                                           "dlms_bridge_meter_poll_slots_missed_total"])
         has_slots = "dlms_bridge_meter_poll_slots_due_total" in text
         return {"t": time.time(), "cpu": cpu_seconds(self.bridge.pid), "sums": sums, "meters": meters,
-                "has_slots": has_slots}
+                "has_slots": has_slots, "lateness": lateness_buckets(text)}
 
 
 def main():
@@ -277,6 +302,10 @@ def main():
             due, missed = d["dlms_bridge_meter_poll_slots_due_total"], d["dlms_bridge_meter_poll_slots_missed_total"]
             counted = (f"{100 * (1 - missed / due):.3f} % ({missed:.0f} missed of {due:.0f} due, "
                        f"{due / expected:.3f} of the schedule)" if due else "no slots due")
+            window_buckets = {b: n - before["lateness"].get(b, 0) for b, n in after["lateness"].items()}
+            p50, p99 = quantile(0.5, window_buckets), quantile(0.99, window_buckets)
+            if p50 is not None:
+                counted += f", start lateness p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
             on_time = f"{counted} | estimate {estimate}"
         else:
             on_time = f"no slot metrics | estimate {estimate}"
