@@ -60,7 +60,8 @@ class BackfillConnection final : public poller::MeterConnection {
                                              {"rows", outcome.rows}, {"error", outcome.error}});
       if (outcome.link_broken || cancelled_) {
         ConnectionError e;
-        e.reason = labels::PollFailure::timeout;
+        e.reason = outcome.reason;  // the session counts and diagnoses it like any failed read
+        e.hdlc = outcome.hdlc;
         e.cancelled = cancelled_;
         e.fatal = true;
         e.tcp_connected = true;

@@ -12,16 +12,26 @@ using std::chrono::milliseconds;
 std::int64_t to_ms(cosem::UtcTime t) { return t.time_since_epoch().count(); }
 cosem::UtcTime from_ms(std::int64_t ms) { return cosem::UtcTime{milliseconds{ms}}; }
 
-poller::ProfileReadOutcome failed(const transport::Error& e, std::size_t rows) {
+}  // namespace
+
+poller::ProfileReadOutcome profile_read_failed(const transport::Error& e, std::size_t rows) {
   poller::ProfileReadOutcome out;
   out.ok = false;
   out.link_broken = e.fatal();
   out.rows = rows;
   out.error = e.message;
+  out.reason = labels::profile_read_failure(transport::to_poll_failure(e));
+  out.hdlc = e.hdlc;
   return out;
 }
 
-}  // namespace
+poller::ProfileReadOutcome ProfileBackfill::failed(const transport::Error& e, const config::MeterConfig& meter,
+                                                   const std::string& profile, std::size_t rows) {
+  auto out = profile_read_failed(e, rows);
+  // A cancelled read (stop, pause, reload) is not the meter's failure.
+  if (metrics_ && e.kind != transport::ErrorKind::cancelled) metrics_->add_read_failure(meter.id, profile, out.reason);
+  return out;
+}
 
 void ProfileMarks::load(const std::vector<store::ProfileMark>& marks) {
   std::lock_guard lock(mutex_);
@@ -70,9 +80,9 @@ awaitable<poller::ProfileReadOutcome> ProfileBackfill::read(transport::DlmsConne
                                                             const config::ProfileConfig& profile) {
   const std::string obis = profile.obis.to_string();
   auto layout = co_await read_profile_layout(connection, profile.obis.bytes);
-  if (!layout) co_return failed(layout.error(), 0);
+  if (!layout) co_return failed(layout.error(), meter, obis, 0);
   auto clock = co_await read_profile_clock(connection, *layout);
-  if (!clock) co_return failed(clock.error(), 0);
+  if (!clock) co_return failed(clock.error(), meter, obis, 0);
 
   poller::BackfillInput in;
   in.now_ms = to_ms(clock->now);
@@ -93,7 +103,7 @@ awaitable<poller::ProfileReadOutcome> ProfileBackfill::read(transport::DlmsConne
     ProfileTable table = *layout;
     auto rows = co_await read_profile_range(connection, table, from_ms(range.from_ms), from_ms(range.to_ms),
                                             clock->deviation);
-    if (!rows) co_return failed(rows.error(), total);
+    if (!rows) co_return failed(rows.error(), meter, obis, total);
     if (metrics_) metrics_->add_rows_read(meter.id, obis, table.rows.size());
     if (table.rows.empty()) continue;
     mqtt::ProfileRows batch;

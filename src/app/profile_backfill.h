@@ -44,6 +44,10 @@ class ProfileMarks {
 // kWh), so a backfilled active_energy continues the live series.
 Reading profile_row_reading(const config::MeterConfig& meter, const ProfileTable& table, const ProfileRow& row);
 
+// The outcome of a profile read that ended with `e` after `rows` rows: link broken when the
+// association is unusable, the reason as a bounded label (labels::kProfileReadFailures).
+poller::ProfileReadOutcome profile_read_failed(const transport::Error& e, std::size_t rows);
+
 class ProfileBackfill final : public poller::ProfileReader {
  public:
   using Sink = std::function<void(mqtt::ProfileRows)>;
@@ -55,6 +59,10 @@ class ProfileBackfill final : public poller::ProfileReader {
                                              const config::ProfileConfig& profile) override;
 
  private:
+  // profile_read_failed, counted in dlms_bridge_meter_profile_read_failures_total.
+  poller::ProfileReadOutcome failed(const transport::Error& e, const config::MeterConfig& meter,
+                                    const std::string& profile, std::size_t rows);
+
   ProfileMarks& marks_;
   Sink sink_;
   prometheus::ProfileMetrics* metrics_;

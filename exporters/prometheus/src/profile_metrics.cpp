@@ -7,6 +7,17 @@
 #include "bridge/wall_clock.h"
 
 namespace bridge::prometheus {
+namespace {
+
+std::size_t failure_index(labels::PollFailure reason) {
+  const auto known = labels::profile_read_failure(reason);
+  for (std::size_t i = 0; i < labels::kProfileReadFailures.size(); ++i) {
+    if (labels::kProfileReadFailures[i] == known) return i;
+  }
+  return 0;  // unreachable: profile_read_failure returns a member of the list
+}
+
+}  // namespace
 
 ProfileMetrics::ProfileMetrics(std::function<std::int64_t()> now_ms)
     : now_ms_(now_ms ? std::move(now_ms) : std::function<std::int64_t()>(bridge::wall_ms)) {}
@@ -25,6 +36,18 @@ void ProfileMetrics::set_last_row(const std::string& meter, const std::string& p
 void ProfileMetrics::add_rows_read(const std::string& meter, const std::string& profile, std::uint64_t rows) {
   std::lock_guard lock(mutex_);
   series_[{meter, profile}].rows += rows;
+}
+
+void ProfileMetrics::add_read_failure(const std::string& meter, const std::string& profile, labels::PollFailure reason) {
+  std::lock_guard lock(mutex_);
+  ++series_[{meter, profile}].failures[failure_index(reason)];
+}
+
+std::uint64_t ProfileMetrics::read_failures(const std::string& meter, const std::string& profile,
+                                            labels::PollFailure reason) const {
+  std::lock_guard lock(mutex_);
+  auto it = series_.find({meter, profile});
+  return it == series_.end() ? 0 : it->second.failures[failure_index(reason)];
 }
 
 void ProfileMetrics::remove_meter(const std::string& meter) {
@@ -62,6 +85,17 @@ void ProfileMetrics::collect(TextWriter& out) const {
   for (const auto& r : rows) {
     out.sample("dlms_bridge_meter_profile_last_row_timestamp_seconds", r.labels,
                static_cast<double>(r.s.last_row_ms) / 1000.0);
+  }
+  out.family("dlms_bridge_meter_profile_read_failures_total",
+             "Failed load-profile reads by reason: timeout, closed (connection lost), protocol (malformed reply or "
+             "buffer), access_denied.",
+             "counter");
+  for (const auto& r : rows) {
+    for (std::size_t i = 0; i < labels::kProfileReadFailures.size(); ++i) {
+      out.sample("dlms_bridge_meter_profile_read_failures_total",
+                 r.labels + "," + TextWriter::label("reason", labels::to_label(labels::kProfileReadFailures[i])),
+                 static_cast<double>(r.s.failures[i]));
+    }
   }
   out.family("dlms_bridge_meter_profile_backfill_lag_seconds",
              "Time since the capture of the newest load-profile row in the MQTT outbox (absent before the first).",

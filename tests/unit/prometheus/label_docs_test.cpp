@@ -17,12 +17,14 @@ std::string readme() {
   return s.str();
 }
 
-// The README's paragraph or table about one metric: from its name to the next blank line
-// after the first mention that lists values.
+// The README's paragraph or table about one metric: from its "`name{reason}`:" line to the next
+// blank line, or to the end of the table that follows that line.
 std::string section_of(const std::string& text, const std::string& metric) {
   const auto start = text.find("`" + metric + "{reason}`:");
   if (start == std::string::npos) return {};
-  const auto end = text.find("\n\n", start);
+  auto end = text.find("\n\n", start);
+  // A heading line followed by a table: the table is the section.
+  if (end != std::string::npos && text.compare(end + 2, 1, "|") == 0) end = text.find("\n\n", end + 2);
   return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
@@ -42,6 +44,10 @@ TEST(LabelDocs, outbox_drop_reasons_are_documented) {
 
 TEST(LabelDocs, publish_failure_reasons_are_documented) {
   expect_documented("dlms_bridge_mqtt_publish_failures_total", bridge::labels::kPublishFailures);
+}
+
+TEST(LabelDocs, profile_read_failure_reasons_are_documented) {
+  expect_documented("dlms_bridge_meter_profile_read_failures_total", bridge::labels::kProfileReadFailures);
 }
 
 }  // namespace

@@ -53,6 +53,31 @@ TEST(ProfileMetricsTest, lag_grows_with_the_clock_and_drops_when_rows_arrive) {
   EXPECT_EQ(m.snapshot("m1", "1-0:99.1.0").second, 1'764'460'800'000 + 4 * 900'000);
 }
 
+TEST(ProfileMetricsTest, read_failures_are_counted_by_a_bounded_reason) {
+  ProfileMetrics m([] { return std::int64_t{0}; });
+  m.add_profile("m1", "1-0:99.1.0");
+  auto labels = [](const char* reason) {
+    return std::map<std::string, std::string>{{"meter", "m1"}, {"profile", "1-0:99.1.0"}, {"reason", reason}};
+  };
+  auto p = scrape(m);
+  EXPECT_EQ(p.type.at("dlms_bridge_meter_profile_read_failures_total"), "counter");
+  EXPECT_EQ(p.find("dlms_bridge_meter_profile_read_failures_total").size(), 4u) << "every reason from the start, at 0";
+  for (const char* reason : {"timeout", "closed", "protocol", "access_denied"}) {
+    EXPECT_EQ(p.value("dlms_bridge_meter_profile_read_failures_total", labels(reason)), 0) << reason;
+  }
+  m.add_read_failure("m1", "1-0:99.1.0", bridge::labels::PollFailure::closed);
+  m.add_read_failure("m1", "1-0:99.1.0", bridge::labels::PollFailure::access_denied);
+  m.add_read_failure("m1", "1-0:99.1.0", bridge::labels::PollFailure::access_denied);
+  // A reason a read on an open association cannot have stays inside the label set.
+  m.add_read_failure("m1", "1-0:99.1.0", bridge::labels::PollFailure::busy);
+  p = scrape(m);
+  EXPECT_EQ(p.find("dlms_bridge_meter_profile_read_failures_total").size(), 4u);
+  EXPECT_EQ(p.value("dlms_bridge_meter_profile_read_failures_total", labels("closed")), 1);
+  EXPECT_EQ(p.value("dlms_bridge_meter_profile_read_failures_total", labels("access_denied")), 2);
+  EXPECT_EQ(p.value("dlms_bridge_meter_profile_read_failures_total", labels("protocol")), 1);
+  EXPECT_EQ(p.value("dlms_bridge_meter_profile_read_failures_total", labels("timeout")), 0);
+}
+
 TEST(ProfileMetricsTest, a_removed_meter_disappears) {
   ProfileMetrics m([] { return std::int64_t{0}; });
   m.add_profile("m1", "1-0:99.1.0");

@@ -38,6 +38,21 @@ constexpr std::string_view to_label(PollFailure v) {
   return "unknown";
 }
 
+// dlms_bridge_meter_profile_read_failures_total{reason}: the poll-failure reasons a load-profile
+// read can end with. It runs on an association that is already open, so it cannot be refused,
+// unreachable, rejected, busy or skipped by the breaker: timed out, connection lost, malformed
+// reply or buffer, or the meter denied the access.
+inline constexpr std::array kProfileReadFailures = {PollFailure::timeout, PollFailure::closed, PollFailure::protocol,
+                                                    PollFailure::access_denied};
+// The profile-read label for a failure: itself when it is one of kProfileReadFailures, else
+// `protocol` (an answer the client cannot use, e.g. a DM in the middle of an association).
+constexpr PollFailure profile_read_failure(PollFailure v) {
+  for (auto known : kProfileReadFailures) {
+    if (known == v) return v;
+  }
+  return PollFailure::protocol;
+}
+
 // dlms_bridge_meter_reconnects_total{cause}
 enum class ReconnectCause {
   error,                  // the session failed (any poll failure) and is re-established

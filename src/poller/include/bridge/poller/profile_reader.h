@@ -6,9 +6,11 @@
 // backfill_planner.h) and what a failure means for the association.
 #include <cstddef>
 #include <optional>
+#include <string>
 
 #include "bridge/asio.h"
 #include "bridge/config/config.h"
+#include "bridge/labels.h"
 
 namespace bridge::transport {
 class DlmsConnection;
@@ -21,6 +23,11 @@ struct ProfileReadOutcome {
   bool link_broken = false;  // the association is unusable (timeout, closed): reconnect
   std::size_t rows = 0;      // rows read and handed to the outbox
   std::string error;         // why it failed (ok == false)
+  // Why, as a bounded label (labels::kProfileReadFailures): what the session counts in
+  // poll_failures_total{reason} when the failure broke the association, so that a profile read
+  // that lost the connection is `closed`, not `timeout`.
+  labels::PollFailure reason = labels::PollFailure::protocol;
+  std::optional<labels::HdlcError> hdlc;  // the HDLC error behind it, when a frame was at fault
 };
 
 class ProfileReader {
