@@ -27,6 +27,7 @@
       uptimeRatio: 0.99,
       clockOffsetSeconds: 60,  // DlmsBridgeMeterClockOffset: warning beyond, critical beyond a profile interval
       clockOffsetCriticalSeconds: 900,
+      backfillLagSeconds: 7200,  // DlmsBridgeMeterBackfillLagging: a load profile more than 2 h behind
     },
 
     // Rows of the "worst meters" table.

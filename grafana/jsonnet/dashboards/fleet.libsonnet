@@ -214,6 +214,24 @@ local g = import '../lib/grafana.libsonnet';
           ],
         },
         {
+          title: 'Load-profile backfill',
+          height: 7,
+          panels: [
+            [g.timeseries('Load profiles furthest behind',
+                          's',
+                          [g.query('topk(5, dlms_bridge_meter_profile_backfill_lag_seconds{%s})' % sel, '{{meter}} {{profile}} {{instance}}')],
+                          'The five [[meter.profile]]s whose newest row in the MQTT outbox is oldest (backfill lag). Dashed: the alert level; the meter dashboard shows rows read and failed reads by reason.')
+             + g.atMost(t.backfillLagSeconds) + g.thresholdLines, 12],
+            [g.timeseries('Profile rows read and failed reads',
+                          perHour,
+                          [
+                            g.query('sum by (job, instance) (rate(dlms_bridge_meter_profile_rows_total{%s}[$__rate_interval])) * 3600' % sel, 'rows read {{instance}}'),
+                            g.query('sum by (job, instance, reason) (rate(dlms_bridge_meter_profile_read_failures_total{%s}[$__rate_interval])) * 3600' % sel, 'failed: {{reason}} {{instance}}'),
+                          ],
+                          'Load-profile rows read per hour over every meter of the bridge, and profile reads that failed, by reason.'), 12],
+          ],
+        },
+        {
           title: 'MQTT and outbox',
           height: 7,
           panels: [

@@ -193,6 +193,23 @@ local g = import '../lib/grafana.libsonnet';
           ],
         },
         {
+          title: 'Load-profile backfill',
+          height: 7,
+          panels: [
+            [g.timeseries('Backfill lag per profile', 's', [
+               g.query('dlms_bridge_meter_profile_backfill_lag_seconds{%s}' % sel, '{{profile}}'),
+             ], 'How far each [[meter.profile]] is behind: bridge time minus the capture time of its newest row in the MQTT outbox. Normally under a capture period plus the profile’s interval; it grows while the meter is down and drops once the backfill caught up. Dashed: the alert level (%g s). No line for a meter without profiles, or before its first row.' % t.backfillLagSeconds)
+             + g.atMost(t.backfillLagSeconds) + g.thresholdLines, 8],
+            [g.timeseries('Profile rows read', perHour, [
+              g.query('sum by (profile) (rate(dlms_bridge_meter_profile_rows_total{%s}[$__rate_interval])) * 3600' % sel, '{{profile}}'),
+            ], 'Rows read from each load profile’s buffer, per hour: about one per capture period while caught up (4/h for a quarter-hour profile), a burst after an outage.'), 8],
+            [g.timeseries('Failed profile reads by reason', perHour, [
+               g.query('sum by (profile, reason) (rate(dlms_bridge_meter_profile_read_failures_total{%s}[$__rate_interval])) * 3600' % sel, '{{profile}} {{reason}}'),
+             ], 'Profile reads that failed, per hour: timeout, closed (connection lost), protocol (malformed reply or buffer), access_denied (no such profile, or not readable by this client). A read that broke the association also fails that poll cycle with the same reason.')
+             + g.stacked, 8],
+          ],
+        },
+        {
           title: 'Latency, throughput, breaker and watchdogs',
           height: 8,
           panels: [

@@ -2,6 +2,7 @@
 // the recording rules of alerts/rules/ loaded) scrapes a real `dlms-bridge run` polling
 // dlms-meter-sim with a healthy meter (m1) and a flapping one (m2: corrupted frames and dropped
 // connections, with breaker and watchdog limits scaled down so that they trip within seconds).
+// m2 also backfills the simulator's load profile 1-0:99.1.0 (the backfill panels' series).
 //
 // Substitutions, as Grafana would make them for this data source:
 // - `$__rate_interval` = 4 s: Grafana's lower bound, four scrape intervals (1 s here, 15 s in
@@ -58,7 +59,8 @@ e2e::StackOptions flapping_meter_stack() {
       "[[meter.register]]\nkey = \"frequency\"\nobis = \"1-1:14.7.0\"\n"
       "[[meter.register]]\nkey = \"active_power\"\nobis = \"1-1:1.7.0\"\n"
       "[[meter.register]]\nkey = \"power_factor\"\nobis = \"1-1:13.7.0\"\n"
-      "[[meter.register]]\nkey = \"active_energy\"\nobis = \"1-1:1.8.0\"\n";
+      "[[meter.register]]\nkey = \"active_energy\"\nobis = \"1-1:1.8.0\"\n"
+      "[[meter.profile]]\nobis = \"1-0:99.1.0\"\nbackfill = \"2h\"\n";
   return o;
 }
 
@@ -79,14 +81,16 @@ TEST(DashboardData, every_panel_shows_data_from_a_bridge_polling_a_healthy_and_a
   ASSERT_TRUE(prom.wait_ready()) << prom.log();
   const double start = unix_now();
 
-  // The flapping meter has tripped its breaker and a watchdog (the annotations' events).
+  // The flapping meter has tripped its breaker and a watchdog (the annotations' events), and
+  // its load profile reached the outbox (the backfill lag exists from the first row).
   ASSERT_TRUE(wait_until(
       [&] {
         return !prom.query("dlms_bridge_meter_circuit_breaker_trips_total{meter=\"m2\"} > 0").result.empty() &&
-               !prom.query("sum(dlms_bridge_meter_watchdog_trips_total{meter=\"m2\"}) > 0").result.empty();
+               !prom.query("sum(dlms_bridge_meter_watchdog_trips_total{meter=\"m2\"}) > 0").result.empty() &&
+               !prom.query("dlms_bridge_meter_profile_backfill_lag_seconds{meter=\"m2\"}").result.empty();
       },
       60s))
-      << "m2 never tripped its breaker and a watchdog\n" << stack.logs();
+      << "m2 never tripped its breaker and a watchdog, or never backfilled its profile\n" << stack.logs();
 
   Substitution s;
   s.variables = {{"job", "dlms-bridge"}, {"instance", "127.0.0.1:" + std::to_string(stack.http_port())}, {"meter", "m2"}};
@@ -157,6 +161,13 @@ TEST(DashboardData, every_panel_shows_data_from_a_bridge_polling_a_healthy_and_a
   ASSERT_EQ(advice.size(), 1u) << advice.dump();
   EXPECT_EQ(advice[0]["metric"].value("symptom", ""), "none") << advice.dump();
   EXPECT_FALSE(advice[0]["metric"].value("action", "").empty()) << advice.dump();
+  // The backfill caught up: the profile's newest row is the last quarter hour the meter's clock
+  // passed, so the lag shown is under one capture period (plus a scrape), never the 2 h horizon.
+  const auto lag = answer_of("dlms-bridge-meter", "Backfill lag per profile", "A", s);
+  ASSERT_EQ(lag.size(), 1u) << lag.dump();
+  EXPECT_EQ(lag[0]["metric"].value("profile", ""), "1-0:99.1.0") << lag.dump();
+  EXPECT_GE(value_of(lag[0]), 0.0) << lag.dump();
+  EXPECT_LT(value_of(lag[0]), 900.0 + 60.0) << lag.dump();
   if (HasFailure()) ADD_FAILURE() << "prometheus:\n" << prom.log() << "\n" << stack.logs();
 }
 
