@@ -25,6 +25,7 @@
       reconnectsPerHour: 2,  // per meter, strictly below
       hdlcErrorsPerHour: 5,  // per meter, at most
       uptimeRatio: 0.99,
+      onTimeRatio: 0.999,  // DlmsBridgePollOnTimeLow: due poll slots started within qos.max_start_lateness
       clockOffsetSeconds: 60,  // DlmsBridgeMeterClockOffset: warning beyond, critical beyond a profile interval
       clockOffsetCriticalSeconds: 900,
       backfillLagSeconds: 7200,  // DlmsBridgeMeterBackfillLagging: a load profile more than 2 h behind

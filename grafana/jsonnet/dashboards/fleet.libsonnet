@@ -156,6 +156,21 @@ local g = import '../lib/grafana.libsonnet';
           ],
         },
         {
+          title: 'Polled on time',
+          height: 8,
+          panels: [
+            [g.timeseries('Poll slots started on time', 'percentunit', [
+               g.query('instance:dlms_bridge_poll_on_time_healthy:ratio_rate5m{%s}' % sel, 'meters up {{instance}} 5m'),
+               g.query('instance:dlms_bridge_poll_on_time_healthy:ratio_rate1h{%s}' % sel, 'meters up {{instance}} 1h'),
+               g.query('instance:dlms_bridge_poll_on_time:ratio_rate5m{%s}' % sel, 'all meters {{instance}} 5m'),
+             ], 'Due poll slots whose cycle started within qos.max_start_lateness (1 - missed / due). "Meters up": only meters up for the whole window, the bridge’s own punctuality (DlmsBridgePollOnTimeLow). "All meters": a meter that is down misses its slots too. Dashed: the target (%g %%).' % (100 * t.onTimeRatio))
+             + g.atLeast(t.onTimeRatio) + g.thresholdLines, 12],
+            [g.timeseries('Poll start lateness p99', 's', [
+              g.query('instance:dlms_bridge_poll_start_lateness_seconds:p99_rate5m{%s}' % sel, 'p99 {{instance}}'),
+            ], 'How late poll cycles started after their slot, 99th percentile over all meters, 5-minute windows. Growing: the box is short of CPU or max_concurrent_sessions holds cycles back.'), 12],
+          ],
+        },
+        {
           title: 'Latency',
           height: 8,
           panels: [
