@@ -1,4 +1,5 @@
-// AARE (client side) and AARQ (server side) parsers: decode(encode(decode(x))) == decode(x).
+// AARE and RLRE (client side), AARQ and RLRQ (server side) parsers:
+// decode(encode(decode(x))) == decode(x).
 #include <cstdint>
 #include <cstdlib>
 
@@ -17,8 +18,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!back || !(*back == *aarq)) std::abort();
     }
   }
-  (void)decode_rlre(in);
-  (void)decode_rlrq(in);
+  // RLRQ/RLRE with their optional (ciphered) user-information round-trip the same way.
+  if (auto rlre = decode_rlre(in)) {
+    auto back = decode_rlre(encode_rlre(*rlre));
+    if (!back || !(*back == *rlre)) std::abort();
+  }
+  if (auto rlrq = decode_rlrq(in)) {
+    auto back = decode_rlrq(encode_rlrq(*rlrq));
+    if (!back || !(*back == *rlrq)) std::abort();
+  }
   (void)decode_exception_response(in);
   (void)decode_confirmed_service_error(in);
   return 0;

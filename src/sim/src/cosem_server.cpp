@@ -148,7 +148,7 @@ std::optional<dlms::Bytes> CosemServer::on_rlrq(dlms::ByteSpan apdu) {
   if (!cosem::decode_rlrq(apdu)) return cosem::encode_exception_response({2, 3, std::nullopt});
   if (associated_) ++meter_.stats().releases;
   release();
-  return cosem::encode_rlre(cosem::ReleaseResponse{std::uint8_t{0}});
+  return cosem::encode_rlre(cosem::ReleaseResponse{std::uint8_t{0}, std::nullopt, std::nullopt});
 }
 
 }  // namespace sim

@@ -110,8 +110,8 @@ TEST(AssociationTest, aare_with_initiate_error_and_mechanism) {
 }
 
 TEST(AssociationTest, release_request_and_response) {
-  EXPECT_EQ(encode_rlrq({0}), hex("62 03 80 01 00"));
-  EXPECT_EQ(encode_rlre({0}), hex("63 03 80 01 00"));
+  EXPECT_EQ(encode_rlrq({0, std::nullopt, std::nullopt}), hex("62 03 80 01 00"));
+  EXPECT_EQ(encode_rlre({0, std::nullopt, std::nullopt}), hex("63 03 80 01 00"));
   EXPECT_EQ(encode_rlrq({}), hex("62 00"));
   EXPECT_EQ(decode_rlrq(hex("62 03 80 01 00"))->reason, 0);
   EXPECT_EQ(decode_rlre(hex("63 03 80 01 01"))->reason, 1);

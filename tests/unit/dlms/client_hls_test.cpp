@@ -68,6 +68,20 @@ class ClientHlsTest : public ::testing::Test {
     EXPECT_EQ(client.state(), ClientState::authenticating);
     return sent();
   }
+  // Pass 1..4 through to Associated (the meter's ICs 01234567 and 01234568); our next IC is 4.
+  void associate_fully() {
+    const auto request = decode_action_request(decipher_apdu(authenticate(), kClientTitle, kKeys, 0x30)->apdu);
+    client.handle_apdu(meter_action_response(request->invoke, 0x01234568,
+                                             find_vector("security.txt", "green_book_f_ctos").bytes),
+                       kNow);
+    auto ev = client.poll_event();
+    ASSERT_TRUE(ev && std::holds_alternative<Associated>(*ev));
+  }
+  // The RLRE a meter that demands ciphering answers: its InitiateResponse glo-ciphered.
+  static Bytes meter_rlre(std::uint32_t ic, const security::Keys& keys = kKeys) {
+    auto glo = cipher_apdu(hex("08 00 06 5F 1F 04 00 00 10 1D 04 B0 00 07"), 0x30, kServerTitle, ic, keys);
+    return encode_rlre(ReleaseResponse{0, std::nullopt, *glo});
+  }
   Client client;
 };
 
@@ -151,6 +165,80 @@ TEST_F(ClientHlsTest, refused_f_stoc_and_plain_responses_fail_by_name) {
   auto e = plain.poll_event();
   ASSERT_TRUE(e && std::holds_alternative<ClientFailed>(*e));
   EXPECT_EQ(std::get<ClientFailed>(*e).reason, FailReason::authentication);
+}
+
+TEST_F(ClientHlsTest, release_carries_a_glo_initiate_request_under_the_next_counter) {
+  associate_fully();
+  ASSERT_EQ(client.invocation_counter(), 4U);
+  ASSERT_TRUE(client.release(kNow));
+  auto rlrq = decode_rlrq(sent());
+  ASSERT_TRUE(rlrq);
+  EXPECT_EQ(rlrq->reason, 0);
+  EXPECT_FALSE(rlrq->initiate);
+  ASSERT_TRUE(rlrq->ciphered_initiate);
+  ASSERT_EQ((*rlrq->ciphered_initiate)[0], tag::kGloInitiateRequest);
+  auto plain = decipher_apdu(*rlrq->ciphered_initiate, kClientTitle, kKeys, 0x30);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->invocation_counter, 4U);  // the next counter, used once
+  InitiateRequest proposed;                  // the AARQ's proposal again
+  EXPECT_EQ(decode_initiate_request(plain->apdu), proposed);
+  EXPECT_EQ(client.invocation_counter(), 5U);
+
+  client.handle_apdu(meter_rlre(0x01234569), kNow);
+  auto ev = client.poll_event();
+  ASSERT_TRUE(ev && std::holds_alternative<Released>(*ev));
+  EXPECT_EQ(client.state(), ClientState::released);
+}
+
+TEST_F(ClientHlsTest, a_bare_rlre_releases_but_a_forged_or_plain_one_fails_by_name) {
+  associate_fully();
+  ASSERT_TRUE(client.release(kNow));
+  (void)sent();
+  client.handle_apdu(hex("63 03 80 01 00"), kNow);  // no user-information: nothing to verify
+  auto ev = client.poll_event();
+  ASSERT_TRUE(ev && std::holds_alternative<Released>(*ev));
+
+  struct Case {
+    const char* name;
+    Bytes rlre;
+    FailReason reason;
+    const char* message;
+  };
+  security::Keys other = kKeys;
+  other.authentication_key[0] ^= 0xFF;
+  const Case cases[] = {
+      {"other keys", meter_rlre(0x01234569, other), FailReason::authentication, "tag_mismatch"},
+      {"replayed counter", meter_rlre(0x01234568), FailReason::authentication, "replayed"},
+      {"plain InitiateResponse", encode_rlre(ReleaseResponse{0, InitiateResponse{}, std::nullopt}),
+       FailReason::authentication, "unciphered InitiateResponse"},
+      {"ciphered garbage", encode_rlre(ReleaseResponse{0, std::nullopt,
+                                                       *cipher_apdu(hex("08 00"), 0x30, kServerTitle, 0x01234569, kKeys)}),
+       FailReason::protocol, "malformed ciphered InitiateResponse"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    client = Client(config());
+    associate_fully();
+    ASSERT_TRUE(client.release(kNow));
+    (void)sent();
+    client.handle_apdu(c.rlre, kNow);
+    auto f = failure();
+    EXPECT_EQ(f.reason, c.reason);
+    EXPECT_NE(f.message.find(c.message), std::string::npos) << f.message;
+  }
+}
+
+TEST_F(ClientHlsTest, general_glo_sends_every_request_as_general_glo_ciphering) {
+  ClientConfig cc = config();
+  cc.ciphering->general_glo = true;
+  client = Client(cc);
+  associate_fully();
+  ASSERT_TRUE(client.get(AttributeDescriptor{3, Obis{{1, 1, 32, 7, 0, 255}}, 2, std::nullopt}, kNow));
+  const Bytes get = sent();
+  ASSERT_EQ(get[0], tag::kGeneralGloCiphering);
+  auto apdu = decode_ciphered(get);
+  ASSERT_TRUE(apdu);
+  EXPECT_EQ(apdu->system_title, kClientTitle);
 }
 
 }  // namespace

@@ -61,7 +61,7 @@ struct MiniMeter {
         }
         return encode_exception_response({1, 2, std::nullopt});  // no GET-with-list
       }
-      case tag::kRlrq: return encode_rlre({0});
+      case tag::kRlrq: return encode_rlre({0, std::nullopt, std::nullopt});
       default: return encode_exception_response({2, 2, std::nullopt});
     }
   }

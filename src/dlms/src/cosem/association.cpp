@@ -161,34 +161,6 @@ Bytes wrap(std::uint8_t tag, const Bytes& body) {
   return out;
 }
 
-// The outer TLV must span the whole APDU.
-bridge::Result<ByteSpan, ApduError> outer(ByteSpan apdu, std::uint8_t expected) {
-  if (apdu.empty()) return bridge::fail(ApduError::truncated);
-  if (apdu[0] != expected) return bridge::fail(ApduError::unexpected_tag);
-  std::size_t off = 0;
-  auto t = ber::read(apdu, off);
-  if (!t) return bridge::fail(t.error());
-  if (off != apdu.size()) return bridge::fail(ApduError::trailing_bytes);
-  return t->value;
-}
-
-// The fields of an AARQ or AARE body. Each appears at most once: a repeated one (two
-// user-information elements, a plain and a ciphered initiate, found by fuzz_aare) would leave
-// the decoded APDU saying two things, which no real peer says.
-bridge::Result<std::vector<ber::Tlv>, ApduError> unique_fields(ByteSpan body) {
-  std::vector<ber::Tlv> fields;
-  std::array<bool, 256> seen{};
-  std::size_t off = 0;
-  while (off < body.size()) {
-    auto t = ber::read(body, off);
-    if (!t) return bridge::fail(t.error());
-    if (seen[t->tag]) return bridge::fail(ApduError::unexpected_tag);
-    seen[t->tag] = true;
-    fields.push_back(*t);
-  }
-  return fields;
-}
-
 bridge::Result<ApplicationContext, ApduError> read_context(ByteSpan value) {
   auto ctx = read_oid(value, kContextPrefix);
   if (!ctx) return bridge::fail(ctx.error());
@@ -226,16 +198,6 @@ void put_inner(Bytes& body, std::uint8_t outer_tag, std::uint8_t inner_tag, cons
   Bytes inner;
   ber::put(inner, inner_tag, value);
   ber::put(body, outer_tag, inner);
-}
-
-// user-information: 04 <len> (xDLMS APDU); a glo-initiate must at least be a well-formed ciphered APDU.
-bridge::Result<ByteSpan, ApduError> read_user_information(ByteSpan value) {
-  std::size_t off = 0;
-  auto inner = ber::read(value, off);
-  if (!inner) return bridge::fail(inner.error());
-  if (inner->tag != 0x04) return bridge::fail(ApduError::unexpected_tag);
-  if (inner->value.empty()) return bridge::fail(ApduError::truncated);
-  return inner->value;
 }
 
 }  // namespace
@@ -293,19 +255,17 @@ bridge::Result<Bytes, ApduError> encode_aarq(const Aarq& aarq) {
     ber::put(body, 0x8B, ByteSpan(mech).subspan(2));
     put_inner(body, 0xAC, 0x80, *aarq.password);
   }
-  Bytes user;
-  ber::put(user, 0x04, aarq.ciphered_initiate ? *aarq.ciphered_initiate : encode_initiate_request(aarq.initiate));
-  ber::put(body, 0xBE, user);
+  ber::put_user_information(body, aarq.ciphered_initiate ? *aarq.ciphered_initiate : encode_initiate_request(aarq.initiate));
   return wrap(tag::kAarq, body);
 }
 
 bridge::Result<Aarq, ApduError> decode_aarq(ByteSpan apdu) {
-  auto body = outer(apdu, tag::kAarq);
+  auto body = ber::read_apdu(apdu, tag::kAarq);
   if (!body) return bridge::fail(body.error());
   Aarq aarq;
   bool have_context = false;
   bool have_user = false;
-  auto fields = unique_fields(*body);
+  auto fields = ber::unique_fields(*body);
   if (!fields) return bridge::fail(fields.error());
   for (const auto& t : *fields) {
     switch (t.tag) {
@@ -337,7 +297,7 @@ bridge::Result<Aarq, ApduError> decode_aarq(ByteSpan apdu) {
         break;
       }
       case 0xBE: {
-        auto user = read_user_information(t.value);
+        auto user = ber::read_user_information(t.value);
         if (!user) return bridge::fail(user.error());
         if ((*user)[0] == tag::kGloInitiateRequest) {
           if (auto c = decode_ciphered(*user); !c) return bridge::fail(c.error());
@@ -373,22 +333,19 @@ Bytes encode_aare(const Aare& aare) {
   }
   if (aare.responding_authentication) put_inner(body, 0xAA, 0x80, *aare.responding_authentication);
   if (aare.ciphered_initiate || aare.initiate || aare.initiate_error) {
-    Bytes user;
-    ber::put(user, 0x04,
-             aare.ciphered_initiate ? *aare.ciphered_initiate
-             : aare.initiate        ? encode_initiate_response(*aare.initiate)
-                                    : encode_confirmed_service_error(*aare.initiate_error));
-    ber::put(body, 0xBE, user);
+    ber::put_user_information(body, aare.ciphered_initiate ? *aare.ciphered_initiate
+                                    : aare.initiate        ? encode_initiate_response(*aare.initiate)
+                                                           : encode_confirmed_service_error(*aare.initiate_error));
   }
   return wrap(tag::kAare, body);
 }
 
 bridge::Result<Aare, ApduError> decode_aare(ByteSpan apdu) {
-  auto body = outer(apdu, tag::kAare);
+  auto body = ber::read_apdu(apdu, tag::kAare);
   if (!body) return bridge::fail(body.error());
   Aare aare;
   bool have_result = false;
-  auto fields = unique_fields(*body);
+  auto fields = ber::unique_fields(*body);
   if (!fields) return bridge::fail(fields.error());
   for (const auto& t : *fields) {
     switch (t.tag) {
@@ -436,7 +393,7 @@ bridge::Result<Aare, ApduError> decode_aare(ByteSpan apdu) {
         break;
       }
       case 0xBE: {
-        auto user = read_user_information(t.value);
+        auto user = ber::read_user_information(t.value);
         if (!user) return bridge::fail(user.error());
         if ((*user)[0] == tag::kConfirmedServiceError) {
           auto e = decode_confirmed_service_error(*user);
@@ -457,43 +414,6 @@ bridge::Result<Aare, ApduError> decode_aare(ByteSpan apdu) {
   }
   if (!have_result) return bridge::fail(ApduError::truncated);
   return aare;
-}
-
-namespace {
-Bytes encode_release(std::uint8_t tag, const std::optional<std::uint8_t>& reason) {
-  Bytes body;
-  if (reason) body.insert(body.end(), {0x80, 0x01, *reason});
-  return wrap(tag, body);
-}
-
-bridge::Result<std::optional<std::uint8_t>, ApduError> decode_release(ByteSpan apdu, std::uint8_t tag) {
-  auto body = outer(apdu, tag);
-  if (!body) return bridge::fail(body.error());
-  std::optional<std::uint8_t> reason;
-  std::size_t off = 0;
-  while (off < body->size()) {
-    auto t = ber::read(*body, off);
-    if (!t) return bridge::fail(t.error());
-    if (t->tag == 0x80) {
-      if (t->value.size() != 1) return bridge::fail(ApduError::bad_value);
-      reason = t->value[0];
-    }
-  }
-  return reason;
-}
-}  // namespace
-
-Bytes encode_rlrq(const ReleaseRequest& r) { return encode_release(tag::kRlrq, r.reason); }
-bridge::Result<ReleaseRequest, ApduError> decode_rlrq(ByteSpan apdu) {
-  auto r = decode_release(apdu, tag::kRlrq);
-  if (!r) return bridge::fail(r.error());
-  return ReleaseRequest{*r};
-}
-Bytes encode_rlre(const ReleaseResponse& r) { return encode_release(tag::kRlre, r.reason); }
-bridge::Result<ReleaseResponse, ApduError> decode_rlre(ByteSpan apdu) {
-  auto r = decode_release(apdu, tag::kRlre);
-  if (!r) return bridge::fail(r.error());
-  return ReleaseResponse{*r};
 }
 
 }  // namespace dlms::cosem

@@ -142,8 +142,15 @@ bridge::Result<void, ClientError> Client::release(TimePoint now) {
   if (state_ == ClientState::failed) return bridge::fail(ClientError::failed);
   if (state_ != ClientState::associated) return bridge::fail(ClientError::wrong_state);
   if (busy()) return bridge::fail(ClientError::busy);
+  ReleaseRequest rlrq{std::uint8_t{0}, std::nullopt, std::nullopt};
+  if (ciphering_ && config_.mechanism == Mechanism::hls_gmac) {
+    // A meter that demands ciphering accepts the release only with a ciphered InitiateRequest.
+    auto ciphered = cipher_release_initiate();
+    if (!ciphered) return bridge::fail(ClientError::failed);
+    rlrq.ciphered_initiate = std::move(*ciphered);
+  }
   state_ = ClientState::releasing;
-  transmit(encode_rlrq(ReleaseRequest{0}), now);
+  transmit(encode_rlrq(rlrq), now);
   return {};
 }
 
@@ -270,6 +277,8 @@ void Client::handle_plain(ByteSpan apdu, TimePoint now) {
       if (auto r = decode_rlre(apdu); !r) {
         fail(FailReason::protocol, "malformed RLRE: " + std::string(to_label(r.error())));
         return;
+      } else if (ciphering_ && config_.mechanism == Mechanism::hls_gmac && !accept_ciphered_rlre(*r)) {
+        return;  // failed
       }
       state_ = ClientState::released;
       deadline_.reset();

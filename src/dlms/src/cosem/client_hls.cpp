@@ -1,5 +1,6 @@
 // HLS-GMAC part of the COSEM client (client.h): the ciphered AARQ, pass 3/4 of the
-// authentication, and the protection of every APDU after it (docs/protocol.md 1.22).
+// authentication, the protection of every APDU after it and the ciphered release
+// (docs/protocol.md 1.22).
 #include <string>
 
 #include "dlms/cosem/client.h"
@@ -54,6 +55,40 @@ std::optional<Bytes> Client::protect_outgoing(Bytes apdu) {
   }
   ++c.invocation_counter;
   return std::move(*ciphered);
+}
+
+std::optional<Bytes> Client::cipher_release_initiate() {
+  CipheringConfig& c = *ciphering_;
+  if (c.invocation_counter == 0xFFFFFFFF) {
+    fail(FailReason::authentication, "invocation counter exhausted: the keys must be changed");
+    return std::nullopt;
+  }
+  InitiateRequest initiate;  // the one the AARQ proposed
+  initiate.conformance = config_.proposed_conformance;
+  initiate.client_max_receive_pdu = config_.max_receive_pdu;
+  auto ciphered =
+      cipher_apdu(encode_initiate_request(initiate), c.security_control, c.system_title, c.invocation_counter, c.keys);
+  if (!ciphered) {
+    fail(FailReason::protocol, "cannot cipher the RLRQ's InitiateRequest: " + ciphered.error().describe());
+    return std::nullopt;
+  }
+  ++c.invocation_counter;
+  return std::move(*ciphered);
+}
+
+bool Client::accept_ciphered_rlre(const ReleaseResponse& rlre) {
+  if (rlre.initiate) {
+    fail(FailReason::authentication, "unciphered InitiateResponse in the RLRE of a ciphered association");
+    return false;
+  }
+  if (!rlre.ciphered_initiate) return true;  // a bare RLRE: nothing to verify
+  auto plain = open_incoming(*rlre.ciphered_initiate);
+  if (!plain) return false;  // failed: tag, policy or replayed counter
+  if (auto initiate = decode_initiate_response(*plain); !initiate) {
+    fail(FailReason::protocol, "malformed ciphered InitiateResponse in the RLRE: " + std::string(to_label(initiate.error())));
+    return false;
+  }
+  return true;
 }
 
 std::optional<Bytes> Client::open_incoming(ByteSpan apdu) {

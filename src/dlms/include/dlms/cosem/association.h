@@ -7,7 +7,8 @@
 //   AARE 61 L | A1 .. | A2 03 02 01 <result> | A3 05 <A1 user | A2 provider> 03 02 01 <diag> |
 //        [88 02 07 80 | 89 07 <mech OID>] | BE <L> 04 <L> (<InitiateResponse> | 0E <confirmedServiceError>)
 //   InitiateResponse 08 <negotiated-qos> <version> 5F 1F 04 00 <conformance:3> <server-max-pdu:2> <vaa-name:2>
-//   RLRQ 62 L [80 01 <reason>] , RLRE 63 L [80 01 <reason>]
+//   RLRQ 62 L [80 01 <reason>] [BE <L> 04 <L> (<InitiateRequest> | 21 <glo-initiate-request>)]
+//   RLRE 63 L [80 01 <reason>] [BE <L> 04 <L> (<InitiateResponse> | 28 <glo-initiate-response>)]
 // HLS-GMAC (mechanism 5, docs/protocol.md 1.22) adds calling-AP-title A6 0A 04 08 <system-title>
 // and the challenge CtoS in AC to the AARQ, responding-AP-title A4 0A 04 08 <system-title> and
 // StoC in AA (80 <len> <StoC>) to the AARE, and ciphers the user-information (glo-initiate 21/28).
@@ -128,12 +129,20 @@ struct Aare {
   friend bool operator==(const Aare&, const Aare&) = default;
 };
 
+// RLRQ/RLRE user-information (BE <L> 04 <L> <xDLMS APDU>) is optional. On a ciphered
+// association (HLS-GMAC) it carries the InitiateRequest/Response glo-ciphered (21 / 28) under the
+// sender's system title and its next invocation counter, so a meter that demands ciphering
+// accepts the release; at most one of `initiate` and `ciphered_initiate` is set.
 struct ReleaseRequest {
   std::optional<std::uint8_t> reason;  // 0 normal, 1 urgent, 30 user-defined
+  std::optional<InitiateRequest> initiate;
+  std::optional<Bytes> ciphered_initiate;  // glo-initiate-request (21 ...), a well-formed ciphered APDU
   friend bool operator==(const ReleaseRequest&, const ReleaseRequest&) = default;
 };
 struct ReleaseResponse {
   std::optional<std::uint8_t> reason;  // 0 normal, 1 not-finished, 30 user-defined
+  std::optional<InitiateResponse> initiate;
+  std::optional<Bytes> ciphered_initiate;  // glo-initiate-response (28 ...), a well-formed ciphered APDU
   friend bool operator==(const ReleaseResponse&, const ReleaseResponse&) = default;
 };
 
@@ -149,6 +158,8 @@ bridge::Result<Bytes, ApduError> encode_aarq(const Aarq& aarq);
 bridge::Result<Aarq, ApduError> decode_aarq(ByteSpan apdu);
 Bytes encode_aare(const Aare& aare);
 bridge::Result<Aare, ApduError> decode_aare(ByteSpan apdu);
+// A ciphered_initiate wins over initiate; decode refuses repeated fields and a user-information
+// that is neither a plain nor a well-formed glo-ciphered initiate APDU.
 Bytes encode_rlrq(const ReleaseRequest& r);
 bridge::Result<ReleaseRequest, ApduError> decode_rlrq(ByteSpan apdu);
 Bytes encode_rlre(const ReleaseResponse& r);

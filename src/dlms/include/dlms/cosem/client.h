@@ -8,7 +8,7 @@
 //                             conformance has multiple-references (and use_get_with_list);
 //                             block transfer (GET-Next) is handled inside    -> one GetResult each
 //   set(descriptor, value) -> SET-Request-Normal (one at a time, not queued) -> SetResult
-//   release(now)           -> RLRQ                                          -> Released | Failed
+//   release(now)           -> RLRQ (HLS-GMAC: with a glo-initiate-request)  -> Released | Failed
 //
 // A GET-Response-Normal whose value is complete but followed by extra bytes (a widely used
 // server does this on the clock, docs/protocol.md 1.18) is accepted: the GetResult carries
@@ -30,7 +30,10 @@
 // From then on every GET/SET is sent glo-ciphered (or general-glo) with the next invocation
 // counter, and every response must be ciphered as the policy demands, carry a valid tag and an
 // invocation counter above the last one seen (replay protection). A tag that does not verify, a
-// replayed counter or a refused f(StoC) fail with FailReason::authentication.
+// replayed counter or a refused f(StoC) fail with FailReason::authentication. The RLRQ carries the
+// InitiateRequest as glo-initiate-request (21) under the next counter; the RLRE may carry a
+// glo-initiate-response (28), which must then decipher and verify like any response, and may not
+// carry a plain InitiateResponse (a meter that answers a bare RLRE is accepted).
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -181,6 +184,10 @@ class Client {
   std::optional<Bytes> protect_outgoing(Bytes apdu);
   std::optional<Bytes> open_incoming(ByteSpan apdu);
   bool accept_server_counter(std::uint32_t ic);
+  // The RLRQ's glo-initiate-request under the next invocation counter (fails the client when
+  // the counter is exhausted), and the check of the RLRE's answer.
+  std::optional<Bytes> cipher_release_initiate();
+  bool accept_ciphered_rlre(const ReleaseResponse& rlre);
   void finish(std::vector<GetDataResult> results, std::size_t trailing_bytes = 0);
   std::uint8_t next_invoke();
 
