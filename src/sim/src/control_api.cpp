@@ -55,7 +55,8 @@ json stats_json(const MeterStats& s) {
               {"peak_open_connections", s.peak_open_connections},
               {"set_requests", s.set_requests},   {"clock_sets", s.clock_sets},
               {"profile_reads", s.profile_reads}, {"profile_open_ended_reads", s.profile_open_ended_reads},
-              {"hls_rejected", s.hls_rejected}};
+              {"hls_rejected", s.hls_rejected},   {"hls_general_glo_requests", s.hls_general_glo_requests},
+              {"hls_ciphered_releases", s.hls_ciphered_releases}};
 }
 
 // Converts one JSON member into the FaultValue apply_fault expects.

@@ -7,7 +7,8 @@
 // (clock_trailing_bytes).
 // HLS-GMAC (cosem_server_hls.cpp): the profile's HLS client SAP must associate with mechanism 5
 // and cipher every request; the meter answers ciphered, in the request's form (glo- or
-// general-glo), and serves its record of the client's invocation counter as 0-0:43.1.0.
+// general-glo), and serves its record of the client's invocation counter as 0-0:43.1.0. Its
+// RLRQ must carry a glo-initiate-request; the RLRE carries a glo-initiate-response.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -51,6 +52,8 @@ class CosemServer {
   void hls_complete_aare(dlms::cosem::Aare& aare);
   std::optional<dlms::Bytes> hls_handle(dlms::ByteSpan apdu, double elapsed_s, WallTime wall);
   dlms::Bytes on_hls_action(dlms::ByteSpan apdu);
+  // RLRQ on an HLS association: only with a glo-initiate-request that deciphers with a fresh IC.
+  std::optional<dlms::Bytes> on_hls_rlrq(dlms::ByteSpan apdu);
   // 0-0:43.1.0 (class 1): the last invocation counter accepted from the HLS client.
   std::optional<dlms::cosem::GetDataResult> read_invocation_counter(const dlms::cosem::AttributeDescriptor& a) const;
 

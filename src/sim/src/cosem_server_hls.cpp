@@ -1,5 +1,6 @@
 // HLS-GMAC on the simulated meter (docs/protocol.md 1.22): the ciphered AARQ, pass 3/4 of the
-// authentication (reply_to_HLS_authentication), and ciphered GET/SET with replay protection.
+// authentication (reply_to_HLS_authentication), ciphered GET/SET with replay protection, and the
+// ciphered release (RLRQ/RLRE with glo-initiate-request/-response).
 #include <openssl/rand.h>
 
 #include "cosem_server_hls.h"
@@ -84,17 +85,51 @@ void CosemServer::hls_complete_aare(cosem::Aare& aare) {
   const dlms::Bytes plain = cosem::encode_initiate_response(*aare.initiate);
   auto ciphered = cosem::cipher_apdu(plain, s.security_control, s.system_title, meter_.hls_server_ic++, keys_of(s));
   if (ciphered) {
+    hls_->initiate = *aare.initiate;  // answered again, ciphered, in the RLRE
     aare.ciphered_initiate = std::move(*ciphered);
     aare.initiate.reset();
   }
 }
 
+std::optional<dlms::Bytes> CosemServer::on_hls_rlrq(dlms::ByteSpan apdu) {
+  const HlsGmacClient& s = *hls_settings();
+  auto rlrq = cosem::decode_rlrq(apdu);
+  if (!rlrq) return exception(2, 3);  // service-error: not a valid RLRQ
+  // Ciphering is demanded for the release too: a plain RLRQ (or one that does not decipher, or
+  // replays a counter) is refused and the association stays.
+  if (!rlrq->ciphered_initiate) {
+    ++meter_.stats().hls_rejected;
+    return exception(kStateServiceNotAllowed, kOperationNotPossible);
+  }
+  auto plain = cosem::decipher_apdu(*rlrq->ciphered_initiate, hls_->client_title, keys_of(s),
+                                    s.security_control & security::control::kAuthenticatedEncrypted);
+  if (!plain || !cosem::decode_initiate_request(plain->apdu)) {
+    ++meter_.stats().hls_rejected;
+    return exception(kStateServiceNotAllowed, kDecipheringError);
+  }
+  if (plain->invocation_counter <= meter_.hls_client_ic) {
+    ++meter_.stats().hls_rejected;
+    return exception(kStateServiceNotAllowed, kInvocationCounterError, meter_.hls_client_ic);
+  }
+  meter_.hls_client_ic = plain->invocation_counter;
+  ++meter_.stats().hls_ciphered_releases;
+  // Answered in kind: our InitiateResponse glo-ciphered under the meter's next counter.
+  cosem::ReleaseResponse rlre{std::uint8_t{0}, std::nullopt, std::nullopt};
+  auto ciphered = cosem::cipher_apdu(cosem::encode_initiate_response(hls_->initiate), s.security_control,
+                                     s.system_title, meter_.hls_server_ic++, keys_of(s));
+  if (ciphered) rlre.ciphered_initiate = std::move(*ciphered);
+  if (associated()) ++meter_.stats().releases;
+  release();
+  return cosem::encode_rlre(rlre);
+}
+
 std::optional<dlms::Bytes> CosemServer::hls_handle(dlms::ByteSpan apdu, double elapsed_s, WallTime wall) {
   const HlsGmacClient& s = *hls_settings();
-  if (apdu[0] == cosem::tag::kAarq || apdu[0] == cosem::tag::kRlrq) {
-    hls_.reset();  // a new association (or its release) starts over
-    return apdu[0] == cosem::tag::kAarq ? on_aarq(apdu) : on_rlrq(apdu);
+  if (apdu[0] == cosem::tag::kAarq) {
+    hls_.reset();  // a new association starts over
+    return on_aarq(apdu);
   }
+  if (apdu[0] == cosem::tag::kRlrq) return on_hls_rlrq(apdu);
   if (!cosem::is_ciphered_tag(apdu[0])) return exception(kStateServiceNotAllowed, kOperationNotPossible);
   auto plain = cosem::decipher_apdu(apdu, hls_->client_title, keys_of(s),
                                     s.security_control & security::control::kAuthenticatedEncrypted);
@@ -107,6 +142,7 @@ std::optional<dlms::Bytes> CosemServer::hls_handle(dlms::ByteSpan apdu, double e
     return exception(kStateServiceNotAllowed, kInvocationCounterError, meter_.hls_client_ic);
   }
   meter_.hls_client_ic = plain->invocation_counter;
+  if (plain->general) ++meter_.stats().hls_general_glo_requests;
   std::optional<dlms::Bytes> response;
   const std::uint8_t t = plain->apdu[0];
   if (t == cosem::tag::kActionRequest) {

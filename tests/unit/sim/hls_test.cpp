@@ -27,8 +27,8 @@ struct HlsTest : ::testing::Test {
     p.hls_gmac = sim::HlsGmacClient{};  // client SAP 1, Green Book title and keys, policy 0x30
     fleet.emplace(1, p, 1);
   }
-  std::unique_ptr<sim::ServerSession> session() {
-    auto s = std::make_unique<sim::ServerSession>(*fleet, sim::Transport::hdlc, fleet->find(1), false,
+  std::unique_ptr<sim::ServerSession> session(sim::Transport transport = sim::Transport::hdlc) {
+    auto s = std::make_unique<sim::ServerSession>(*fleet, transport, fleet->find(1), false,
                                                   std::chrono::steady_clock::now());
     EXPECT_TRUE(s->accept());
     return s;
@@ -128,6 +128,66 @@ TEST_F(HlsTest, lls_on_the_hls_client_is_refused) {
   auto r = c.associate();
   ASSERT_TRUE(std::holds_alternative<cosem::ClientFailed>(r));
   EXPECT_EQ(std::get<cosem::ClientFailed>(r).diagnostic, cosem::diagnostic::kApplicationContextNotSupported);
+}
+
+TEST_F(HlsTest, release_is_ciphered_both_ways) {
+  auto s = session();
+  MemoryPipe mem{*s};
+  DlmsTestClient c(mem.pipe(), {.client_sap = 1, .password = std::nullopt, .ciphering = ciphering(100)});
+  ASSERT_TRUE(c.connect());
+  ASSERT_TRUE(std::holds_alternative<cosem::Associated>(c.associate()));
+  const std::uint32_t release_ic = c.invocation_counter();
+  ASSERT_TRUE(c.release()) << (c.client_failure() ? c.client_failure()->message : "");
+  // The meter accepted the RLRQ's glo-initiate-request at that counter and answered with an
+  // RLRE carrying a glo-initiate-response (63 .. 80 01 00 BE .. 04 .. 28), which the client verified.
+  EXPECT_EQ(meter().hls_client_ic, release_ic);
+  EXPECT_EQ(meter().stats().hls_ciphered_releases, 1U);
+  EXPECT_EQ(meter().stats().releases, 1U);
+  const std::string rlre = dlms::to_hex(mem.outputs.back().bytes);
+  EXPECT_NE(rlre.find("E6 E7 00 63"), std::string::npos) << rlre;
+  EXPECT_NE(rlre.find("80 01 00 BE"), std::string::npos) << rlre;
+}
+
+TEST_F(HlsTest, a_plain_or_replayed_release_is_refused_and_the_association_stays) {
+  // The wrapper transport: raw APDUs can be slipped in without HDLC sequence numbers.
+  auto s = session(sim::Transport::wrapper);
+  MemoryPipe mem{*s};
+  DlmsTestClient c(mem.pipe(),
+                   {.wrapper = true, .client_sap = 1, .password = std::nullopt, .ciphering = ciphering(100)});
+  ASSERT_TRUE(std::holds_alternative<cosem::Associated>(c.associate()));
+  auto answer_to = [&](const dlms::Bytes& apdu) {
+    c.send_raw(*dlms::wrapper::encode({1, 1, apdu}));
+    mem.inbox.clear();  // not for the client: the answer is read from mem.outputs
+    return dlms::to_hex(mem.outputs.back().bytes);
+  };
+  // A plain RLRQ: exception-response service-not-allowed (D8 01 01).
+  const std::string plain = answer_to(cosem::encode_rlrq({0, std::nullopt, std::nullopt}));
+  EXPECT_NE(plain.find("D8 01 01"), std::string::npos) << plain;
+  // A glo-initiate-request under a counter already used: invocation-counter-error (D8 01 06).
+  auto replayed = cosem::cipher_apdu(cosem::encode_initiate_request({}), 0x30, kClientTitle, 100, kKeys);
+  const std::string replay = answer_to(cosem::encode_rlrq({0, std::nullopt, *replayed}));
+  EXPECT_NE(replay.find("D8 01 06"), std::string::npos) << replay;
+  EXPECT_EQ(meter().stats().hls_rejected, 2U);
+  EXPECT_EQ(meter().stats().releases, 0U);
+  // The association stayed: the client's own ciphered release is still accepted as such.
+  ASSERT_TRUE(c.release()) << (c.client_failure() ? c.client_failure()->message : "");
+  EXPECT_EQ(meter().stats().hls_ciphered_releases, 1U);
+}
+
+TEST_F(HlsTest, general_glo_requests_are_counted_and_answered_in_kind) {
+  auto s = session();
+  MemoryPipe mem{*s};
+  auto general = ciphering(100);
+  general.general_glo = true;
+  DlmsTestClient c(mem.pipe(), {.client_sap = 1, .password = std::nullopt, .ciphering = general});
+  ASSERT_TRUE(c.connect());
+  ASSERT_TRUE(std::holds_alternative<cosem::Associated>(c.associate()));
+  auto v = c.get(3, "1-1:32.7.0", 2);
+  ASSERT_TRUE(v && std::holds_alternative<cosem::Value>(*v));
+  // The ACTION of pass 3 and the GET came as DB; the GET's answer is DB under the meter's title.
+  EXPECT_EQ(meter().stats().hls_general_glo_requests, 2U);
+  EXPECT_NE(dlms::to_hex(mem.outputs.back().bytes).find("E6 E7 00 DB 08 4D 4D 4D 00 00 BC 61 4E"), std::string::npos)
+      << dlms::to_hex(mem.outputs.back().bytes);
 }
 
 }  // namespace

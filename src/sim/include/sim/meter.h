@@ -39,6 +39,8 @@ struct MeterStats {
   // bridge must never send one, and tests check this stays 0.
   std::uint64_t profile_open_ended_reads = 0;
   std::uint64_t hls_rejected = 0;  // HLS-GMAC: AARQ, f(StoC) or ciphered APDU that failed deciphering, tag or replay check
+  std::uint64_t hls_general_glo_requests = 0;  // HLS-GMAC: requests that came general-glo-ciphered (DB)
+  std::uint64_t hls_ciphered_releases = 0;     // HLS-GMAC: RLRQs with a valid glo-initiate-request, answered in kind
 };
 
 class Meter {
