@@ -6,15 +6,30 @@
 namespace bridge::app {
 
 void HlsOptions::add_to(CLI::App& read) {
-  read.add_option("--system-title", system_title_, "HLS-GMAC: our system title, 16 hex digits");
-  read.add_option("--block-cipher-key", block_cipher_key_, "HLS-GMAC: the block cipher key EK, 32 hex digits");
-  read.add_option("--authentication-key", authentication_key_, "HLS-GMAC: the authentication key AK, 32 hex digits");
-  read.add_option("--security-policy", security_policy_, "HLS-GMAC: what every APDU carries, as the meter demands")
-      ->check(CLI::IsMember({"authenticated_encrypted", "authenticated", "encrypted"}))
-      ->capture_default_str();
-  read.add_option("--invocation-counter-obis", invocation_counter_obis_,
-                  "HLS-GMAC: read the meter's invocation counter (Data, attribute 2, e.g. 0-0:43.1.0) through "
-                  "the public client SAP 16 first, and continue above it");
+  options_ = {
+      read.add_option("--system-title", system_title_, "HLS-GMAC: our system title, 16 hex digits"),
+      read.add_option("--block-cipher-key", block_cipher_key_, "HLS-GMAC: the block cipher key EK, 32 hex digits"),
+      read.add_option("--authentication-key", authentication_key_,
+                      "HLS-GMAC: the authentication key AK, 32 hex digits"),
+      read.add_option("--security-policy", security_policy_, "HLS-GMAC: what every APDU carries, as the meter demands")
+          ->check(CLI::IsMember({"authenticated_encrypted", "authenticated", "encrypted"}))
+          ->capture_default_str(),
+      read.add_option("--ciphering", ciphering_,
+                      "HLS-GMAC: glo (the service-specific glo- tags) or general-glo (general-glo-ciphering, "
+                      "carrying our system title), as the meter demands")
+          ->check(CLI::IsMember({"glo", "general-glo"}))
+          ->capture_default_str(),
+      read.add_option("--invocation-counter-obis", invocation_counter_obis_,
+                      "HLS-GMAC: read the meter's invocation counter (Data, attribute 2, e.g. 0-0:43.1.0) through "
+                      "the public client SAP 16 first, and continue above it"),
+  };
+}
+
+std::string HlsOptions::first_given() const {
+  for (const auto* o : options_) {
+    if (o->count() > 0) return o->get_name();
+  }
+  return {};
 }
 
 Result<transport::HlsGmacSettings, std::string> HlsOptions::settings() const {
@@ -37,6 +52,7 @@ Result<transport::HlsGmacSettings, std::string> HlsOptions::settings() const {
   }
   hls.security_control =
       security_policy_ == "authenticated" ? 0x10 : security_policy_ == "encrypted" ? 0x20 : 0x30;
+  hls.general_glo = ciphering_ == "general-glo";
   if (!invocation_counter_obis_.empty()) {
     auto obis = config::parse_obis(invocation_counter_obis_);
     if (!obis) return fail("bad --invocation-counter-obis: " + obis.error());

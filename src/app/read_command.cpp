@@ -322,6 +322,9 @@ int ReadCommand::run() {
     return usage("--auth low needs a --password of 1..16 characters");
   }
   transport::HlsGmacSettings hls;
+  if (const auto given = hls_.first_given(); auth_ != "hls-gmac" && !given.empty()) {
+    return usage(given + " applies only to --auth hls-gmac");
+  }
   if (auth_ == "hls-gmac") {
     auto settings = hls_.settings();
     if (!settings) return usage(settings.error());
@@ -384,6 +387,7 @@ int ReadCommand::run() {
   const bool csv = csv_;
   const bool list = list_;
   const int repeat = repeat_;
+  const bool release = release_;
 
   auto report_failure = [&](const Error& e) {
     outcome.exit_code = kExitFailure;
@@ -481,6 +485,12 @@ int ReadCommand::run() {
       }
     }
     co_await connection.close();
+    if (release) {
+      // close() sends the RLRQ and goes on to DISC whatever the answer: say what the meter did.
+      const bool released = connection.stats().releases > 0;
+      doc["released"] = released;
+      if (!released && !json) std::cerr << "dlms-bridge read: the meter did not answer the RLRQ with an RLRE\n";
+    }
   };
 
   std::exception_ptr crashed;

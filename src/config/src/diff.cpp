@@ -12,6 +12,7 @@ bool same_connection(const MeterConfig& a, const MeterConfig& b) {
          a.credential_alternatives == b.credential_alternatives && a.release == b.release &&
          a.system_title == b.system_title && a.block_cipher_key == b.block_cipher_key &&
          a.authentication_key == b.authentication_key && a.security_policy == b.security_policy &&
+         a.ciphering == b.ciphering &&
          a.invocation_counter_obis == b.invocation_counter_obis;
 }
 

@@ -60,6 +60,8 @@ void read_hls_gmac(TableReader& r, MeterConfig& m) {
                 {{"authenticated_encrypted", std::string("authenticated_encrypted")},
                  {"authenticated", std::string("authenticated")},
                  {"encrypted", std::string("encrypted")}});
+  r.enumeration("ciphering", m.ciphering,
+                {{"glo", std::string("glo")}, {"general_glo", std::string("general_glo")}});
   if (r.string("invocation_counter_obis", m.invocation_counter_obis)) {
     auto obis = parse_obis(m.invocation_counter_obis);
     if (!obis) {
@@ -75,7 +77,7 @@ void read_hls_gmac(TableReader& r, MeterConfig& m) {
     }
   } else {
     for (std::string_view key : {"system_title", "block_cipher_key_file", "authentication_key_file",
-                                 "security_policy", "invocation_counter_obis"}) {
+                                 "security_policy", "ciphering", "invocation_counter_obis"}) {
       if (r.has(key)) r.problem(key, "applies only to auth = \"hls_gmac\"");
     }
   }

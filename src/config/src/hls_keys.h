@@ -1,6 +1,6 @@
 #pragma once
 // [[meter]] HLS-GMAC keys (auth = "hls_gmac"): system_title, block_cipher_key_file,
-// authentication_key_file, security_policy, invocation_counter_obis. Private to the loader.
+// authentication_key_file, security_policy, ciphering, invocation_counter_obis. Private to the loader.
 #include "bridge/config/config.h"
 #include "table_reader.h"
 

@@ -48,6 +48,7 @@ MeterEntries entries_of(const MeterConfig& m) {
     k.emplace_back("block_cipher_key_file", m.block_cipher_key_file.string());
     k.emplace_back("authentication_key_file", m.authentication_key_file.string());
     k.emplace_back("security_policy", m.security_policy);
+    k.emplace_back("ciphering", m.ciphering);
     if (!m.invocation_counter_obis.empty()) k.emplace_back("invocation_counter_obis", m.invocation_counter_obis);
   }
   for (const auto& c : m.credential_alternatives) {

@@ -190,6 +190,7 @@ std::string to_redacted_json(const Config& config) {
                                        {"block_cipher_key_file", mc.block_cipher_key_file.string()},
                                        {"authentication_key_file", mc.authentication_key_file.string()},
                                        {"security_policy", mc.security_policy},
+                                       {"ciphering", mc.ciphering},
                                        {"invocation_counter_obis", mc.invocation_counter_obis}};
     }
   }

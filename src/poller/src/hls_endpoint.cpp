@@ -13,6 +13,7 @@ transport::HlsGmacSettings hls_settings_of(const config::MeterConfig& m) {
   hls.block_cipher_key = dlms::from_hex(m.block_cipher_key.reveal()).value_or(dlms::Bytes{});
   hls.authentication_key = dlms::from_hex(m.authentication_key.reveal()).value_or(dlms::Bytes{});
   hls.security_control = m.security_policy == "authenticated" ? 0x10 : m.security_policy == "encrypted" ? 0x20 : 0x30;
+  hls.general_glo = m.ciphering == "general_glo";
   if (!m.invocation_counter_obis.empty()) {
     if (auto obis = config::parse_obis(m.invocation_counter_obis)) hls.invocation_counter_obis = obis->bytes;
   }

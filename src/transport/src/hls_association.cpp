@@ -23,6 +23,7 @@ Result<cosem::CipheringConfig, Error> ciphering_config(const HlsGmacSettings& hl
   c.keys = {hls.block_cipher_key, hls.authentication_key};
   c.invocation_counter = next_ic;
   c.security_control = hls.security_control;
+  c.general_glo = hls.general_glo;
   c.challenge.resize(16);  // CtoS: a fresh random challenge for every association
   if (RAND_bytes(c.challenge.data(), static_cast<int>(c.challenge.size())) != 1) {
     return fail(make_error(ErrorKind::protocol, Step::associate, "HLS-GMAC: no random bytes for the challenge"));

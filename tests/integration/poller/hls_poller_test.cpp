@@ -126,4 +126,19 @@ TEST_F(HlsPollerTest, a_wrong_key_is_a_named_association_failure) {
   EXPECT_EQ(readings.count, 0);
 }
 
+TEST_F(HlsPollerTest, general_glo_ciphering_and_a_ciphered_release_reach_the_meter) {
+  SimProcess sim({"--meters", "1", "--hls-gmac-client", "1"});
+  auto c = hls_config(sim.port());
+  c.meters[0].ciphering = "general_glo";
+  c.meters[0].release = true;
+  start(c, nullptr);
+  ASSERT_TRUE(run_until([&] { return readings.count >= 2; }, 15s)) << fleet->status("hls-1")->last_error << sim.log();
+  stop();  // the session ends its association with RLRQ/RLRE, then DISC
+  const auto stats = sim.get("/api/v1/meters/1")["stats"];
+  // What the meter saw: every request general-glo-ciphered (DB), and the release ciphered.
+  EXPECT_GE(stats["hls_general_glo_requests"].get<int>(), 3) << stats.dump();
+  EXPECT_EQ(stats["hls_ciphered_releases"], 1) << stats.dump();
+  EXPECT_EQ(stats["hls_rejected"], 0) << stats.dump();
+}
+
 }  // namespace

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "bridge/config/config.h"
+#include "bridge/config/diff.h"
 #include "bridge/config/summary.h"
 #include "test_util.h"
 
@@ -83,6 +84,35 @@ TEST_F(HlsKeysTest, inline_keys_and_missing_files_are_refused) {
   auto low = load("auth = \"low\"\npassword = \"x\"\nsystem_title = \"4D4D4D0000000001\"\n");
   ASSERT_FALSE(low);
   EXPECT_NE(config_test::all_errors(low.error()).find("applies only to auth = \"hls_gmac\""), std::string::npos);
+}
+
+TEST_F(HlsKeysTest, ciphering_defaults_to_glo_and_accepts_general_glo) {
+  auto r = load(kValid);
+  ASSERT_TRUE(r) << config_test::all_errors(r.error());
+  EXPECT_EQ(r->meters[0].ciphering, "glo");
+  auto general = load(kValid + "ciphering = \"general_glo\"\n");
+  ASSERT_TRUE(general) << config_test::all_errors(general.error());
+  EXPECT_EQ(general->meters[0].ciphering, "general_glo");
+  // Shown in the summary, and a change needs a new session (the association's form changes).
+  const std::string dump = bridge::config::to_redacted_json(*general);
+  EXPECT_NE(dump.find("\"ciphering\": \"general_glo\""), std::string::npos) << dump;
+  EXPECT_FALSE(bridge::config::same_connection(r->meters[0], general->meters[0]));
+}
+
+TEST_F(HlsKeysTest, bad_ciphering_is_named_with_its_position) {
+  auto r = load(kValid + "ciphering = \"general-glo\"\n");
+  ASSERT_FALSE(r);
+  const std::string all = config_test::all_errors(r.error());
+  EXPECT_NE(all.find("test.toml:10:13: \"ciphering\" in [[meter]] \"m1\": unknown value \"general-glo\" "
+                     "(expected glo | general_glo)"),
+            std::string::npos)
+      << all;
+  auto lls = load("auth = \"low\"\npassword = \"x\"\nciphering = \"general_glo\"\n");
+  ASSERT_FALSE(lls);
+  const std::string lls_errors = config_test::all_errors(lls.error());
+  EXPECT_NE(lls_errors.find("test.toml:6:13: \"ciphering\" in [[meter]] \"m1\": applies only to auth = \"hls_gmac\""),
+            std::string::npos)
+      << lls_errors;
 }
 
 }  // namespace

@@ -328,6 +328,9 @@ struct MeterConfig {
   std::filesystem::path authentication_key_file;
   std::string security_policy = "authenticated_encrypted";  // | "authenticated" | "encrypted"
   std::string invocation_counter_obis;  // "" = not read from the meter (e.g. "0-0:43.1.0")
+  // How requests are ciphered: "glo" (the service-specific glo- tags) | "general_glo"
+  // (general-glo-ciphering, DB, carrying our system title), as the meter demands.
+  std::string ciphering = "glo";
   std::string register_set;               // name it was built from ("" when inline only)
   std::vector<RegisterConfig> registers;  // resolved: register set + inline [[meter.register]]
   std::vector<ProfileConfig> profiles;    // [[meter.profile]]: load profiles to backfill from

@@ -17,6 +17,7 @@ struct HlsGmacSettings {
   std::vector<std::uint8_t> block_cipher_key;    // EK, 16 bytes
   std::vector<std::uint8_t> authentication_key;  // AK, 16 bytes
   std::uint8_t security_control = 0x30;          // the meter's policy: 0x10, 0x20 or 0x30
+  bool general_glo = false;                      // general-glo-ciphering (DB) instead of the glo- tags
   // Read the meter's record of our invocation counter (Data, attribute 2) through the public
   // client without security before associating, and continue above it.
   std::optional<LogicalName> invocation_counter_obis;
