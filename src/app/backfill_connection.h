@@ -6,6 +6,11 @@
 // profile failure that broke the association surfaces as the failure of that read, so the
 // session reconnects as it would for any dead connection.
 //
+// A profile read that broke the association is not tried again on the next association but
+// one `interval` after it failed (the factory remembers it per meter and profile), so a profile
+// the meter cannot serve costs one failed cycle per interval, not every cycle: the registers
+// keep being read.
+//
 // Why a decorator: the profile reads need the session's association (meters such as the
 // Microstar accept one association at a time), and this keeps the session's script unchanged.
 #include <memory>

@@ -6,6 +6,8 @@
 // failure that broke the association was reported as `timeout`.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "backfill_connection.h"
 #include "bridge/prometheus/profile_metrics.h"
 #include "profile_backfill.h"
@@ -125,6 +127,38 @@ TEST_F(BackfillFailure, a_profile_the_meter_does_not_have_is_counted_as_access_d
   EXPECT_EQ(metrics.read_failures("m1", "1-0:99.2.0", PollFailure::timeout), 0u);
   EXPECT_EQ(rows_sunk, 0u);
   run_coro(io, connection->close());
+}
+
+// A profile that broke the association is not read again right after the reconnect (it would
+// break that one too, and the meter's registers would never be read) but one interval later.
+TEST_F(BackfillFailure, a_profile_read_that_broke_the_association_waits_its_interval_across_reconnects) {
+  auto meter = sim_meter(sim.port(), kProfile);
+  meter.profiles.front().interval = 1500ms;
+  {
+    auto connection = associate(meter);
+    sim.faults(1, {{"disconnect", 1.0}});
+    ASSERT_FALSE(read_register(*connection, meter));
+    EXPECT_EQ(failures(PollFailure::closed), 1u);
+  }
+  sim.faults(1, {{"disconnect", 0.0}});
+  {
+    // The session reconnects at once: registers are read, the profile is left alone.
+    auto connection = associate(meter);
+    auto value = read_register(*connection, meter);
+    ASSERT_TRUE(value) << value.error().message;
+    EXPECT_EQ(rows_sunk, 0u) << "the profile was read again right after the reconnect";
+    run_coro(io, connection->close());
+  }
+  std::this_thread::sleep_for(1600ms);
+  {
+    // One interval after the failure, the next association reads the profile again.
+    auto connection = associate(meter);
+    auto value = read_register(*connection, meter);
+    ASSERT_TRUE(value) << value.error().message;
+    EXPECT_GE(rows_sunk, 7u);
+    run_coro(io, connection->close());
+  }
+  EXPECT_EQ(failures(PollFailure::closed), 1u);
 }
 
 // Malformed data cannot be served by the simulator: the mapping of the transport's errors
