@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "bridge/config/config.h"
@@ -20,8 +19,11 @@ namespace {
 using detail::Diagnostics;
 using detail::DurationRule;
 using detail::fleet_only_keys;
+using detail::in_quotes;
 using detail::read_endpoints;
 using detail::read_fleet;
+using detail::read_http;
+using detail::read_mqtt;
 using detail::read_qos;
 using detail::TableReader;
 using detail::read_meter_profiles;
@@ -34,10 +36,6 @@ bool is_name_char(char c) {
 
 bool is_name(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), is_name_char);
-}
-
-std::string in_quotes(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
 }
 
 // Names usable in URLs (/api/v1/meters/{id}), MQTT topics and metric labels without escaping.
@@ -172,150 +170,6 @@ void read_bridge(TableReader& r, BridgeConfig& b) {
   }
   r.boolean("allow_no_meters", b.allow_no_meters);
   r.boolean("allow_mass_removal", b.allow_mass_removal);
-  r.finish();
-}
-
-// Family-name patterns of the series budget: each a non-empty regular expression.
-void read_metric_patterns(TableReader& r, std::string_view key, std::vector<std::string>& out) {
-  const toml::array* list = r.array(key);
-  if (list == nullptr) return;
-  for (const auto& item : *list) {
-    const auto* text = item.as_string();
-    if (text == nullptr || text->get().empty()) {
-      r.problem_at(item, key, "each pattern must be a non-empty string");
-      continue;
-    }
-    try {
-      std::regex compiled(text->get(), std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      r.problem_at(item, key, "\"" + text->get() + "\" is not a regular expression: " + e.what());
-      continue;
-    }
-    out.push_back(text->get());
-  }
-}
-
-void read_http(TableReader& r, HttpConfig& h) {
-  r.endpoint("listen", h.listen);
-  r.duration("status_window", h.status_window, DurationRule::positive);
-  r.secret("token", "token_file", h.token);
-  r.boolean("healthy_without_auth", h.healthy_without_auth);
-  r.boolean("readings_enabled", h.readings_enabled);
-  r.boolean("per_meter_breakdown", h.per_meter_breakdown);
-  for (auto [key, list] : {std::pair{"metric_allowlist", &h.metric_allowlist}, {"metric_denylist", &h.metric_denylist}}) {
-    read_metric_patterns(r, key, *list);
-  }
-  if (!h.metric_allowlist.empty() && !h.metric_denylist.empty()) {
-    r.problem("metric_denylist", "set metric_allowlist or metric_denylist, not both");
-  }
-  r.integer("max_connections", h.max_connections, 1, 8192);
-  r.duration("read_header_timeout", h.read_header_timeout, DurationRule::positive);
-  r.duration("idle_timeout", h.idle_timeout, DurationRule::positive);
-  if (const toml::table* t = r.table("tls_server_config")) {
-    TableReader tr(*t, "[http.tls_server_config]", r.diag(), r.base_dir());
-    TlsServerConfig tls;
-    for (std::string_view key : {"cert_file", "key_file"}) {
-      if (!tr.has(key)) tr.problem(key, "is required for TLS");
-    }
-    tr.file_path("cert_file", tls.cert_file, true);
-    tr.file_path("key_file", tls.key_file, true);
-    tr.enumeration("client_auth_type", tls.client_auth_type,
-                   {{"NoClientCert", ClientAuthType::NoClientCert},
-                    {"RequestClientCert", ClientAuthType::RequestClientCert},
-                    {"RequireAnyClientCert", ClientAuthType::RequireAnyClientCert},
-                    {"VerifyClientCertIfGiven", ClientAuthType::VerifyClientCertIfGiven},
-                    {"RequireAndVerifyClientCert", ClientAuthType::RequireAndVerifyClientCert}});
-    tr.file_path("client_ca_file", tls.client_ca_file, true);
-    const bool verifies = tls.client_auth_type == ClientAuthType::VerifyClientCertIfGiven ||
-                          tls.client_auth_type == ClientAuthType::RequireAndVerifyClientCert;
-    if (verifies && !tr.has("client_ca_file")) {
-      tr.problem("client_auth_type", std::string(to_string(tls.client_auth_type)) + " needs client_ca_file");
-    }
-    tr.enumeration("min_version", tls.min_version, {{"TLS12", TlsVersion::TLS12}, {"TLS13", TlsVersion::TLS13}});
-    tr.finish();
-    h.tls_server_config = tls;
-  }
-  if (const toml::table* t = r.table("basic_auth_users")) {
-    for (auto&& [user_key, value] : *t) {
-      const std::string user(user_key.str());
-      if (user.empty() || user.find(':') != std::string::npos) {
-        r.diag().add(user_key.source(),
-                     "user name " + in_quotes(user) + " in [http.basic_auth_users] must be non-empty and without ':'");
-        continue;
-      }
-      const auto* s = value.as_string();
-      const bool bcrypt =
-          s != nullptr && s->get().size() > 4 && s->get()[0] == '$' && s->get()[1] == '2' && s->get()[3] == '$';
-      if (!bcrypt) {
-        // Never echo the value: it may be a clear-text password pasted by mistake.
-        r.diag().add(value.source(),
-                     in_quotes(user) +
-                         " in [http.basic_auth_users]: expected a bcrypt hash "
-                         "(\"$2y$...\", e.g. from htpasswd -nbB), not " +
-                         (s != nullptr ? std::string("a plain string") : std::string(detail::type_name(value))));
-        continue;
-      }
-      h.basic_auth_users.emplace(user, Secret(s->get()));
-    }
-  }
-  r.finish();
-}
-
-void read_mqtt(TableReader& r, MqttConfig& m) {
-  r.boolean("enabled", m.enabled);
-  r.string("host", m.host);
-  r.integer_as("port", m.port, 1, 65535);
-  r.enumeration("mode", m.mode,
-                {{"gateway", MqttMode::gateway}, {"device", MqttMode::device}, {"topic", MqttMode::topic}});
-  if (r.string("topic_template", m.topic_template)) {
-    if (m.topic_template.find_first_of("+#") != std::string::npos) {
-      r.problem("topic_template", "must not contain MQTT wildcards '+' or '#'");
-    }
-  }
-  if (m.mode == MqttMode::topic && m.topic_template.find("{meter}") == std::string::npos) {
-    r.problem(r.has("topic_template") ? "topic_template" : "mode",
-              "topic mode needs \"{meter}\" in topic_template, or every meter would share one topic");
-  }
-  r.string("client_id", m.client_id);
-  r.string("username", m.username);
-  r.secret("password", "password_file", m.password);
-  const toml::node* token = r.secret("token", "token_file", m.token);
-  if (token != nullptr && r.has("username")) {
-    r.problem_at(*token, r.has("token") ? "token" : "token_file",
-                 "a ThingsBoard token is sent as the MQTT username: set either username or token");
-  }
-  if (r.duration("keepalive", m.keepalive, DurationRule::positive)) {
-    if (m.keepalive.count() % 1000 != 0 || m.keepalive > std::chrono::seconds(65535)) {
-      r.problem("keepalive", "must be a whole number of seconds between 1s and 65535s");
-    }
-  }
-  r.boolean("clean_session", m.clean_session);
-  r.enumeration("protocol", m.protocol, {{"3.1.1", MqttProtocol::v311}, {"5", MqttProtocol::v5}});
-  if (const toml::table* t = r.table("tls")) {
-    TableReader tr(*t, "[mqtt.tls]", r.diag(), r.base_dir());
-    MqttTls tls;
-    tr.file_path("ca_file", tls.ca_file, true);
-    tr.file_path("cert_file", tls.cert_file, true);
-    tr.file_path("key_file", tls.key_file, true);
-    if (tr.has("cert_file") != tr.has("key_file")) {
-      tr.problem(tr.has("cert_file") ? "cert_file" : "key_file", "cert_file and key_file go together");
-    }
-    tr.finish();
-    m.tls = tls;
-  }
-  r.duration("reconnect_min", m.reconnect_min, DurationRule::positive);
-  r.duration("reconnect_max", m.reconnect_max, DurationRule::positive);
-  if (m.reconnect_max < m.reconnect_min) {
-    r.problem(r.has("reconnect_max") ? "reconnect_max" : "reconnect_min",
-              "reconnect_max (" + format_duration(m.reconnect_max) + ") is below reconnect_min (" +
-                  format_duration(m.reconnect_min) + ")");
-  }
-  r.integer_as("outbox_max_messages", m.outbox_max_messages, 1, 1'000'000'000);
-  r.optional_duration("outbox_max_age", m.outbox_max_age, DurationRule::positive);
-  r.number("replay_rate", m.replay_rate, 0.0, 1'000'000.0, true);
-  r.integer_as("max_payload_bytes", m.max_payload_bytes, 1024, 268'435'455);
-  r.string("device_type", m.device_type);
-  r.integer_as("qos", m.qos, 1, 1);
   r.finish();
 }
 

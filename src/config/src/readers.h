@@ -1,6 +1,7 @@
 #pragma once
 // Readers of one part of the schema each, used by loader.cpp (which reads the sections and
 // the [[meter]] entries and calls these for the parts that have grown their own rules).
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +18,13 @@ void read_qos(TableReader& r, QosConfig& q, bool per_meter);
 // [qos] keys that are fleet-wide only (rejected inside a [[meter]]).
 const std::vector<std::string_view>& fleet_only_keys();
 void read_fleet(TableReader& r, FleetLimits& f);
+
+// [http] and [mqtt], each in its own file (http_reader.cpp, mqtt_reader.cpp).
+void read_http(TableReader& r, HttpConfig& h);
+void read_mqtt(TableReader& r, MqttConfig& m);
+
+// A value quoted for a message: "value".
+inline std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // [[meter]] endpoints = ["host:port", ...]: the alternatives to host:port, in order.
 void read_endpoints(TableReader& r, MeterConfig& m);
