@@ -72,7 +72,7 @@ for target in "${TARGETS[@]}"; do
     fuzz_client_stack) write_seeds "$corpus" "" "$seeds/client_stack.txt" ;;
     fuzz_http_request) write_text_seeds "$corpus" "$seeds/http_request.txt" ;;
     fuzz_date_time) write_seeds "$corpus" "" "$seeds/date_time.txt" ;;
-    fuzz_profile_buffer) write_seeds "$corpus" "" "$seeds/profile_buffer.txt" ;;
+    fuzz_profile_buffer) write_seeds "$corpus" "" "$seeds/profile_buffer.txt" "$seeds/regressions.txt" ;;
     fuzz_set) write_seeds "$corpus" "" "$vectors/apdus.txt" ;;
   esac
   echo "fuzz-smoke: $target for ${FUZZ_SECONDS}s from $(ls "$corpus" | wc -l) seeds"
