@@ -2,7 +2,8 @@
 // the recording rules of alerts/rules/ loaded) scrapes a real `dlms-bridge run` polling
 // dlms-meter-sim with a healthy meter (m1) and a flapping one (m2: corrupted frames and dropped
 // connections, with breaker and watchdog limits scaled down so that they trip within seconds).
-// m2 also backfills the simulator's load profile 1-0:99.1.0 (the backfill panels' series).
+// m2 also backfills the simulator's load profile 1-0:99.1.0 (the backfill panels' series), every
+// 2 s: a profile read that a flap breaks is retried one interval later, not at the reconnect.
 //
 // Substitutions, as Grafana would make them for this data source:
 // - `$__rate_interval` = 4 s: Grafana's lower bound, four scrape intervals (1 s here, 15 s in
@@ -60,7 +61,7 @@ e2e::StackOptions flapping_meter_stack() {
       "[[meter.register]]\nkey = \"active_power\"\nobis = \"1-1:1.7.0\"\n"
       "[[meter.register]]\nkey = \"power_factor\"\nobis = \"1-1:13.7.0\"\n"
       "[[meter.register]]\nkey = \"active_energy\"\nobis = \"1-1:1.8.0\"\n"
-      "[[meter.profile]]\nobis = \"1-0:99.1.0\"\nbackfill = \"2h\"\n";
+      "[[meter.profile]]\nobis = \"1-0:99.1.0\"\nbackfill = \"2h\"\ninterval = \"2s\"\n";
   return o;
 }
 
