@@ -3,6 +3,7 @@
 // a runbook section (so no meter alert ends with an unexplained code).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <regex>
 #include <set>
 #include <string>
@@ -49,6 +50,45 @@ TEST(AlertsCatalog, every_alert_has_a_runbook_section_and_links_to_it) {
     bool found = false;
     for (const auto& name : alerts) found = found || lower(name) == anchor;
     EXPECT_TRUE(found) << "runbook_url anchor #" << anchor << " matches no alert";
+  }
+}
+
+// The on-call person reads one section and knows what the alert means, what usually causes it,
+// what to look at (a dlms-bridge command and a PromQL query) and how to resolve it.
+TEST(AlertsCatalog, every_runbook_section_says_meaning_causes_checks_and_resolution) {
+  const std::string runbook = read_file(source("alerts/RUNBOOK.md"));
+  const auto alerts = matches(alert_rules(), R"(- alert: (\w+))");
+  for (const auto& name : alerts) {
+    const auto start = runbook.find("\n## " + name + "\n");
+    ASSERT_NE(start, std::string::npos) << name;
+    const auto end = runbook.find("\n#", start + 1);
+    const std::string section = runbook.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    for (const char* part : {"**Meaning.**", "**Likely causes", "**Check.**", "**Resolve.**"}) {
+      EXPECT_NE(section.find(part), std::string::npos) << "RUNBOOK.md section " << name << " has no " << part;
+    }
+    EXPECT_TRUE(std::regex_search(section, std::regex(R"(dlms-bridge (ctl \w|read |check-config))")))
+        << "RUNBOOK.md section " << name << " names no dlms-bridge command to run";
+    EXPECT_TRUE(std::regex_search(section, std::regex(R"(`[^`]*\b(dlms_bridge_\w+|up\{|ALERTS\{)[^`]*`)")))
+        << "RUNBOOK.md section " << name << " gives no PromQL query";
+  }
+}
+
+// alerts/README.md lists the folder's files; each one it names exists (scripts get renamed).
+TEST(AlertsCatalog, every_file_the_alerts_readme_names_exists) {
+  const std::string readme = read_file(source("alerts/README.md"));
+  const auto named = matches(readme, R"(`((?:rules|templates|tests|tools)/[\w.*-]+|RUNBOOK\.md|alertmanager\.yml)`)");
+  ASSERT_GE(named.size(), 6u);
+  for (const auto& path : named) {
+    if (path.find('*') != std::string::npos) {
+      const auto dir = std::filesystem::path(source("alerts/" + path)).parent_path();
+      const std::string suffix = path.substr(path.find('*') + 1);
+      bool any = false;
+      for (const auto& e : std::filesystem::directory_iterator(dir)) any = any || e.path().string().ends_with(suffix);
+      EXPECT_TRUE(any) << "alerts/README.md names alerts/" << path << ": no such files";
+    } else {
+      EXPECT_TRUE(std::filesystem::exists(source("alerts/" + path))) << "alerts/README.md names alerts/" << path
+                                                                     << ", which does not exist";
+    }
   }
 }
 
