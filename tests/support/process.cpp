@@ -226,8 +226,13 @@ int free_port() {
 }
 
 namespace {
+// With SO_REUSEADDR, as every server the tests start binds: a port whose last connection sits
+// in TIME_WAIT is free for them, and after a few hundred test connections most ports near a
+// fresh one are in TIME_WAIT.
 bool port_is_free(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
