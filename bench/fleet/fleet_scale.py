@@ -11,7 +11,9 @@ real Prometheus scraping the bridge every --scrape-interval. After --warmup it m
                 from outside: the slots logged as skipped against the schedule (window /
                 interval per meter) and polls_total / schedule (phases bunch up after start);
                 start lateness p50/p99 from dlms_bridge_poll_start_lateness_seconds
-  sim check     the simulator's own per-meter get_requests / registers = cycles it served
+  sim check     the simulator's own per-meter get_requests / registers = cycles it served, and
+                per meter: did every cycle the bridge counts as on time reach the meter?
+                (CONFIRMED / NOT CONFIRMED, see sim_confirmation)
   CPU           bridge user+system CPU seconds / window seconds (cores)
   RSS           bridge VmRSS sampled every 5 s (mean, max)
   scrape        Prometheus' scrape_duration_seconds and scrape_samples_scraped of the bridge,
@@ -96,6 +98,39 @@ def metric_sums(text, names):
             if m:
                 meters.add(m.group(1))
     return sums, len(meters)
+
+
+def per_meter(text, name):
+    """{meter id: value} of one per-meter family."""
+    out = {}
+    for m in re.finditer(r'^' + re.escape(name) + r'\{[^}]*meter="([^"]*)"[^}]*\} (\S+)$', text, re.M):
+        out[m.group(1)] = out.get(m.group(1), 0.0) + float(m.group(2))
+    return out
+
+
+def sim_confirmation(before, after, gets_before, gets_after, interval_slots_bracket):
+    """Checks the bridge's on-time figure against the simulator's own per-meter GET counters.
+
+    Per meter, the cycles the bridge says it started on time in the window (due - missed) must
+    have reached the meter: served = GETs / registers over the simulator's window, which brackets
+    the bridge's window, must be >= on-time cycles - 1 (one cycle may straddle the edge) and at
+    most due + the bracket's extra slots + 1. Returns (consistent meters, meters, on-time cycles,
+    served cycles, [first inconsistent meters])."""
+    due0, due1 = before["due"], after["due"]
+    missed0, missed1 = before["missed"], after["missed"]
+    ok, bad, claimed_total, served_total = 0, [], 0.0, 0.0
+    for meter, d1 in due1.items():
+        number = int(meter.rsplit("-", 1)[1])  # meter-00042 <-> the simulator's physical address 42
+        due = d1 - due0.get(meter, 0.0)
+        on_time = due - (missed1.get(meter, 0.0) - missed0.get(meter, 0.0))
+        served = (gets_after.get(number, 0) - gets_before.get(number, 0)) / REGISTERS
+        claimed_total += on_time
+        served_total += served
+        if on_time - 1 <= served <= due + interval_slots_bracket + 1:
+            ok += 1
+        elif len(bad) < 5:
+            bad.append(f"{meter}: bridge {on_time:.0f} on time of {due:.0f} due, simulator served {served:.1f}")
+    return ok, len(due1), claimed_total, served_total, bad
 
 
 def lateness_buckets(text):
@@ -238,7 +273,7 @@ class Run:
         simulator's one thread for a moment (meters answer late), so the window is measured
         between the two calls' far ends: after the first, before the last."""
         sim = json.loads(http_get(f"http://127.0.0.1:{self.sim_control}/api/v1/meters", timeout=120))
-        return {m["id"]: m["stats"]["get_requests"] for m in sim["meters"]}
+        return {m["physical_address"]: m["stats"]["get_requests"] for m in sim["meters"]}
 
     def snapshot(self):
         text = http_get(self.base + "/metrics", timeout=120).decode()
@@ -247,7 +282,9 @@ class Run:
                                           "dlms_bridge_meter_poll_slots_missed_total"])
         has_slots = "dlms_bridge_meter_poll_slots_due_total" in text
         return {"t": time.time(), "cpu": cpu_seconds(self.bridge.pid), "sums": sums, "meters": meters,
-                "has_slots": has_slots, "lateness": lateness_buckets(text)}
+                "has_slots": has_slots, "lateness": lateness_buckets(text),
+                "due": per_meter(text, "dlms_bridge_meter_poll_slots_due_total"),
+                "missed": per_meter(text, "dlms_bridge_meter_poll_slots_missed_total")}
 
 
 def main():
@@ -314,6 +351,14 @@ def main():
         sim_window = window + 2 * interval
         sim_cycles = sum(gets_after.get(m, 0) - gets_before.get(m, 0) for m in gets_after) / REGISTERS
         short = sum(1 for m in gets_after if (gets_after[m] - gets_before.get(m, 0)) / REGISTERS < window / interval - 1)
+        confirmed = "no slot metrics to confirm"
+        if after["has_slots"] and before["has_slots"]:
+            ok, total, claimed, served, bad = sim_confirmation(before, after, gets_before, gets_after, 2)
+            verdict = "CONFIRMED" if ok == total else "NOT CONFIRMED"
+            confirmed = (f"{verdict}: {ok} of {total} meters consistent, bridge on-time cycles {claimed:.0f}, "
+                         f"simulator served {served:.0f} in its wider window")
+            for line in bad:
+                print(f"# inconsistent: {line}", file=sys.stderr)
         scrape = ""
         if run.prom:
             dur = run.prom_query('scrape_duration_seconds{job="dlms-bridge"}')
@@ -324,7 +369,8 @@ def main():
         print(f"| {a.meters} × {REGISTERS} @ {a.interval}{' MQTT' if a.mqtt else ''} | window {window:.0f} s | "
               f"on time {on_time} | polls {d['dlms_bridge_meter_polls_total']:.0f} / schedule {expected:.0f}, "
               f"failures {d['dlms_bridge_meter_poll_failures_total']:.0f} | "
-              f"sim: {sim_cycles:.0f} cycles served in ~{sim_window:.0f} s, {short} meters below schedule - 1 | "
+              f"sim: {sim_cycles:.0f} cycles served in ~{sim_window:.0f} s, {short} meters below schedule - 1; "
+              f"{confirmed} | "
               f"CPU {cores:.3f} cores | RSS mean {sum(rss) / len(rss):.0f} MB, max {max(rss):.0f} MB | "
               f"{scrape} | load {load_average()} |")
     finally:
