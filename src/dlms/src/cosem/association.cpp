@@ -7,6 +7,7 @@
 #include <array>
 
 #include "ber.h"
+#include "byte_cursor.h"
 #include "dlms/cosem/ciphered.h"
 
 namespace dlms::cosem {
@@ -39,12 +40,13 @@ void put_conformance(Bytes& out, std::uint32_t c) {
   out.push_back(static_cast<std::uint8_t>(c));
 }
 
-bridge::Result<std::uint32_t, ApduError> read_conformance(ByteSpan in, std::size_t& pos) {
-  if (pos + 7 > in.size()) return bridge::fail(ApduError::truncated);
-  if (in[pos] != 0x5F || in[pos + 1] != 0x1F || in[pos + 2] != 0x04) return bridge::fail(ApduError::unexpected_tag);
-  const std::uint32_t c = (std::uint32_t{in[pos + 4]} << 16) | (std::uint32_t{in[pos + 5]} << 8) | in[pos + 6];
-  pos += 7;
-  return c;
+bridge::Result<std::uint32_t, ApduError> read_conformance(ByteCursor& c) {
+  if (!c.has(7)) return bridge::fail(ApduError::truncated);
+  if (c.u8() != 0x5F || c.u8() != 0x1F || c.u8() != 0x04) return bridge::fail(ApduError::unexpected_tag);
+  c.u8();  // unused bits
+  std::uint32_t conformance = 0;
+  for (int i = 0; i < 3; ++i) conformance = (conformance << 8) | c.u8();
+  return conformance;
 }
 
 }  // namespace
@@ -79,37 +81,26 @@ Bytes encode_initiate_request(const InitiateRequest& r) {
 
 bridge::Result<InitiateRequest, ApduError> decode_initiate_request(ByteSpan in) {
   InitiateRequest r;
-  std::size_t pos = 0;
-  auto need = [&](std::size_t n) { return pos + n <= in.size(); };
-  if (!need(1)) return bridge::fail(ApduError::truncated);
-  if (in[pos++] != 0x01) return bridge::fail(ApduError::unexpected_tag);
-  if (!need(1)) return bridge::fail(ApduError::truncated);
-  if (in[pos++] != 0) {
-    if (!need(1)) return bridge::fail(ApduError::truncated);
-    const std::size_t len = in[pos++];
-    if (!need(len)) return bridge::fail(ApduError::truncated);
-    r.dedicated_key = Bytes(in.begin() + static_cast<std::ptrdiff_t>(pos), in.begin() + static_cast<std::ptrdiff_t>(pos + len));
-    pos += len;
-  }
-  if (!need(1)) return bridge::fail(ApduError::truncated);
-  if (in[pos++] != 0) {
-    if (!need(1)) return bridge::fail(ApduError::truncated);
-    r.response_allowed = in[pos++] != 0;
-  }
-  if (!need(1)) return bridge::fail(ApduError::truncated);
-  if (in[pos++] != 0) {
-    if (!need(1)) return bridge::fail(ApduError::truncated);
-    r.proposed_qos = static_cast<std::int8_t>(in[pos++]);
-  }
-  if (!need(1)) return bridge::fail(ApduError::truncated);
-  r.dlms_version = in[pos++];
-  auto c = read_conformance(in, pos);
-  if (!c) return bridge::fail(c.error());
-  r.conformance = *c;
-  if (!need(2)) return bridge::fail(ApduError::truncated);
-  r.client_max_receive_pdu = static_cast<std::uint16_t>((in[pos] << 8) | in[pos + 1]);
-  pos += 2;
-  if (pos != in.size()) return bridge::fail(ApduError::trailing_bytes);
+  ByteCursor c(in);
+  if (!c.has(1)) return bridge::fail(ApduError::truncated);
+  if (c.u8() != 0x01) return bridge::fail(ApduError::unexpected_tag);
+  auto key = c.optional_octets();
+  if (!key) return bridge::fail(key.error());
+  r.dedicated_key = std::move(*key);
+  auto response_allowed = c.optional_u8();  // DEFAULT TRUE
+  if (!response_allowed) return bridge::fail(response_allowed.error());
+  if (*response_allowed) r.response_allowed = **response_allowed != 0;
+  auto qos = c.optional_u8();
+  if (!qos) return bridge::fail(qos.error());
+  if (*qos) r.proposed_qos = static_cast<std::int8_t>(**qos);
+  if (!c.has(1)) return bridge::fail(ApduError::truncated);
+  r.dlms_version = c.u8();
+  auto conformance = read_conformance(c);
+  if (!conformance) return bridge::fail(conformance.error());
+  r.conformance = *conformance;
+  if (!c.has(2)) return bridge::fail(ApduError::truncated);
+  r.client_max_receive_pdu = c.u16();
+  if (!c.done()) return bridge::fail(ApduError::trailing_bytes);
   return r;
 }
 
@@ -132,24 +123,21 @@ Bytes encode_initiate_response(const InitiateResponse& r) {
 
 bridge::Result<InitiateResponse, ApduError> decode_initiate_response(ByteSpan in) {
   InitiateResponse r;
-  std::size_t pos = 0;
-  auto need = [&](std::size_t n) { return pos + n <= in.size(); };
-  if (!need(2)) return bridge::fail(ApduError::truncated);
-  if (in[pos++] != 0x08) return bridge::fail(ApduError::unexpected_tag);
-  if (in[pos++] != 0) {
-    if (!need(1)) return bridge::fail(ApduError::truncated);
-    r.negotiated_qos = static_cast<std::int8_t>(in[pos++]);
-  }
-  if (!need(1)) return bridge::fail(ApduError::truncated);
-  r.dlms_version = in[pos++];
-  auto c = read_conformance(in, pos);
-  if (!c) return bridge::fail(c.error());
-  r.conformance = *c;
-  if (!need(4)) return bridge::fail(ApduError::truncated);
-  r.server_max_receive_pdu = static_cast<std::uint16_t>((in[pos] << 8) | in[pos + 1]);
-  r.vaa_name = static_cast<std::uint16_t>((in[pos + 2] << 8) | in[pos + 3]);
-  pos += 4;
-  if (pos != in.size()) return bridge::fail(ApduError::trailing_bytes);
+  ByteCursor c(in);
+  if (!c.has(2)) return bridge::fail(ApduError::truncated);
+  if (c.u8() != 0x08) return bridge::fail(ApduError::unexpected_tag);
+  auto qos = c.optional_u8();
+  if (!qos) return bridge::fail(qos.error());
+  if (*qos) r.negotiated_qos = static_cast<std::int8_t>(**qos);
+  if (!c.has(1)) return bridge::fail(ApduError::truncated);
+  r.dlms_version = c.u8();
+  auto conformance = read_conformance(c);
+  if (!conformance) return bridge::fail(conformance.error());
+  r.conformance = *conformance;
+  if (!c.has(4)) return bridge::fail(ApduError::truncated);
+  r.server_max_receive_pdu = c.u16();
+  r.vaa_name = c.u16();
+  if (!c.done()) return bridge::fail(ApduError::trailing_bytes);
   return r;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "byte_cursor.h"
+
 namespace dlms::cosem {
 
 std::string_view to_label(DataAccessResult r) {
@@ -59,32 +61,7 @@ void put_result(Bytes& out, const GetDataResult& r) {
   }
 }
 
-class Cursor {
- public:
-  explicit Cursor(ByteSpan in) : in_(in) {}
-  bool has(std::size_t n) const { return in_.size() - pos_ >= n; }
-  bool done() const { return pos_ == in_.size(); }
-  std::size_t remaining() const { return in_.size() - pos_; }
-  std::uint8_t u8() { return in_[pos_++]; }
-  std::uint16_t u16() {
-    const auto v = static_cast<std::uint16_t>((in_[pos_] << 8) | in_[pos_ + 1]);
-    pos_ += 2;
-    return v;
-  }
-  std::uint32_t u32() {
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v = (v << 8) | in_[pos_++];
-    return v;
-  }
-  ByteSpan in() const { return in_; }
-  std::size_t& pos() { return pos_; }
-
- private:
-  ByteSpan in_;
-  std::size_t pos_ = 0;
-};
-
-bridge::Result<AttributeDescriptor, ApduError> read_descriptor(Cursor& c) {
+bridge::Result<AttributeDescriptor, ApduError> read_descriptor(ByteCursor& c) {
   if (!c.has(10)) return bridge::fail(ApduError::truncated);
   AttributeDescriptor d;
   d.class_id = c.u16();
@@ -110,7 +87,7 @@ void encode_attribute_descriptor(const AttributeDescriptor& d, Bytes& out) { put
 
 bridge::Result<AttributeDescriptor, ApduError> decode_attribute_descriptor(ByteSpan in, std::size_t& offset) {
   if (offset > in.size()) return bridge::fail(ApduError::truncated);
-  Cursor c(in);
+  ByteCursor c(in);
   c.pos() = offset;
   auto d = read_descriptor(c);
   if (d) offset = c.pos();
@@ -119,12 +96,12 @@ bridge::Result<AttributeDescriptor, ApduError> decode_attribute_descriptor(ByteS
 
 namespace {
 
-bridge::Result<DataAccessResult, ApduError> read_dar(Cursor& c) {
+bridge::Result<DataAccessResult, ApduError> read_dar(ByteCursor& c) {
   if (!c.has(1)) return bridge::fail(ApduError::truncated);
   return static_cast<DataAccessResult>(c.u8());
 }
 
-bridge::Result<GetDataResult, ApduError> read_result(Cursor& c) {
+bridge::Result<GetDataResult, ApduError> read_result(ByteCursor& c) {
   if (!c.has(1)) return bridge::fail(ApduError::truncated);
   const std::uint8_t choice = c.u8();
   if (choice == 0x00) {
@@ -140,7 +117,7 @@ bridge::Result<GetDataResult, ApduError> read_result(Cursor& c) {
   return bridge::fail(ApduError::bad_value);
 }
 
-bridge::Result<std::size_t, ApduError> read_count(Cursor& c) {
+bridge::Result<std::size_t, ApduError> read_count(ByteCursor& c) {
   auto n = decode_length(c.in(), c.pos());
   if (!n) return bridge::fail(n.error() == DataError::truncated ? ApduError::truncated : ApduError::bad_length);
   if (*n > c.remaining()) return bridge::fail(ApduError::bad_length);  // every element takes >= 1 byte
@@ -170,7 +147,7 @@ Bytes encode_get_request(const GetRequest& request) {
 }
 
 bridge::Result<GetRequest, ApduError> decode_get_request(ByteSpan apdu) {
-  Cursor c(apdu);
+  ByteCursor c(apdu);
   if (!c.has(1)) return bridge::fail(ApduError::truncated);
   if (c.u8() != tag::kGetRequest) return bridge::fail(ApduError::unexpected_tag);
   if (!c.has(2)) return bridge::fail(ApduError::truncated);
@@ -237,7 +214,7 @@ Bytes encode_get_response(const GetResponse& response) {
 
 bridge::Result<GetResponse, ApduError> decode_get_response(ByteSpan apdu, std::size_t* trailing) {
   if (trailing) *trailing = 0;
-  Cursor c(apdu);
+  ByteCursor c(apdu);
   if (!c.has(1)) return bridge::fail(ApduError::truncated);
   if (c.u8() != tag::kGetResponse) return bridge::fail(ApduError::unexpected_tag);
   if (!c.has(2)) return bridge::fail(ApduError::truncated);
@@ -328,7 +305,7 @@ std::vector<GetResponse> split_get_response(std::uint8_t invoke, const Value& re
 }
 
 bridge::Result<std::vector<GetDataResult>, ApduError> decode_get_data_results(ByteSpan raw) {
-  Cursor c(raw);
+  ByteCursor c(raw);
   auto n = read_count(c);
   if (!n) return bridge::fail(n.error());
   std::vector<GetDataResult> results;
