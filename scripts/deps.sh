@@ -14,6 +14,7 @@ PACKAGES=(
   prometheus prometheus-alertmanager python3-aiosmtpd python3-yaml
   jsonnet
   libsystemd-dev help2man debhelper lintian  # scripts/package.sh, sd_notify
+  systemd-container  # systemd-nspawn: scripts/systemd-restart-check.sh (on demand)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
