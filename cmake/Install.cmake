@@ -8,8 +8,9 @@
 #   P/share/doc/dlms-bridge/README.md, P/share/man/man1/*.1 (help2man, from --help)
 #   P/lib/sysusers.d/dlms-bridge.conf    the system user
 #   /etc/dlms-bridge/dlms-bridge.toml    }  P = /usr: Debian's paths; any other prefix:
-#   /lib/systemd/system/dlms-bridge.service } P/etc, P/lib/systemd/system, P/var/lib
-#   /var/lib/dlms-bridge                 }  (decided at install time, see InstallSystemFiles.cmake)
+#   /lib/systemd/system/dlms-bridge.service } P/etc, P/lib/systemd/system (decided at install
+#                                        time, see InstallSystemFiles.cmake)
+#   /var/lib/dlms-bridge                 the state, for every prefix (the unit's StateDirectory=)
 include(GNUInstallDirs)
 
 set(DLMS_PRIVATE_LIBDIR lib/dlms-bridge)

@@ -12,10 +12,12 @@
 #   4. a hung event loop (the config replaced by a FIFO nobody writes, then SIGHUP: the loop
 #      blocks in open()): the pings stop, systemd's watchdog kills the bridge (SIGABRT) after
 #      WatchdogSec= and Restart= starts a new one, which comes up READY with its meter;
-#   5. dpkg -r stops the service and keeps config and state; dpkg -P removes the state.
+#   5. dpkg -r stops the service and keeps config and state; dpkg -P removes the state;
+#   6. `cmake --install` of the build (prefix /usr/local, no package): the unit starts as well.
 # The unit is the one the package ships (WatchdogSec=30s, RestartSec=10s), unchanged.
 #
 # Usage: sudo scripts/systemd-restart-check.sh [PACKAGE.deb]   (default: build one, package.sh)
+# Environment: BUILD_DIR (default build) for step 6.
 # Needs: systemd-nspawn (systemd-container, in scripts/deps.sh), the package's runtime libraries
 # and mosquitto on this machine (scripts/deps.sh installs them). Prints PASS/FAIL per step.
 set -euo pipefail
@@ -135,7 +137,7 @@ ct sh -c 'cp -p /etc/dlms-bridge/dlms-bridge.toml /run/dlms-bridge.toml.saved &&
           rm /etc/dlms-bridge/dlms-bridge.toml && mkfifo -m 0644 /etc/dlms-bridge/dlms-bridge.toml'
 hung_at=$(date +%s)
 ct systemctl reload dlms-bridge  # SIGHUP: the loop opens the FIFO and blocks
-watchdog_fired() { ct journalctl -u dlms-bridge --no-pager -o cat | grep -q 'Watchdog timeout'; }
+watchdog_fired() { grep -q 'Watchdog timeout' <<<"$(ct journalctl -u dlms-bridge --no-pager -o cat)"; }
 wait_for 90 "systemd's watchdog did not fire on the hung bridge" watchdog_fired
 fired_after=$(($(date +%s) - hung_at))
 # The restarted bridge (ExecStartPre=check-config) must find a real file again; RestartSec=10s.
@@ -160,3 +162,19 @@ ct dpkg -P dlms-bridge >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpk
 ! ct test -e /var/lib/dlms-bridge || fail "purge left /var/lib/dlms-bridge"
 ! ct test -e /etc/dlms-bridge/dlms-bridge.toml || fail "purge left the config"
 pass "purge: config and state removed"
+
+# 6. `cmake --install` of the build, without the package (prefix /usr/local): the unit starts and
+# its StateDirectory= makes /var/lib/dlms-bridge, the only directory the sandbox lets it write.
+build_dir=$(realpath -m "${BUILD_DIR:-build}")
+if [ -f "$build_dir/cmake_install.cmake" ]; then
+  ct cmake --install "$build_dir" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; fail "cmake --install"; }
+  ct systemd-sysusers
+  ct systemctl daemon-reload
+  ct systemctl enable --now dlms-bridge.service 2>/dev/null || { ct journalctl -u dlms-bridge --no-pager | tail -n 20; fail "cmake --install: the unit does not start"; }
+  [ "$(show FragmentPath)" = /usr/local/lib/systemd/system/dlms-bridge.service ] || fail "cmake --install: unit from $(show FragmentPath)"
+  [ "$(show ActiveState)" = active ] || fail "cmake --install: not active"
+  ct test -f /var/lib/dlms-bridge/dlms-bridge.db || fail "cmake --install: no store in /var/lib/dlms-bridge"
+  pass "cmake --install (prefix /usr/local): unit started (READY), store in /var/lib/dlms-bridge, STATUS=\"$(show StatusText)\""
+else
+  echo "SKIP: cmake --install (no build in $build_dir)"
+fi

@@ -42,7 +42,9 @@ contents)
       < <(find "$SOURCE_DIR/$bundle" -type f)
   done
   for f in "${expected[@]}"; do grep -qxF "$f" "$tmp/list" || fail "$f is not in the package"; done
-  dpkg-deb --info "$(deb)" conffiles | grep -qx /etc/dlms-bridge/dlms-bridge.toml \
+  # Output captured first: with pipefail, `producer | grep -q` fails when grep exits before the
+  # producer has written everything (SIGPIPE), a flake on a loaded machine.
+  grep -qx /etc/dlms-bridge/dlms-bridge.toml <<<"$(dpkg-deb --info "$(deb)" conffiles)" \
     || fail "the config is not a conffile"
   depends=$(dpkg-deb --field "$(deb)" Depends)
   # Computed by dpkg-shlibdeps from the binaries, so every linked library shows up.
@@ -93,9 +95,10 @@ extracted)
   extract "$root"
   bridge="$root/usr/bin/dlms-bridge"
   # The TLS shim comes from the package's private directory through the RUNPATH, nothing else.
-  ldd "$bridge" | grep -q "libssl.so => $root/usr/bin/../lib/dlms-bridge/libssl.so " \
-    || { ldd "$bridge"; fail "libssl.so (the shim) does not resolve to the package's copy"; }
-  env -u LD_LIBRARY_PATH "$bridge" --version | grep -q '^dlms-bridge ' || fail "--version"
+  libs=$(ldd "$bridge")  # captured: see `contents` on pipefail and grep -q
+  grep -qF "libssl.so => $root/usr/bin/../lib/dlms-bridge/libssl.so " <<<"$libs" \
+    || { echo "$libs"; fail "libssl.so (the shim) does not resolve to the package's copy"; }
+  grep -q '^dlms-bridge ' <<<"$(env -u LD_LIBRARY_PATH "$bridge" --version)" || fail "--version"
   "$bridge" check-config "$root/etc/dlms-bridge/dlms-bridge.toml" || fail "the shipped config does not validate"
   # Serve a TLS scrape from the extracted binary, with the shipped config's settings.
   openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
