@@ -7,7 +7,8 @@
 # on a gateway would:
 #   1. dpkg -i the package: system user, unit enabled and started, READY=1 (Type=notify), STATUS=;
 #   2. a meter (dlms-meter-sim) and a broker (mosquitto) on the container's loopback, the config
-#      edited and reloaded: STATUS= "meters up 1/1, MQTT connected, outbox 0";
+#      edited and reloaded: STATUS= "meters up 1/1, MQTT connected, outbox 0"; `backup --to` as
+#      the service user and `ctl config-history` against the running service;
 #   3. an upgrade (the same package, higher version): the service restarts, config kept;
 #   4. a hung event loop (the config replaced by a FIFO nobody writes, then SIGHUP: the loop
 #      blocks in open()): the pings stop, systemd's watchdog kills the bridge (SIGABRT) after
@@ -118,6 +119,16 @@ ct dlms-bridge check-config /etc/dlms-bridge/dlms-bridge.toml >/dev/null || fail
 ct systemctl reload dlms-bridge
 wait_for 60 "STATUS= never showed the meter up and MQTT connected" status_is "meters up 1/1, MQTT connected"
 pass "reload: STATUS=\"$(show StatusText)\""
+# The README's operations commands against the running service: an online backup as the service
+# user, and the config history (start-up and the reload).
+ct runuser -u dlms-bridge -- dlms-bridge backup --to /var/lib/dlms-bridge/backup-check.db >"$tmp/backup.log" 2>&1 ||
+  { cat "$tmp/backup.log"; fail "backup --to while the service runs"; }
+[ "$(ct sqlite3 /var/lib/dlms-bridge/backup-check.db 'PRAGMA integrity_check')" = ok ] || fail "the backup is not a sound database"
+history=$(ct dlms-bridge ctl --json config-history)
+for trigger in startup sighup; do
+  grep -q "\"$trigger\"" <<<"$history" || fail "ctl config-history lacks the $trigger version: $history"
+done
+pass "backup --to as user dlms-bridge while running (integrity ok); ctl config-history lists the startup and sighup versions"
 
 # 3. Upgrade: restarted, config kept.
 pid_before=$(show MainPID)
