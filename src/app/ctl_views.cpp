@@ -82,6 +82,10 @@ std::string since_text(const json& m) {
   return m.value("state", "");
 }
 
+std::string times_text(int n) {
+  return n == 1 ? "once" : std::to_string(n) + " times";
+}
+
 std::string ratio_text(const json& v) {
   return status::percent_text(v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt);
 }
@@ -202,7 +206,8 @@ std::string meter_detail_text(const json& m, const TextStyle& s) {
   const std::string h = m.value("health", "starting");
   o << "meter:         " << m.value("id", "") << " (" << m.value("host", "") << ":" << m.value("port", 0) << ")\n";
   if (m["address"].is_object()) o << "address:       " << m["address"].value("text", "") << "\n";
-  o << "state:         " << paint(s, h, health_label(m)) << " (" << m.value("state", "") << ")";
+  const std::string session = status::html::session_text(m);
+  o << "state:         " << paint(s, h, health_label(m)) << (session.empty() ? "" : " (" + session + ")");
   if (m["down_for"].is_string()) {
     o << ", down for " << m["down_for"].get<std::string>() << " since " << ctl_ts_text(m["down_since"]);
   }
@@ -211,7 +216,7 @@ std::string meter_detail_text(const json& m, const TextStyle& s) {
     << "last success:  " << ctl_ts_text(m["last_success"]) << "\n"
     << "last error:    " << m.value("last_error", "") << "\n";
   const std::string window = human_duration(std::chrono::milliseconds(t.value("window_ms", 0LL)));
-  o << "last " << pad(window + ":", 9) << paint(s, t.value("success_level", "unknown"), ratio_text(t["success_ratio"]))
+  o << "last " << pad(window + ":", 10) << paint(s, t.value("success_level", "unknown"), ratio_text(t["success_ratio"]))
     << " success (" << t.value("ok", 0) << " of " << t.value("cycles", 0) << " cycles), published "
     << ratio_text(t["publish_ratio"]) << ", p95 latency "
     << (t["latency_p95_ms"].is_number() ? human_duration(std::chrono::milliseconds(t["latency_p95_ms"].get<std::int64_t>())) : "-")
@@ -231,7 +236,7 @@ std::string meter_detail_text(const json& m, const TextStyle& s) {
   if (m["diagnosis"].is_object()) {
     const json& d = m["diagnosis"];
     o << "diagnosis:     " << paint(s, d.value("severity", "") == "warning" ? "warning" : "critical", d.value("headline", ""))
-      << " (" << d.value("symptom", "") << ", seen " << d.value("count", 0) << " times)\n"
+      << " (" << d.value("symptom", "") << ", seen " << times_text(d.value("count", 0)) << ")\n"
       << "  why:         " << d.value("explanation", "") << "\n";
     int n = 1;
     for (const auto& a : d.value("actions", json::array())) o << "  " << n++ << ".          " << a.get<std::string>() << "\n";

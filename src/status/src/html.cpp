@@ -113,6 +113,17 @@ std::string endpoint_text(const json& meter) {
   return text;
 }
 
+std::string session_text(const json& meter) {
+  const std::string health = meter.value("health", "");
+  const std::string state = meter.value("state", "");
+  if (health == "paused" || state == health) return {};
+  if (state == "backoff") return "waiting to reconnect";
+  if (state == "idle") return "associated, waiting for the next poll";
+  if (state == "polling") return "reading";
+  if (state == "breaker_open") return health == "breaker_open" ? "" : "breaker open";
+  return state;
+}
+
 std::string clock_offset_text(const json& clock) {
   if (!clock.is_object() || !clock["checked"].is_number()) return "not checked";
   const std::string when = " (checked " + clock_text(clock["checked"]) + " UTC)";

@@ -16,7 +16,7 @@ std::string field(const char* name, const std::string& value_html) {
 std::string overview(const json& m) {
   const std::string h = m.value("health", "starting");
   std::string state = "<span class=\"pill h-" + escape(h) + "\">" + escape(h == "breaker_open" ? "breaker open" : h) +
-                      "</span> " + escape(m.value("state", ""));
+                      "</span> " + escape(html::session_text(m));
   if (m["down_for"].is_string()) {
     state += " · down for " + escape(m["down_for"].get<std::string>()) + " (since " +
              html::clock_text(m["down_since"]) + " UTC)";

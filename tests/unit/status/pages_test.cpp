@@ -135,3 +135,31 @@ TEST(StatusPages, the_endpoint_in_use_and_the_clock_offset_are_shown) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 14: a paused meter read "state: paused (paused)"; the session's state is shown only
+// when it says something the health does not.
+TEST(StatusPages, the_session_state_is_shown_only_when_it_adds_to_the_health) {
+  auto meter = [](const std::string& health, const std::string& state) {
+    json m = view("m1", health, health != "up");
+    m["state"] = state;
+    return m;
+  };
+  EXPECT_EQ(html::session_text(meter("paused", "paused")), "");
+  EXPECT_EQ(html::session_text(meter("paused", "idle")), "");  // the session is winding down
+  EXPECT_EQ(html::session_text(meter("breaker_open", "breaker_open")), "");
+  EXPECT_EQ(html::session_text(meter("down", "backoff")), "waiting to reconnect");
+  EXPECT_EQ(html::session_text(meter("up", "polling")), "reading");
+  EXPECT_EQ(html::session_text(meter("down", "connecting")), "connecting");
+
+  json paused = meter("paused", "paused");
+  paused["recent_events"] = json::array();
+  paused["diagnostic_frames"] = json::array();
+  paused["config"] = {{"id", "m1"}};
+  const std::string page = render_meter_page(paused, "dlms-bridge");
+  EXPECT_EQ(page.find("</span> paused"), std::string::npos) << page;
+  EXPECT_NE(page.find(">paused</span>"), std::string::npos) << page;
+}
+
+}  // namespace

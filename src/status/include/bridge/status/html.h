@@ -23,6 +23,11 @@ std::string clock_text(const nlohmann::json& ts_ms);
 // The endpoint in use of a meter view: "10.0.0.7:3333", or "10.9.0.7:3333 (failover 1)" while
 // the session uses one of its alternative endpoints.
 std::string endpoint_text(const nlohmann::json& meter);
+// What the session is doing, in words, when it adds to the meter's health: "waiting to
+// reconnect" for a down meter in backoff, "reading" for an up one; empty when it would only
+// repeat the health ("paused (paused)", "breaker open (breaker_open)") or while a paused
+// session winds down.
+std::string session_text(const nlohmann::json& meter);
 // The meter's clock of a meter view: "12.3 s ahead (checked 14:03:07 UTC)", "0.4 s behind ...",
 // the problem when the reading gave no offset, "not checked" before the first check.
 std::string clock_offset_text(const nlohmann::json& clock);
