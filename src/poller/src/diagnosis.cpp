@@ -41,9 +41,11 @@ constexpr std::array kRules = {
     DiagnosisRule{PollFailure::timeout, Step::connect, true, std::nullopt, "silent_after_connect", Severity::error,
                   "{host}:{port} accepts the TCP connection but the DLMS stack never answers SNRM/AARQ: the "
                   "meter is locked (still holding a previous session) or the server address is wrong",
-                  "confirm the configured address ({address}) against the meter (Microstar: logical 0 with "
-                  "physical 1, or the last 4 serial digits as physical); wait 10-15 s between attempts; if it "
-                  "persists, power-cycle the meter for 60 s",
+                  "confirm the configured address ({address}) against the meter (Microstar field setting: "
+                  "one-byte 0x03; vendor factory setting: logical 1, physical = the serial's last 4 digits), or "
+                  "pause this meter and let dlms-bridge discover --host {host} --port {port} --serial SERIAL find "
+                  "the address and credential it answers to; wait 10-15 s between attempts; if it persists, "
+                  "power-cycle the meter for 60 s",
                   false},
     DiagnosisRule{PollFailure::timeout, Step::connect, std::nullopt, std::nullopt, "connect_timeout",
                   Severity::error,

@@ -63,6 +63,8 @@ TEST(DiagnosisTest, a_silent_meter_is_told_its_configured_address_not_the_field_
   auto d = diagnose(f);
   EXPECT_THAT(d.action, HasSubstr("configured address (client SAP 16 → server logical 0, physical 5"));
   EXPECT_THAT(d.action, ::testing::Not(HasSubstr("Microstar: physical 1")));
+  // The command that finds the working address is named, for this meter's endpoint.
+  EXPECT_THAT(d.action, HasSubstr("dlms-bridge discover --host 10.0.0.7 --port 3333"));
   f.reason = PollFailure::association_rejected;
   EXPECT_THAT(diagnose(f).action, HasSubstr("physical 5"));
 }
