@@ -211,6 +211,10 @@ TEST(DiscoverTest, all_tries_every_setting_one_connection_at_a_time) {
   // as a busy rejection.
   EXPECT_EQ(stats["peak_open_connections"], 1) << stats.dump();
   EXPECT_EQ(stats["rejected_busy"], 0) << stats.dump();
+  // Nothing is written to the meter: GET requests only.
+  EXPECT_GT(stats["get_requests"].get<int>(), 0) << stats.dump();
+  EXPECT_EQ(stats["set_requests"], 0) << stats.dump();
+  EXPECT_EQ(stats["clock_sets"], 0) << stats.dump();
 }
 
 TEST(DiscoverTest, silent_port_names_every_attempt_and_exits_1) {
