@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "dlms/cosem/units.h"
 #include "bridge/status/operator_text.h"
@@ -228,8 +229,14 @@ void add_ctl_commands(CLI::App& ctl, CtlOptions& o) {
     sub->add_flag("--problems", o.only_problems, "Only meters with a problem");
     sub->add_option("--search", o.search, "Only meters whose id contains this text");
   }
-  for (const char* name : {"status", "test", "pause", "resume", "follow"}) {
-    auto* sub = ctl.add_subcommand(name, std::string(name) + " one meter");
+  const std::pair<const char*, const char*> per_meter[] = {
+      {"status", "One meter as its page shows it: state, address, trends, diagnosis, last values, events, config"},
+      {"test", "Read one meter's registers now and print the values with their units"},
+      {"pause", "Stop polling one meter (its association is released) until resume"},
+      {"resume", "Poll a paused meter again"},
+      {"follow", "Print one meter's state each time it changes"}};
+  for (const auto& [name, description] : per_meter) {
+    auto* sub = ctl.add_subcommand(name, description);
     sub->add_option("id", o.meter, "Meter id")->required();
     if (std::string(name) == "follow") {
       sub->add_option("--interval", o.follow_interval, "Seconds between polls")->capture_default_str();

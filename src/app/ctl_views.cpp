@@ -7,6 +7,8 @@
 
 #include "bridge/human_duration.h"
 #include "bridge/status/html.h"
+#include "bridge/status/operator_text.h"
+#include "bridge/status/pages.h"
 #include "bridge/status/targets.h"
 #include "ctl_http.h"
 
@@ -80,10 +82,6 @@ std::string since_text(const json& m) {
   if (m["down_for"].is_string()) return "for " + m["down_for"].get<std::string>();
   if (m["last_reading"].is_object()) return "read " + status::html::clock_text(m["last_reading"]["ts"]);
   return m.value("state", "");
-}
-
-std::string times_text(int n) {
-  return n == 1 ? "once" : std::to_string(n) + " times";
 }
 
 std::string ratio_text(const json& v) {
@@ -183,9 +181,9 @@ std::string summary_text(const json& summary, const TextStyle& s) {
 }
 
 std::string fleet_table_text(const json& meters, const TextStyle& s) {
-  std::string out = pad("METER", 18) + pad("HEALTH", 14) + pad("SINCE", 16) + pad("SUCCESS", 9) + pad("LATENCY", 22) +
-                    pad("SUCCESS", 22) + "DIAGNOSIS / BADGES / LAST VALUES\n";
-  for (const auto& m : meters) {
+  std::string out = pad("METER", 18) + pad("HEALTH", 14) + pad("SINCE", 16) + pad("SUCCESS", 9) + pad("LATENCY TREND", 22) +
+                    pad("SUCCESS TREND", 22) + "DIAGNOSIS / BADGES / LAST VALUES\n";
+  for (const auto& m : status::problems_first(meters)) {
     const std::string h = m.value("health", "starting");
     const json& t = m["trend"];
     std::string tail;
@@ -236,7 +234,7 @@ std::string meter_detail_text(const json& m, const TextStyle& s) {
   if (m["diagnosis"].is_object()) {
     const json& d = m["diagnosis"];
     o << "diagnosis:     " << paint(s, d.value("severity", "") == "warning" ? "warning" : "critical", d.value("headline", ""))
-      << " (" << d.value("symptom", "") << ", seen " << times_text(d.value("count", 0)) << ")\n"
+      << " (" << d.value("symptom", "") << ", seen " << status::times_text(d.value("count", std::int64_t{0})) << ")\n"
       << "  why:         " << d.value("explanation", "") << "\n";
     int n = 1;
     for (const auto& a : d.value("actions", json::array())) o << "  " << n++ << ".          " << a.get<std::string>() << "\n";

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <regex>
 #include <set>
 #include <nlohmann/json.hpp>
 
@@ -212,6 +213,8 @@ TEST_F(StatusPage, ctl_shows_what_the_page_shows_and_speaks_json_everywhere) {
   EXPECT_NE(list.out.find("down"), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("for "), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("Silent after connect"), std::string::npos) << list.out;
+  // Problems first, as on the page: the dead m3 above the healthy m1.
+  EXPECT_LT(list.out.find("\nm3 "), list.out.find("\nm1 ")) << list.out;
 
   // The page's filters.
   auto problems = ctl({"list", "--problems"});
@@ -269,6 +272,9 @@ TEST_F(StatusPage, ctl_shows_what_the_page_shows_and_speaks_json_everywhere) {
   const std::string log = testing_support::read_file(stack_->dir() / "bridge.log");
   EXPECT_NE(log.find("msg=\"session: connect\" meter=m3"), std::string::npos);
   EXPECT_NE(log.find("msg=\"session: read\" meter=m1"), std::string::npos);
+  EXPECT_NE(log.find("msg=\"session: read\" meter=m1 register=voltage_l1"), std::string::npos);
+  // Units as `read` prints them, not the DLMS code (35).
+  EXPECT_TRUE(std::regex_search(log, std::regex(R"(msg="session: read" meter=m1 register=voltage_l1 value=\S+ unit=V\n)")));
   EXPECT_NE(log.find("msg=frame meter=m1 dir=tx"), std::string::npos);
   EXPECT_EQ(log.find("32 32 32 32 32 32 32 32"), std::string::npos) << "password in the log";
   auto events = ctl({"events", "--meter", "m3"});

@@ -10,6 +10,7 @@
 #include "bridge/hex.h"
 #include "bridge/transport/error.h"
 #include "dlms/cosem/date_time.h"
+#include "dlms/cosem/units.h"
 #include "hls_endpoint.h"
 
 namespace bridge::poller {
@@ -70,7 +71,10 @@ class DlmsMeterConnection final : public MeterConnection {
       log::debug("session: read failed", {{"meter", meter_}, {"register", reg.key}, {"error", r.error().message}});
       co_return fail(to_connection_error(r.error()));
     }
-    log::debug("session: read", {{"meter", meter_}, {"register", reg.key}, {"value", r->value}, {"unit", r->unit}});
+    // The unit as `read` prints it ("V", "Wh"); the DLMS code only when the table has no symbol.
+    const auto unit = dlms::cosem::unit_info(static_cast<std::uint8_t>(r->unit));
+    log::debug("session: read", {{"meter", meter_}, {"register", reg.key}, {"value", r->value},
+                                 {"unit", unit ? std::string(unit->symbol) : std::to_string(r->unit)}});
     ReadValue v;
     v.numeric = r->numeric;
     v.value = r->value;

@@ -130,20 +130,22 @@ bool FleetFilter::matches(const json& m) const {
   return true;
 }
 
-std::string render_fleet_page(const json& summary, const json& meters, const FleetFilter& filter,
-                              const std::string& title) {
+json problems_first(const json& meters) {
   // Problems first (the operator's eye starts at the top), then by id.
   auto rank = [](const json& m) {
     const std::string h = m.value("health", "");
     return h == "down" ? 0 : h == "breaker_open" ? 1 : h == "degraded" ? 2 : h == "starting" ? 3 : h == "paused" ? 4 : 5;
   };
-  std::vector<const json*> ordered;
-  for (const auto& m : meters) ordered.push_back(&m);
-  std::stable_sort(ordered.begin(), ordered.end(), [&](const json* a, const json* b) { return rank(*a) < rank(*b); });
+  std::vector<json> ordered(meters.begin(), meters.end());
+  std::stable_sort(ordered.begin(), ordered.end(), [&](const json& a, const json& b) { return rank(a) < rank(b); });
+  return json(std::move(ordered));
+}
+
+std::string render_fleet_page(const json& summary, const json& meters, const FleetFilter& filter,
+                              const std::string& title) {
   std::size_t problems = 0, shown = 0;
   std::string rows;
-  for (const json* mp : ordered) {
-    const json& m = *mp;
+  for (const json& m : problems_first(meters)) {
     if (m.value("problem", false)) ++problems;
     if (!filter.matches(m)) continue;
     ++shown;

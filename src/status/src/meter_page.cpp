@@ -1,5 +1,6 @@
 #include "bridge/human_duration.h"
 #include "bridge/status/html.h"
+#include "bridge/status/operator_text.h"
 #include "bridge/status/pages.h"
 #include "bridge/status/targets.h"
 
@@ -42,14 +43,20 @@ std::string overview(const json& m) {
   return out;
 }
 
+// "seen once at 14:03:07 UTC", "seen 3 times since 14:03:07 UTC, last at 14:05:07 UTC".
+std::string seen_text(const json& d) {
+  const auto count = d.value("count", std::int64_t{0});
+  if (count == 1) return "seen once at " + html::clock_text(d["first_seen"]) + " UTC";
+  return "seen " + times_text(count) + " since " + html::clock_text(d["first_seen"]) + " UTC, last at " +
+         html::clock_text(d["last_seen"]) + " UTC";
+}
+
 std::string diagnosis(const json& m) {
   if (!m["diagnosis"].is_object()) return "";
   const json& d = m["diagnosis"];
   std::string out = "<section class=\"card\"><h2 class=\"sev-" + escape(d.value("severity", "")) + "\">" +
                     escape(d.value("headline", "")) + "</h2><p>" + escape(d.value("explanation", "")) +
-                    "</p><p class=\"muted\">seen " + std::to_string(d.value("count", 0)) + " times since " +
-                    html::clock_text(d["first_seen"]) + " UTC, last at " + html::clock_text(d["last_seen"]) +
-                    " UTC</p><h3>what to do</h3><ol>";
+                    "</p><p class=\"muted\">" + seen_text(d) + "</p><h3>what to do</h3><ol>";
   for (const auto& a : d.value("actions", json::array())) out += "<li>" + escape(a.get<std::string>()) + "</li>";
   out += "</ol>";
   if (!d.value("detail", "").empty()) out += "<p class=\"muted\">transport: " + escape(d.value("detail", "")) + "</p>";

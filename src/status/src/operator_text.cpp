@@ -60,6 +60,10 @@ std::string similar_events_text(std::int64_t repeat_count) {
          " before this one)";
 }
 
+std::string times_text(std::int64_t count) {
+  return count == 1 ? "once" : std::to_string(count) + " times";
+}
+
 int health_exit_code(std::string_view status) {
   if (status == "ok") return kExitOk;
   if (status == "degraded") return kExitDegraded;

@@ -44,6 +44,11 @@ TEST(OperatorText, the_configured_address_is_spelled_out) {
   EXPECT_EQ(bridge::config::address_text(m), "client wPort 16 → server wPort 1");
 }
 
+TEST(OperatorText, counts_read_as_words) {
+  EXPECT_EQ(times_text(1), "once");
+  EXPECT_EQ(times_text(3), "3 times");
+}
+
 TEST(OperatorText, health_exit_codes_have_one_meaning_each) {
   EXPECT_EQ(health_exit_code("ok"), 0);
   EXPECT_EQ(health_exit_code("degraded"), 3);

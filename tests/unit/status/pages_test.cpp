@@ -160,6 +160,31 @@ TEST(StatusPages, the_session_state_is_shown_only_when_it_adds_to_the_health) {
   const std::string page = render_meter_page(paused, "dlms-bridge");
   EXPECT_EQ(page.find("</span> paused"), std::string::npos) << page;
   EXPECT_NE(page.find(">paused</span>"), std::string::npos) << page;
+
+  // "seen once", never "seen 1 times".
+  json down = meter("down", "backoff");
+  down["recent_events"] = json::array();
+  down["diagnostic_frames"] = json::array();
+  down["config"] = {{"id", "m1"}};
+  down["diagnosis"] = {{"headline", "Silent after connect"}, {"explanation", "why"}, {"actions", {"one"}},
+                       {"severity", "error"}, {"count", 1}, {"first_seen", 1'700'000'000'000}, {"last_seen", 1'700'000'000'000}};
+  const std::string once = render_meter_page(down, "dlms-bridge");
+  EXPECT_NE(once.find("seen once at 22:13:20 UTC"), std::string::npos) << once;
+  EXPECT_NE(once.find("waiting to reconnect"), std::string::npos) << once;
+  down["diagnosis"]["count"] = 4;
+  EXPECT_NE(render_meter_page(down, "dlms-bridge").find("seen 4 times since 22:13:20 UTC"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(StatusPages, problems_first_orders_by_health_then_keeps_the_id_order) {
+  const json meters = json::array({view("a", "up", false), view("b", "paused", true), view("c", "degraded", true),
+                                   view("d", "down", true), view("e", "up", false), view("f", "breaker_open", true)});
+  std::string ids;
+  for (const auto& m : problems_first(meters)) ids += m.value("id", "");
+  EXPECT_EQ(ids, "dfcbae");
 }
 
 }  // namespace

@@ -20,6 +20,9 @@ std::vector<std::string> split_actions(std::string_view action);
 // what the event throttle held back before the event it lets through.
 std::string similar_events_text(std::int64_t repeat_count);
 
+// "once", "2 times": how often a diagnosis was seen.
+std::string times_text(std::int64_t count);
+
 // `dlms-bridge ctl health` exit codes: one meaning per code across the whole CLI
 // (0 ok, 1 failure, 2 usage error are global; 3 and 4 are health states).
 inline constexpr int kExitOk = 0;

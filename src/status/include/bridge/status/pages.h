@@ -16,6 +16,10 @@ struct FleetFilter {
   bool matches(const nlohmann::json& meter_view) const;
 };
 
+// Meter views in the order the operator reads them: down, breaker open, degraded, starting,
+// paused, up; by id within each (stable). The page and `ctl list`/`ctl top` share it.
+nlohmann::json problems_first(const nlohmann::json& meters);
+
 // GET /: the summary bar (`summary` = GET /api/v1/summary) and one row per meter view.
 std::string render_fleet_page(const nlohmann::json& summary, const nlohmann::json& meters, const FleetFilter& filter,
                               const std::string& title);
