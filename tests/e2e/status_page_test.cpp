@@ -113,6 +113,11 @@ TEST_F(StatusPage, shows_the_fleet_and_pause_resume_test_work_from_the_page) {
   std::filesystem::create_directories(DLMS_BRIDGE_ARTIFACT_DIR);
   std::ofstream(std::string(DLMS_BRIDGE_ARTIFACT_DIR) + "/status-page-fleet.png", std::ios::binary) << png;
 
+  // Every time on the page is UTC, the refresh stamp included.
+  EXPECT_TRUE(page("/^updated \\d\\d:\\d\\d:\\d\\d UTC$/.test(document.getElementById('conn').textContent)"))
+      << text("#conn");
+  EXPECT_NE(dead.find(" UTC), never read"), std::string::npos) << dead;
+
   // From here on the page must update itself: a full reload would lose this marker.
   browser_->evaluate("window.__noReload = 42");
 

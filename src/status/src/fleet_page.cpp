@@ -57,7 +57,7 @@ std::string state_cell(const json& m) {
   const std::string h = m.value("health", "starting");
   std::string sub;
   if (m["down_for"].is_string()) {
-    sub = "for " + m["down_for"].get<std::string>() + " (since " + html::clock_text(m["down_since"]) + ")";
+    sub = "for " + m["down_for"].get<std::string>() + " (since " + html::clock_text(m["down_since"]) + " UTC)";
     if (!m["last_success"].is_number()) sub += ", never read";
   } else if (m["last_reading"].is_object()) {
     sub = "read " + html::clock_text(m["last_reading"]["ts"]);

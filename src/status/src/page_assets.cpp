@@ -108,7 +108,8 @@ const std::string& page_script() {
       for (const id of open) { const d = document.getElementById(id); if (d) d.open = true; }
       document.title = doc.title;
       conn.className = "muted";
-      conn.textContent = "updated " + new Date().toLocaleTimeString();
+      // UTC like every time the server renders, not the browser's zone.
+      conn.textContent = "updated " + new Date().toISOString().slice(11, 19) + " UTC";
     } catch (e) {
       conn.className = "stale";
       conn.textContent = "cannot reach the bridge (" + e.message + "): figures are stale";

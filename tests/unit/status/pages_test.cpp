@@ -39,7 +39,7 @@ TEST(StatusPages, problems_come_first_and_every_row_has_values_sparklines_and_bu
   ASSERT_NE(dead, std::string::npos);
   ASSERT_NE(ok, std::string::npos);
   EXPECT_LT(dead, ok);
-  EXPECT_NE(page.find("for 12 min (since 22:13:20)"), std::string::npos);
+  EXPECT_NE(page.find("for 12 min (since 22:13:20 UTC)"), std::string::npos);
   EXPECT_NE(page.find("230.1 V"), std::string::npos);
   EXPECT_NE(page.find("class=\"spark latency\""), std::string::npos);
   EXPECT_NE(page.find("<rect class=\"lvl-critical\""), std::string::npos);  // the bucket with 3 of 12 good
