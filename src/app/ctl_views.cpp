@@ -202,7 +202,8 @@ std::string meter_detail_text(const json& m, const TextStyle& s) {
   std::ostringstream o;
   const json& t = m["trend"];
   const std::string h = m.value("health", "starting");
-  o << "meter:         " << m.value("id", "") << " (" << m.value("host", "") << ":" << m.value("port", 0) << ")\n";
+  // The endpoint in use, "(failover N)" on an alternative, as the page shows it.
+  o << "meter:         " << m.value("id", "") << " (" << status::html::endpoint_text(m) << ")\n";
   if (m["address"].is_object()) o << "address:       " << m["address"].value("text", "") << "\n";
   const std::string session = status::html::session_text(m);
   o << "state:         " << paint(s, h, health_label(m)) << (session.empty() ? "" : " (" + session + ")");
@@ -213,6 +214,9 @@ std::string meter_detail_text(const json& m, const TextStyle& s) {
     << "breaker:       " << m.value("breaker", "") << "\n"
     << "last success:  " << ctl_ts_text(m["last_success"]) << "\n"
     << "last error:    " << m.value("last_error", "") << "\n";
+  if (m.contains("clock") && m["clock"].is_object()) {
+    o << "clock:         " << status::html::clock_offset_text(m["clock"]) << "\n";
+  }
   const std::string window = human_duration(std::chrono::milliseconds(t.value("window_ms", 0LL)));
   o << "last " << pad(window + ":", 10) << paint(s, t.value("success_level", "unknown"), ratio_text(t["success_ratio"]))
     << " success (" << t.value("ok", 0) << " of " << t.value("cycles", 0) << " cycles), published "

@@ -243,6 +243,10 @@ TEST_F(StatusPage, ctl_shows_what_the_page_shows_and_speaks_json_everywhere) {
     EXPECT_NE(status.out.find(expected), std::string::npos) << expected << "\n" << status.out;
   }
   EXPECT_EQ(status.out.find("22222222"), std::string::npos);
+  // The meter's clock, as on its page (m1 answers, so its clock has been checked).
+  auto healthy = ctl({"status", "m1"});
+  EXPECT_TRUE(std::regex_search(healthy.out, std::regex(R"(\nclock: +\d+\.\d s (ahead|behind) \(checked \d\d:\d\d:\d\d UTC\)\n)")))
+      << healthy.out;
 
   ASSERT_EQ(ctl({"pause", "m2"}).exit_code, 0);
   // Once the session has released the meter, its state says only "paused", once.
