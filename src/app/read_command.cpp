@@ -309,6 +309,11 @@ int ReadCommand::run() {
     const bool physical_given = server_physical_option_->count() > 0;
     if (logical_given && !physical_given) server_physical_ = 0;
     if (physical_given && !logical_given) server_logical_ = 0;
+    if (logical_given && physical_given && server_logical_ != 0 && server_physical_ != 0) {
+      return usage("--address-size 1 carries one value: give --server-logical or --server-physical, not both "
+                   "(logical " + std::to_string(server_logical_) + " / physical " + std::to_string(server_physical_) +
+                   "), or use --address-size 2 or 4 for both");
+    }
   }
   const dlms::hdlc::ServerAddress server{static_cast<std::uint16_t>(server_logical_),
                                          static_cast<std::uint16_t>(server_physical_),

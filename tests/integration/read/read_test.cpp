@@ -219,7 +219,13 @@ TEST(ReadTest, usage_errors_exit_2) {
   EXPECT_EQ(read("4059", {"--timeout", "soon"}).exit_code, 2);
   auto r = read("4059", {"--server-logical", "1", "--server-physical", "1", "--address-size", "1"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("does not fit --address-size 1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--address-size 1 carries one value: give --server-logical or --server-physical, not both"),
+            std::string::npos)
+      << r.err;
+  // A value the byte cannot hold is named with the sizes that can.
+  auto big = read("4059", {"--server-physical", "1234", "--address-size", "1"});
+  EXPECT_EQ(big.exit_code, 2);
+  EXPECT_NE(big.err.find("does not fit --address-size 1"), std::string::npos) << big.err;
 }
 
 }  // namespace
