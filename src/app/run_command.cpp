@@ -143,7 +143,7 @@ class Service {
     http_->readiness().set_ready("exporters");
 
     poller_observer_ = std::make_unique<prometheus::PollerMetricsObserver>(*metrics_);
-    fleet_ = std::make_unique<poller::Fleet>(io_, cfg,
+    fleet_ = std::make_unique<poller::Fleet>(io_, config_,
                                              poller::FleetDependencies{.readings = &fanout_,
                                                                        .events = nullptr,
                                                                        .store = store_.get(),
@@ -306,7 +306,7 @@ class Service {
                           fresh->mqtt.mode != old_config->mqtt.mode || fresh->store.path != old_config->store.path;
     if (restart_needed) log::warn("reload: [http], [mqtt] and [store] changes take effect after a restart");
     apply_series_budget(fresh->http);
-    fleet_->apply(*fresh);
+    fleet_->apply(fresh);
     shard_info_->set(*fresh);
     update_meters_readiness(*fresh);
     {

@@ -389,6 +389,9 @@ Config build(const toml::table& root, const std::string& source_name, const std:
                "\"meter\" must be an array of tables ([[meter]]), got " + std::string(detail::type_name(*meters)));
     } else {
       std::map<std::string, int> ids;
+      // Exact size: growing by doubling left up to half the vector unused (~6 MB at 10,000 meters),
+      // and the running service keeps this vector for its whole life.
+      config.meters.reserve(list->size());
       for (std::size_t i = 0; i < list->size(); ++i) {
         auto m = read_meter(*list->get(i), i, config, diag, base_dir, ids);
         if (m) config.meters.push_back(std::move(*m));

@@ -94,6 +94,7 @@ void place_on_shard(Config& config, const Shard& shard) {
   config.fleet_meter_count = config.meters.size();
   config.active_shard = shard;
   std::erase_if(config.meters, [&](const MeterConfig& m) { return shard_of(m.id, shard.count) != shard.index; });
+  config.meters.shrink_to_fit();  // the service keeps it: only this shard's meters
   // Even "0/1" takes the suffix: changing only the count never renames an instance, its client
   // id or its store (a reload from 0/1 to 0/2 keeps the outbox).
   const std::string suffix = "-" + std::to_string(shard.index);

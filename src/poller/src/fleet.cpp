@@ -32,7 +32,7 @@ std::vector<const config::MeterConfig*> enabled_meters(const config::Config& c) 
 
 }  // namespace
 
-Fleet::Fleet(asio::io_context& io, config::Config config, FleetDependencies deps)
+Fleet::Fleet(asio::io_context& io, std::shared_ptr<const config::Config> config, FleetDependencies deps)
     : io_(io), config_(std::move(config)), deps_(std::move(deps)) {
   ConnectionFactory connections = deps_.connections ? deps_.connections : dlms_connection_factory(deps_.store);
   ctx_ = std::make_unique<SessionContext>(io_.get_executor(), std::move(connections));
@@ -43,8 +43,8 @@ Fleet::Fleet(asio::io_context& io, config::Config config, FleetDependencies deps
     ctx_->observers.add(store_recorder_.get());
   }
   for (auto* observer : deps_.observers) ctx_->observers.add(observer);
-  ctx_->throttle = store::EventThrottle(config_.qos.event_throttle);
-  apply_limits(*ctx_, config_.fleet);
+  ctx_->throttle = store::EventThrottle(config_->qos.event_throttle);
+  apply_limits(*ctx_, config_->fleet);
 }
 
 Fleet::~Fleet() = default;
@@ -58,7 +58,7 @@ void Fleet::start() {
     }
   }
   // Snapshots exist as soon as start() returns, so pause()/status() know every meter.
-  for (const auto* m : enabled_meters(config_)) {
+  for (const auto* m : enabled_meters(*config_)) {
     MeterStatus s;
     s.id = m->id;
     s.host = m->host;
@@ -69,19 +69,19 @@ void Fleet::start() {
   }
   asio::post(io_, [this] {
     started_ = true;
-    do_apply(std::move(config_), true);  // config_ is assigned back inside
+    do_apply(config_, true);
   });
 }
 
-void Fleet::apply(config::Config config) {
+void Fleet::apply(std::shared_ptr<const config::Config> config) {
   asio::post(io_, [this, c = std::move(config)]() mutable {
     if (stopping_) return;
     do_apply(std::move(c), false);
   });
 }
 
-void Fleet::do_apply(config::Config next, bool initial) {
-  const auto wanted = enabled_meters(next);
+void Fleet::do_apply(std::shared_ptr<const config::Config> next, bool initial) {
+  const auto wanted = enabled_meters(*next);
   std::set<std::string> wanted_ids;
   for (const auto* m : wanted) wanted_ids.insert(m->id);
 
@@ -99,26 +99,27 @@ void Fleet::do_apply(config::Config next, bool initial) {
   const auto n = static_cast<std::int64_t>(std::max<std::size_t>(wanted.size(), 1));
   std::int64_t index = 0;
   for (const auto* m : wanted) {
+    // The entry inside `next`, which it keeps alive (aliasing): no copy per session.
+    std::shared_ptr<const config::MeterConfig> entry(next, m);
     auto it = sessions_.find(m->id);
     if (it == sessions_.end()) {
       // Spread first slots over one interval: 1000 meters at 1 s are 1000 cycles/s, not a
       // burst of 1000 every second.
       const auto phase = Duration{m->qos.poll_interval.count() * index / n};
-      start_session(*m, now + phase);
+      start_session(std::move(entry), now + phase);
       ++added;
     } else if (!config::same_meter(it->second->meter(), *m)) {
-      it->second->reconfigure(*m, !config::same_connection(it->second->meter(), *m));
+      it->second->reconfigure(std::move(entry), !config::same_connection(it->second->meter(), *m));
       ++changed;
+    } else {
+      // Unchanged: move it onto the new config, or the old one would stay alive for it.
+      it->second->rebind(std::move(entry));
     }
     ++index;
   }
-  if (!(next.fleet == config_.fleet)) apply_limits(*ctx_, next.fleet);
+  if (!(next->fleet == config_->fleet)) apply_limits(*ctx_, next->fleet);
   config_ = std::move(next);
   sync_inventory();
-  // Each session keeps its own MeterConfig (and the next apply() diffs against those): the
-  // fleet-wide copy of every meter would cost about 1 KB per meter for nothing.
-  config_.meters.clear();
-  config_.meters.shrink_to_fit();
   log::info(initial ? "fleet started" : "fleet reloaded",
             {{"meters", sessions_.size()}, {"added", added}, {"removed", removed}, {"changed", changed},
              {"paused", paused_.size()}});
@@ -132,9 +133,10 @@ void Fleet::do_apply(config::Config next, bool initial) {
   }
 }
 
-void Fleet::start_session(const config::MeterConfig& meter, TimePoint first_slot) {
-  auto session = std::make_shared<MeterSession>(*ctx_, meter, paused_.count(meter.id) > 0, first_slot);
-  sessions_[meter.id] = session;
+void Fleet::start_session(std::shared_ptr<const config::MeterConfig> meter, TimePoint first_slot) {
+  const bool paused = paused_.count(meter->id) > 0;
+  auto session = std::make_shared<MeterSession>(*ctx_, meter, paused, first_slot);
+  sessions_[meter->id] = session;
   session->start();
 }
 
@@ -153,7 +155,7 @@ void Fleet::retire(std::shared_ptr<MeterSession> session) {
 void Fleet::sync_inventory() const {
   if (!deps_.store) return;
   std::vector<store::MeterInventory> rows;
-  for (const auto& m : config_.meters) {
+  for (const auto& m : config_->meters) {
     store::MeterInventory r;
     r.id = m.id;
     r.host = m.host;

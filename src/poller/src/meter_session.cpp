@@ -19,21 +19,22 @@ namespace bridge::poller {
 using labels::PollFailure;
 using labels::ReconnectCause;
 
-MeterSession::MeterSession(SessionContext& ctx, config::MeterConfig meter, bool paused, TimePoint first_slot)
+MeterSession::MeterSession(SessionContext& ctx, std::shared_ptr<const config::MeterConfig> meter, bool paused,
+                           TimePoint first_slot)
     : ctx_(ctx),
       meter_(std::move(meter)),
-      report_(ctx, meter_.id),
+      report_(ctx, meter_->id),
       wake_(ctx.executor),
-      backoff_(backoff_policy(meter_.qos)),
-      breaker_(breaker_policy(meter_.qos)),
-      watchdogs_(watchdog_policy(meter_.qos), Clock::now()),
-      schedule_(first_slot, meter_.qos.poll_interval),
-      clock_(clock_policy(meter_.qos)),
-      deadline_(adaptive_timeout_policy(meter_.qos)),
-      failover_(meter_.endpoints.size() + 1, meter_.qos.failover_holdback),
+      backoff_(backoff_policy(meter_->qos)),
+      breaker_(breaker_policy(meter_->qos)),
+      watchdogs_(watchdog_policy(meter_->qos), Clock::now()),
+      schedule_(first_slot, meter_->qos.poll_interval),
+      clock_(clock_policy(meter_->qos)),
+      deadline_(adaptive_timeout_policy(meter_->qos)),
+      failover_(meter_->endpoints.size() + 1, meter_->qos.failover_holdback),
       paused_(paused) {
-  schedule_.set_max_start_lateness(meter_.qos.start_lateness_limit());
-  ctx_.observers.on_meter_added(meter_.id, paused_);
+  schedule_.set_max_start_lateness(meter_->qos.start_lateness_limit());
+  ctx_.observers.on_meter_added(meter_->id, paused_);
   report_.endpoint(0);
   apply_request_timeout();
 }
@@ -58,7 +59,7 @@ void MeterSession::start() {
         what = ex.what();
       } catch (...) {
       }
-      log::critical("meter session crashed", {{"meter", self->meter_.id}, {"error", what}});
+      log::critical("meter session crashed", {{"meter", self->meter_->id}, {"error", what}});
       self->connection_.reset();
       if (!self->stopping_) {
         self->next_connect_at_ = Clock::now() + std::chrono::seconds(1);
@@ -116,7 +117,7 @@ void MeterSession::resume() {
 void MeterSession::test(std::function<void(TestResult)> done) {
   if (stopping_) {
     TestResult r;
-    r.meter = meter_.id;
+    r.meter = meter_->id;
     r.error = "the meter session is stopping";
     done(std::move(r));
     return;
@@ -125,10 +126,16 @@ void MeterSession::test(std::function<void(TestResult)> done) {
   poke();
 }
 
-void MeterSession::reconfigure(config::MeterConfig meter, bool connection_changed) {
-  if (pending_config_) connection_changed = connection_changed || pending_config_->second;
-  pending_config_ = std::make_unique<std::pair<config::MeterConfig, bool>>(std::move(meter), connection_changed);
+void MeterSession::reconfigure(std::shared_ptr<const config::MeterConfig> meter, bool connection_changed) {
+  pending_connection_changed_ = connection_changed || (pending_config_ && pending_connection_changed_);
+  pending_config_ = std::move(meter);
   poke();
+}
+
+void MeterSession::rebind(std::shared_ptr<const config::MeterConfig> meter) {
+  // Safe at any time: the content is the same, and a coroutine suspended with a reference into
+  // the old entry holds its own pointer to it.
+  meter_ = std::move(meter);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,7 +196,7 @@ awaitable<void> MeterSession::run() {
   // Pending tests get an answer rather than silence.
   for (auto& done : std::exchange(tests_, {})) {
     TestResult r;
-    r.meter = meter_.id;
+    r.meter = meter_->id;
     r.error = "the meter session is stopping";
     done(std::move(r));
   }
@@ -214,26 +221,26 @@ awaitable<void> MeterSession::handle_watchdogs(TimePoint now) {
 }
 
 awaitable<void> MeterSession::apply_pending_config() {
-  auto [meter, connection_changed] = std::move(*pending_config_);
-  pending_config_.reset();
-  const bool interval_changed = meter.qos.poll_interval != meter_.qos.poll_interval;
+  auto meter = std::exchange(pending_config_, nullptr);
+  const bool connection_changed = std::exchange(pending_connection_changed_, false);
+  const bool interval_changed = meter->qos.poll_interval != meter_->qos.poll_interval;
   meter_ = std::move(meter);
-  backoff_.set_policy(backoff_policy(meter_.qos));
-  breaker_.set_policy(breaker_policy(meter_.qos));
-  watchdogs_.set_policy(watchdog_policy(meter_.qos));
-  clock_.set_policy(clock_policy(meter_.qos));
-  if (meter_.qos.clock == config::ClockMode::off && clock_status_.checked_ms != 0) {
+  backoff_.set_policy(backoff_policy(meter_->qos));
+  breaker_.set_policy(breaker_policy(meter_->qos));
+  watchdogs_.set_policy(watchdog_policy(meter_->qos));
+  clock_.set_policy(clock_policy(meter_->qos));
+  if (meter_->qos.clock == config::ClockMode::off && clock_status_.checked_ms != 0) {
     clock_status_ = {};
     report_.clock_unknown();
   }
-  deadline_.set_policy(adaptive_timeout_policy(meter_.qos));
+  deadline_.set_policy(adaptive_timeout_policy(meter_->qos));
   apply_request_timeout();
-  failover_.set_policy(meter_.endpoints.size() + 1, meter_.qos.failover_holdback);
-  schedule_.set_max_start_lateness(meter_.qos.start_lateness_limit());
-  if (interval_changed) schedule_.restart(std::max(Clock::now(), schedule_.next()), meter_.qos.poll_interval);
+  failover_.set_policy(meter_->endpoints.size() + 1, meter_->qos.failover_holdback);
+  schedule_.set_max_start_lateness(meter_->qos.start_lateness_limit());
+  if (interval_changed) schedule_.restart(std::max(Clock::now(), schedule_.next()), meter_->qos.poll_interval);
   replan_waits();
   log::info("meter settings reloaded",
-            {{"meter", meter_.id}, {"connection_changed", connection_changed}, {"interval_changed", interval_changed}});
+            {{"meter", meter_->id}, {"connection_changed", connection_changed}, {"interval_changed", interval_changed}});
   if (connection_changed) {
     credential_index_ = 0;
     backoff_.reset();
@@ -274,8 +281,8 @@ awaitable<bool> MeterSession::acquire_slot() {
 void MeterSession::release_slot() { ctx_.concurrency.release(); }
 
 TimePoint MeterSession::keepalive_due() const {
-  if (!meter_.qos.keepalive_idle || meter_.qos.keepalive_idle->count() <= 0 || !connection_) return TimePoint::max();
-  return connection_->last_activity() + *meter_.qos.keepalive_idle;
+  if (!meter_->qos.keepalive_idle || meter_->qos.keepalive_idle->count() <= 0 || !connection_) return TimePoint::max();
+  return connection_->last_activity() + *meter_->qos.keepalive_idle;
 }
 
 void MeterSession::set_state(MeterState s) {
@@ -287,9 +294,9 @@ void MeterSession::set_state(MeterState s) {
 
 MeterStatus MeterSession::status() const {
   MeterStatus s;
-  s.id = meter_.id;
-  s.host = meter_.host;
-  s.port = meter_.port;
+  s.id = meter_->id;
+  s.host = meter_->host;
+  s.port = meter_->port;
   s.state = state_;
   s.connected = connection_ && connection_->is_open();
   s.paused = paused_;

@@ -100,7 +100,7 @@ awaitable<void> MeterSession::check_clock() {
   } else {
     message = "clock set to the bridge's time: " + a.problem;
   }
-  log::info("clock set", {{"meter", meter_.id}, {"message", message}});
+  log::info("clock set", {{"meter", meter_->id}, {"message", message}});
   nlohmann::json details{{"meter_time", first->value.text}, {"bounded", plan->bounded}};
   if (a.offset_s) {
     details["offset_seconds"] = *a.offset_s;

@@ -63,14 +63,14 @@ awaitable<bool> MeterSession::open_connection(bool scheduled) {
   const std::uint32_t failures = backoff_.failures();
   backoff_.reset();
   report_.connected(true);
-  log::info("associated", {{"meter", meter_.id}, {"host", target.host}, {"port", target.port},
+  log::info("associated", {{"meter", meter_->id}, {"host", target.host}, {"port", target.port},
                            {"client_sap", static_cast<int>(cred.client_sap)}, {"after_failures", failures}});
   if (failover_.current() > 0) {
     ++report_.counters().failovers;
     report_.event(Severity::warning, "connection",
                   "associated through failover endpoint " + std::to_string(failover_.current()) + " (" +
-                      endpoint_text() + ") because " + config::Endpoint{meter_.host, meter_.port}.to_string() +
-                      " failed; the primary is tried again after " + human_duration(meter_.qos.failover_holdback),
+                      endpoint_text() + ") because " + config::Endpoint{meter_->host, meter_->port}.to_string() +
+                      " failed; the primary is tried again after " + human_duration(meter_->qos.failover_holdback),
                   nlohmann::json{{"endpoint", endpoint_text()}, {"endpoint_index", failover_.current()}}.dump(), true);
   }
   if (down_) {
@@ -112,12 +112,12 @@ void MeterSession::on_connect_failure(const ConnectionError& error, TimePoint no
   Duration delay = next_endpoint ? Duration{0} : backoff_.on_failure();
   const bool meter_side_refusal =
       error.reason == PollFailure::association_rejected || error.reason == PollFailure::busy;
-  if (meter_side_refusal) delay = std::max(delay, Duration{meter_.qos.inter_attempt_wait});
+  if (meter_side_refusal) delay = std::max(delay, Duration{meter_->qos.inter_attempt_wait});
   if (d.try_alternative_credentials) ++credential_index_;
   next_connect_at_ = now + delay;
   wait_kind_ = meter_side_refusal ? WaitKind::refusal : WaitKind::backoff;
   wait_since_ = now;
-  log::warn("connect failed", {{"meter", meter_.id},
+  log::warn("connect failed", {{"meter", meter_->id},
                                {"endpoint_index", failed_endpoint},
                                {"reason", labels::to_label(error.reason)},
                                {"attempt", backoff_.failures()},
@@ -137,21 +137,21 @@ void MeterSession::on_connect_failure(const ConnectionError& error, TimePoint no
 awaitable<void> MeterSession::reconnect(ReconnectCause cause, const std::string& why) {
   const TimePoint now = Clock::now();
   report_.reconnect(cause);
-  log::warn("reconnecting", {{"meter", meter_.id}, {"cause", labels::to_label(cause)}, {"why", why}});
+  log::warn("reconnecting", {{"meter", meter_->id}, {"cause", labels::to_label(cause)}, {"why", why}});
   if (breaker_.record_reconnect(now)) {
     report_.breaker_tripped();
     ConnectionError e;
     e.reason = PollFailure::circuit_open;
     e.message = std::to_string(breaker_.recent_reconnects(now)) + " reconnects within " +
                 human_duration(breaker_.policy().window);
-    const Diagnosis& d = report_.diagnose(e, Step::connect, meter_);
+    const Diagnosis& d = report_.diagnose(e, Step::connect, *meter_);
     report_.event(Severity::critical, "circuit_breaker",
                   "circuit breaker open: " + e.message + "; no connection attempts for " +
                       human_duration(breaker_.policy().open_for),
                   to_json(d, Step::connect), true);
   }
   co_await release_connection();
-  next_connect_at_ = now + meter_.qos.reconnect_settle;
+  next_connect_at_ = now + meter_->qos.reconnect_settle;
   wait_kind_ = WaitKind::settle;
   wait_since_ = now;
 }
@@ -174,14 +174,14 @@ awaitable<void> MeterSession::release_connection() {
 
 Credential MeterSession::credential() const {
   Credential c;
-  const std::size_t alternatives = meter_.credential_alternatives.size();
+  const std::size_t alternatives = meter_->credential_alternatives.size();
   const std::size_t index = alternatives == 0 ? 0 : credential_index_ % (alternatives + 1);
   if (index == 0) {
-    c.client_sap = meter_.client_sap;
-    c.auth = meter_.auth;
-    c.password = meter_.password.reveal();
+    c.client_sap = meter_->client_sap;
+    c.auth = meter_->auth;
+    c.password = meter_->password.reveal();
   } else {
-    const auto& alt = meter_.credential_alternatives[index - 1];
+    const auto& alt = meter_->credential_alternatives[index - 1];
     c.client_sap = alt.client_sap;
     c.auth = alt.password.empty() ? config::Auth::none : config::Auth::low;
     c.password = alt.password.reveal();
@@ -191,25 +191,25 @@ Credential MeterSession::credential() const {
 }
 
 config::MeterConfig MeterSession::endpoint_meter() const {
-  config::MeterConfig m = meter_;
+  config::MeterConfig m = *meter_;
   const std::size_t i = failover_.current();
-  if (i > 0 && i <= meter_.endpoints.size()) {
-    m.host = meter_.endpoints[i - 1].host;
-    m.port = meter_.endpoints[i - 1].port;
+  if (i > 0 && i <= meter_->endpoints.size()) {
+    m.host = meter_->endpoints[i - 1].host;
+    m.port = meter_->endpoints[i - 1].port;
   }
   return m;
 }
 
 std::string MeterSession::endpoint_text() const {
   const std::size_t i = failover_.current();
-  if (i > 0 && i <= meter_.endpoints.size()) return meter_.endpoints[i - 1].to_string();
-  return config::Endpoint{meter_.host, meter_.port}.to_string();
+  if (i > 0 && i <= meter_->endpoints.size()) return meter_->endpoints[i - 1].to_string();
+  return config::Endpoint{meter_->host, meter_->port}.to_string();
 }
 
 awaitable<void> MeterSession::return_to_primary_if_due(TimePoint now) {
   if (!connection_ || now < failover_.return_due()) co_return;
-  std::string why = "failover_holdback (" + human_duration(meter_.qos.failover_holdback) + ") on " + endpoint_text() +
-                    " passed: trying the primary " + config::Endpoint{meter_.host, meter_.port}.to_string();
+  std::string why = "failover_holdback (" + human_duration(meter_->qos.failover_holdback) + ") on " + endpoint_text() +
+                    " passed: trying the primary " + config::Endpoint{meter_->host, meter_->port}.to_string();
   report_.event(Severity::info, "connection", why, {}, true);
   co_await reconnect(ReconnectCause::failover_return, why);
   failover_.return_to_primary();
@@ -241,14 +241,14 @@ void MeterSession::replan_waits() {
     case WaitKind::none: return;
     case WaitKind::backoff: limit = backoff_.longest_delay(backoff_.failures()); break;
     case WaitKind::refusal:
-      limit = std::max(backoff_.longest_delay(backoff_.failures()), Duration{meter_.qos.inter_attempt_wait});
+      limit = std::max(backoff_.longest_delay(backoff_.failures()), Duration{meter_->qos.inter_attempt_wait});
       break;
-    case WaitKind::settle: limit = meter_.qos.reconnect_settle; break;
+    case WaitKind::settle: limit = meter_->qos.reconnect_settle; break;
   }
   const TimePoint replanned = shorten_wait(wait_since_, next_connect_at_, limit);
   if (replanned == next_connect_at_) return;
   log::info("pending wait shortened by the reload",
-            {{"meter", meter_.id},
+            {{"meter", meter_->id},
              {"was_in_ms", std::chrono::duration_cast<Duration>(next_connect_at_ - now).count()},
              {"now_in_ms", std::chrono::duration_cast<Duration>(std::max(replanned, now) - now).count()}});
   next_connect_at_ = replanned;

@@ -13,12 +13,14 @@ namespace bridge::poller {
 using labels::ReconnectCause;
 
 awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
+  // `reg` below refers into the entry across co_awaits: a reload may rebind meter_ meanwhile.
+  const std::shared_ptr<const config::MeterConfig> meter = meter_;
   CycleOutcome out;
-  out.reading.meter = meter_.id;
-  out.reading.device_name = meter_.device_name.empty() ? meter_.id : meter_.device_name;
+  out.reading.meter = meter->id;
+  out.reading.device_name = meter->device_name.empty() ? meter->id : meter->device_name;
   out.reading.ts_ms = wall_ms();
-  for (std::size_t i = 0; i < meter_.registers.size(); ++i) {
-    const auto& reg = meter_.registers[i];
+  for (std::size_t i = 0; i < meter->registers.size(); ++i) {
+    const auto& reg = meter->registers[i];
     if (stopping_ || !connection_) {
       out.cancelled = true;
       break;
@@ -31,21 +33,21 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
     // Per-read retry (read_retries, default 1, after read_retry_delay). When the failure broke
     // the association (timeout, framing, closed), the retry re-associates first, inside the
     // cycle, so one bad frame costs a reconnect but not the reading.
-    for (std::uint32_t retry = 0; !r && !r.error().cancelled && !stopping_ && retry < meter_.qos.read_retries;
+    for (std::uint32_t retry = 0; !r && !r.error().cancelled && !stopping_ && retry < meter->qos.read_retries;
          ++retry) {
       ++report_.counters().read_retries;
-      log::debug("read retry", {{"meter", meter_.id}, {"obis", reg.obis.to_string()}, {"error", r.error().message}});
+      log::debug("read retry", {{"meter", meter->id}, {"obis", reg.obis.to_string()}, {"error", r.error().message}});
       if (!connection_->is_open()) {
-        report_.diagnose(r.error(), Step::read, meter_);
+        report_.diagnose(r.error(), Step::read, *meter);
         std::string why = "read failed, re-associating within the cycle: " + r.error().message;
         co_await reconnect(ReconnectCause::error, why);
         if (stopping_ || breaker_.is_open()) break;
-        co_await pause_for(meter_.qos.read_retry_delay);
+        co_await pause_for(meter->qos.read_retry_delay);
         if (stopping_) break;
         const bool reopened = co_await open_connection(/*scheduled=*/false);
         if (!reopened) break;
       } else {
-        co_await pause_for(meter_.qos.read_retry_delay);
+        co_await pause_for(meter->qos.read_retry_delay);
       }
       if (stopping_ || !connection_) break;
       apply_request_timeout();
@@ -78,8 +80,8 @@ awaitable<MeterSession::CycleOutcome> MeterSession::read_all() {
     if (!connection_ || !connection_->is_open() || e.fatal) {
       // The association is gone (or no longer trustworthy): the rest of the cycle cannot be read.
       out.link_broken = true;
-      for (std::size_t j = i + 1; j < meter_.registers.size(); ++j) {
-        const auto& rest = meter_.registers[j];
+      for (std::size_t j = i + 1; j < meter->registers.size(); ++j) {
+        const auto& rest = meter->registers[j];
         out.failures.push_back(RegisterFailure{rest.key, rest.obis.to_string(), e.reason, "not read: " + e.message});
       }
       break;
@@ -140,7 +142,7 @@ void MeterSession::finish_cycle(const CycleOutcome& outcome, TimePoint start, Ti
     report_.cycle(have_reading ? CycleResult::partial : CycleResult::failed, outcome.first_error->reason, 1,
                   duration_ms);
   }
-  log::debug("session: cycle", {{"meter", meter_.id},
+  log::debug("session: cycle", {{"meter", meter_->id},
                                 {"registers_ok", outcome.reading.values.size()},
                                 {"registers_failed", outcome.failures.size()},
                                 {"duration_ms", duration_ms}});
@@ -163,11 +165,11 @@ void MeterSession::finish_cycle(const CycleOutcome& outcome, TimePoint start, Ti
   if (outcome.first_error) {
     // An open breaker is the more important news for the operator: keep its diagnosis.
     if (breaker_.state() != BreakerState::open || !report_.diagnosis()) {
-      report_.diagnose(*outcome.first_error, Step::read, meter_);
+      report_.diagnose(*outcome.first_error, Step::read, *meter_);
     }
     const Diagnosis& d = report_.diagnosis()->diagnosis;
     const std::string what = have_reading ? std::to_string(outcome.failures.size()) + " of " +
-                                                std::to_string(meter_.registers.size()) + " registers failed: "
+                                                std::to_string(meter_->registers.size()) + " registers failed: "
                                           : "poll failed, no register read: ";
     report_.event(Severity::warning, "polling", what + d.explanation, to_json(d, Step::read));
   }
@@ -175,11 +177,12 @@ void MeterSession::finish_cycle(const CycleOutcome& outcome, TimePoint start, Ti
 }
 
 awaitable<void> MeterSession::keepalive() {
-  if (!connection_ || meter_.registers.empty()) co_return;
+  if (!connection_ || meter_->registers.empty()) co_return;
+  const std::shared_ptr<const config::MeterConfig> meter = meter_;  // the register read below outlives a rebind
   if (!co_await acquire_slot()) co_return;
   apply_request_timeout();
   in_connection_op_ = true;
-  auto r = co_await connection_->read(meter_.registers.front());
+  auto r = co_await connection_->read(meter->registers.front());
   in_connection_op_ = false;
   release_slot();
   if (!r) request_failed(r.error());
@@ -189,7 +192,7 @@ awaitable<void> MeterSession::keepalive() {
     co_return;
   }
   if (r.error().cancelled || stopping_) co_return;
-  report_.diagnose(r.error(), Step::keepalive, meter_);
+  report_.diagnose(r.error(), Step::keepalive, *meter_);
   std::string why = "keep-alive read failed: " + r.error().message;
   co_await reconnect(ReconnectCause::idle, why);
 }
@@ -197,7 +200,7 @@ awaitable<void> MeterSession::keepalive() {
 awaitable<void> MeterSession::run_tests() {
   auto waiting = std::exchange(tests_, {});
   TestResult result;
-  result.meter = meter_.id;
+  result.meter = meter_->id;
   const TimePoint start = Clock::now();
   ++report_.counters().tests;
   bool ok_link = connection_ && connection_->is_open();
@@ -211,7 +214,7 @@ awaitable<void> MeterSession::run_tests() {
       result.failures = outcome.failures;
       result.ok = !outcome.reading.values.empty() && outcome.failures.empty() && !outcome.cancelled;
       if (outcome.first_error) {
-        result.diagnosis = report_.diagnose(*outcome.first_error, Step::read, meter_);
+        result.diagnosis = report_.diagnose(*outcome.first_error, Step::read, *meter_);
         result.error = outcome.first_error->message;
       }
       if (!outcome.reading.values.empty()) {

@@ -63,7 +63,11 @@ struct FleetDependencies {
 
 class Fleet {
  public:
-  Fleet(asio::io_context& io, config::Config config, FleetDependencies deps);
+  // The sessions point into `config` (no copy of any [[meter]] entry): the service shares the
+  // same object with its REST routes.
+  Fleet(asio::io_context& io, std::shared_ptr<const config::Config> config, FleetDependencies deps);
+  Fleet(asio::io_context& io, config::Config config, FleetDependencies deps)
+      : Fleet(io, std::make_shared<const config::Config>(std::move(config)), std::move(deps)) {}
   ~Fleet();
   Fleet(const Fleet&) = delete;
   Fleet& operator=(const Fleet&) = delete;
@@ -72,7 +76,8 @@ class Fleet {
   // Adds new meters, stops removed (or disabled) ones with a DISC, reconfigures changed ones in
   // place (re-associating only when host/port/addressing/credentials changed); unchanged meters
   // are not touched. Fleet limits (concurrency, connect rate) apply at once.
-  void apply(config::Config config);
+  void apply(std::shared_ptr<const config::Config> config);
+  void apply(config::Config config) { apply(std::make_shared<const config::Config>(std::move(config))); }
   // false when the meter is unknown. Pause releases the association; both survive a restart.
   bool pause(const std::string& id);
   bool resume(const std::string& id);
@@ -85,13 +90,13 @@ class Fleet {
   void stop(std::chrono::milliseconds deadline, std::function<void()> done);
 
  private:
-  void do_apply(config::Config config, bool initial);
-  void start_session(const config::MeterConfig& meter, TimePoint first_slot);
+  void do_apply(std::shared_ptr<const config::Config> config, bool initial);
+  void start_session(std::shared_ptr<const config::MeterConfig> meter, TimePoint first_slot);
   void retire(std::shared_ptr<MeterSession> session);
   void sync_inventory() const;
 
   asio::io_context& io_;
-  config::Config config_;
+  std::shared_ptr<const config::Config> config_;
   FleetDependencies deps_;
   std::unique_ptr<StoreRecorder> store_recorder_;
   std::unique_ptr<SessionContext> ctx_;

@@ -44,8 +44,9 @@ namespace bridge::poller {
 
 class MeterSession : public std::enable_shared_from_this<MeterSession> {
  public:
-  // `first_slot`: when slot 0 starts (the Fleet spreads meters over the interval).
-  MeterSession(SessionContext& ctx, config::MeterConfig meter, bool paused, TimePoint first_slot);
+  // `first_slot`: when slot 0 starts (the Fleet spreads meters over the interval). `meter` points
+  // into the loaded config (one copy per meter for the whole service, not one per session).
+  MeterSession(SessionContext& ctx, std::shared_ptr<const config::MeterConfig> meter, bool paused, TimePoint first_slot);
   ~MeterSession();
   MeterSession(const MeterSession&) = delete;
   MeterSession& operator=(const MeterSession&) = delete;
@@ -62,11 +63,14 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   void test(std::function<void(TestResult)> done);
   // Reload: new registers/QoS apply from the next cycle; `connection_changed` re-associates
   // (reconnect cause config_reload).
-  void reconfigure(config::MeterConfig meter, bool connection_changed);
+  void reconfigure(std::shared_ptr<const config::MeterConfig> meter, bool connection_changed);
+  // Reload of an unchanged meter (config::same_meter): the session moves to the new config's
+  // entry so that the old config can be freed; nothing else happens.
+  void rebind(std::shared_ptr<const config::MeterConfig> meter);
 
   MeterStatus status() const;
-  const std::string& id() const { return meter_.id; }
-  const config::MeterConfig& meter() const { return meter_; }
+  const std::string& id() const { return report_.meter(); }
+  const config::MeterConfig& meter() const { return *meter_; }
   bool finished() const { return finished_; }
 
  private:
@@ -134,8 +138,10 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   void poke();
 
   SessionContext& ctx_;
-  config::MeterConfig meter_;
-  SessionReport report_;  // after meter_: it keeps a reference to meter_.id
+  // Shared with the loaded config and replaced by reconfigure/rebind: a coroutine that keeps a
+  // reference into it across a co_await holds its own copy of this pointer.
+  std::shared_ptr<const config::MeterConfig> meter_;
+  SessionReport report_;
   asio::steady_timer wake_;
   std::unique_ptr<MeterConnection> connection_;
   bool in_connection_op_ = false;  // open() or read() pending: stop() cancels it
@@ -175,7 +181,8 @@ class MeterSession : public std::enable_shared_from_this<MeterSession> {
   std::uint64_t reported_missed_ = 0;  // schedule_.missed() already told to the report
 
   std::vector<std::function<void(TestResult)>> tests_;
-  std::unique_ptr<std::pair<config::MeterConfig, bool>> pending_config_;  // heap: rare, and large
+  std::shared_ptr<const config::MeterConfig> pending_config_;  // reconfigure() waiting for a safe point
+  bool pending_connection_changed_ = false;
   std::function<void()> on_stopped_;
 };
 

@@ -21,8 +21,9 @@ enum class CycleResult { ok, partial, failed };
 
 class SessionReport {
  public:
-  // `meter`: the session's own id string, which outlives this report.
-  SessionReport(SessionContext& ctx, const std::string& meter) : ctx_(ctx), meter_(meter) {}
+  // Keeps its own copy of the id: the session's MeterConfig is shared with the loaded config and
+  // replaced on reload.
+  SessionReport(SessionContext& ctx, std::string meter) : ctx_(ctx), meter_(std::move(meter)) {}
 
   // The one place where cycles are counted, for the status snapshot and the observers alike.
   // `duration_ms`: the read cycle's duration (-1: none ran, e.g. a failed connect).
@@ -62,6 +63,7 @@ class SessionReport {
   // Diagnoses the failure, keeps it (counting repeats of one symptom) and tells the observers.
   const Diagnosis& diagnose(const ConnectionError& error, Step step, const config::MeterConfig& meter);
   const std::optional<DiagnosisRecord>& diagnosis() const { return diagnosis_; }
+  const std::string& meter() const { return meter_; }
   // "<reason>: <message>" of the last diagnosed failure ("" = none yet).
   const std::string& last_error() const { return last_error_; }
 
@@ -74,7 +76,7 @@ class SessionReport {
 
  private:
   SessionContext& ctx_;
-  const std::string& meter_;
+  std::string meter_;
   MeterCounters counters_;
   std::optional<DiagnosisRecord> diagnosis_;
   std::string last_error_;
