@@ -71,17 +71,44 @@ void FleetHistory::set_published_source(std::function<std::optional<std::uint64_
   published_source_ = std::move(source);
 }
 
+namespace {
+
+std::size_t ring_slot(std::int64_t index, std::size_t size) {
+  const auto n = static_cast<std::int64_t>(size);
+  return static_cast<std::size_t>(((index % n) + n) % n);
+}
+
+}  // namespace
+
 FleetHistory::Bucket& FleetHistory::bucket_for(Meter& m, std::int64_t ts_ms) {
-  if (m.buckets.empty()) m.buckets.resize(options_.buckets);
+  const std::size_t size = options_.buckets;
+  if (m.buckets.empty()) m.buckets.resize(size);
   const std::int64_t index = floor_div(ts_ms, bucket_ms_);
-  Bucket& b = m.buckets[static_cast<std::size_t>(index % static_cast<std::int64_t>(options_.buckets))];
-  if (b.index != index) {
-    // A later bucket reuses the slot; a record older than the slot's bucket cannot happen on one
-    // io thread except around a clock step, where it simply starts the slot afresh.
-    b = Bucket{};
-    b.index = index;
+  const auto n = static_cast<std::int64_t>(size);
+  if (m.newest < 0 || index <= m.newest - n) {
+    // First record, or one older than the whole ring (only around a clock step back): start afresh.
+    std::fill(m.buckets.begin(), m.buckets.end(), Bucket{});
+    m.newest = index;
+  } else if (index > m.newest) {
+    // Later buckets reuse the slots of those that left the ring.
+    for (std::int64_t i = std::max(m.newest + 1, index - n + 1); i <= index; ++i) m.buckets[ring_slot(i, size)] = Bucket{};
+    m.newest = index;
   }
+  Bucket& b = m.buckets[ring_slot(index, size)];
+  b.used = 1;
   return b;
+}
+
+template <class F>
+void FleetHistory::for_each_bucket(const Meter& m, std::int64_t oldest, std::int64_t newest, F&& f) const {
+  if (m.newest < 0 || m.buckets.empty()) return;
+  const auto n = static_cast<std::int64_t>(m.buckets.size());
+  const std::int64_t from = std::max(oldest, m.newest - n + 1);
+  const std::int64_t to = std::min(newest, m.newest);
+  for (std::int64_t i = from; i <= to; ++i) {
+    const Bucket& b = m.buckets[ring_slot(i, m.buckets.size())];
+    if (b.used) f(i, b);
+  }
 }
 
 void FleetHistory::on_cycle(const poller::CycleRecord& record) {
@@ -100,9 +127,10 @@ void FleetHistory::on_cycle(const poller::CycleRecord& record) {
   Bucket& b = bucket_for(m, record.ts_ms);
   saturating_add(b.cycles, record.slots);
   if (record.ok) saturating_add(b.ok, record.slots);
-  if (record.duration_ms >= 0) {
-    saturating_add(b.latency_count, 1);
-    b.latency_sum_ms += static_cast<std::uint64_t>(record.duration_ms);
+  if (record.duration_ms >= 0 && b.latency_count < std::numeric_limits<std::uint16_t>::max()) {
+    // Count and sum saturate together, so the mean stays right.
+    ++b.latency_count;
+    saturating_add(b.latency_sum_ms, static_cast<std::uint64_t>(record.duration_ms));
     b.latency_max_ms = std::max<std::uint32_t>(
         b.latency_max_ms, static_cast<std::uint32_t>(std::min<std::int64_t>(record.duration_ms, 0xFFFFFFFF)));
     saturating_add(b.latency_bins[latency_bin(record.duration_ms)], 1);
@@ -136,9 +164,8 @@ void FleetHistory::add_figures(const Meter& m, std::int64_t now_ms, TrendFigures
   const std::int64_t newest = floor_div(now_ms, bucket_ms_);
   const std::int64_t oldest = newest - static_cast<std::int64_t>(options_.buckets) + 1;
   std::int64_t first_in_window = -1;
-  for (const Bucket& b : m.buckets) {
-    if (b.index < oldest || b.index > newest) continue;
-    if (first_in_window < 0 || b.index < first_in_window) first_in_window = b.index;
+  for_each_bucket(m, oldest, newest, [&](std::int64_t index, const Bucket& b) {
+    if (first_in_window < 0) first_in_window = index;  // oldest first
     out.cycles += b.cycles;
     out.ok += b.ok;
     out.readings += b.readings;
@@ -147,7 +174,7 @@ void FleetHistory::add_figures(const Meter& m, std::int64_t now_ms, TrendFigures
     out.hdlc_errors += b.hdlc_errors;
     out.latency_count += b.latency_count;
     for (std::size_t i = 0; i < b.latency_bins.size(); ++i) out.latency_bins[i] += b.latency_bins[i];
-  }
+  });
   if (m.last_published) out.published_known = true;
   if (first_in_window >= 0) {
     const std::int64_t start = std::max(m.first_ms, first_in_window * bucket_ms_);
@@ -167,16 +194,15 @@ MeterTrend FleetHistory::meter_trend(const std::string& meter, std::int64_t now_
   if (it == meters_.end()) return t;
   const Meter& m = it->second;
   add_figures(m, now_ms, t.figures);
-  for (const Bucket& b : m.buckets) {
-    if (b.index < oldest || b.index > newest) continue;
-    TrendPoint& p = t.points[static_cast<std::size_t>(b.index - oldest)];
+  for_each_bucket(m, oldest, newest, [&](std::int64_t index, const Bucket& b) {
+    TrendPoint& p = t.points[static_cast<std::size_t>(index - oldest)];
     p.cycles = b.cycles;
     p.ok = b.ok;
     if (b.latency_count > 0) {
       p.latency_mean_ms = static_cast<std::int64_t>(b.latency_sum_ms / b.latency_count);
       p.latency_max_ms = b.latency_max_ms;
     }
-  }
+  });
   t.last_reading = m.last_reading;
   return t;
 }

@@ -187,3 +187,27 @@ TEST(FleetHistory, a_meter_that_stopped_long_ago_shows_nothing_for_the_last_hour
 }
 
 }  // namespace
+
+namespace {
+
+TEST(FleetHistory, buckets_reused_by_later_minutes_start_empty_and_gaps_stay_gaps) {
+  // The ring of 10 buckets: minute 10 and 11 reuse the slots of minutes 0 and 1.
+  FleetHistory h(HistoryOptions{.window = 10min, .buckets = 10});
+  h.on_cycle(ok_cycle("m1", kT0 + 5'000, 100));
+  h.on_cycle(ok_cycle("m1", kT0 + 60'000 + 5'000, 100));
+  h.on_cycle(failed_connect("m1", kT0 + 8 * 60'000));
+  auto t = h.meter_trend("m1", kT0 + 9 * 60'000);
+  EXPECT_EQ(t.figures.cycles, 3u);
+  EXPECT_EQ(t.figures.covered_ms, 9 * 60'000 - 5'000);
+  h.on_cycle(ok_cycle("m1", kT0 + 12 * 60'000, 300));
+  t = h.meter_trend("m1", kT0 + 12 * 60'000 + 1);
+  EXPECT_EQ(t.figures.cycles, 2u);  // minutes 8 and 12; 0 and 1 left the window
+  EXPECT_EQ(t.figures.ok, 1u);
+  EXPECT_EQ(t.points[7].cycles, 0u);  // minute 10 (the slot of minute 0)
+  EXPECT_EQ(t.points[8].cycles, 0u);  // minute 11 (the slot of minute 1)
+  EXPECT_EQ(t.points[5].cycles, 1u);  // minute 8
+  EXPECT_EQ(t.points[9].latency_mean_ms, 300);
+  EXPECT_EQ(t.figures.covered_ms, 4 * 60'000 + 1);  // from minute 8, the oldest bucket with a record
+}
+
+}  // namespace
