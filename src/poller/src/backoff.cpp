@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <random>
 
 namespace bridge::poller {
@@ -10,8 +11,10 @@ UniformRandom default_random() {
   // One engine per thread, not one per meter: a std::mt19937_64 holds 2.5 KB of state, which
   // at 10,000 meters was 25 MB. The lambda captures nothing, so std::function stores it inline.
   return [] {
-    thread_local std::mt19937_64 engine{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+    // On the heap, made on first use: a thread_local object would sit in the static TLS of every
+    // thread, the HTTP server's hundreds of workers included (bench/RESULTS.md, "Memory").
+    thread_local const auto engine = std::make_unique<std::mt19937_64>(std::random_device{}());
+    return std::uniform_real_distribution<double>(0.0, 1.0)(*engine);
   };
 }
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 namespace bridge::transport {
 
@@ -155,7 +156,10 @@ awaitable<Result<std::span<const std::uint8_t>, Error>> TcpStream::read_availabl
     std::chrono::steady_clock::time_point deadline, Step step) {
   // A response frame fits easily: HDLC frames are at most ~2 KB, the wrapper's APDUs are read
   // in several calls when larger.
-  thread_local std::array<std::uint8_t, 4096> shared;
+  // On the heap, made on first use: a thread_local array would sit in the static TLS of every
+  // thread, the HTTP server's hundreds of workers included.
+  thread_local const auto buffer = std::make_unique<std::array<std::uint8_t, 4096>>();
+  auto& shared = *buffer;
   const auto timeout = std::exchange(read_timeout_, std::nullopt);
   for (;;) {
     boost::system::error_code ec;
