@@ -245,7 +245,9 @@ struct Exporter::Impl {
         stopping = stop_requested;
       }
       for (const auto& m : meters_in) handle_meter(m);
-      meters_in.clear();
+      // Not clear(): the start-up batch (every meter at once) would keep its capacity for good,
+      // about 3 MB at 10,000 meters.
+      if (!meters_in.empty()) meters_in = std::vector<MeterInfo>{};
       handle_net(events_in);
       events_in.clear();
       pump.flush_acked();
