@@ -30,4 +30,6 @@ AllocatorTuning tune_allocator_for_service() {
   return done;
 }
 
+void return_free_memory() { (void)malloc_trim(0); }
+
 }  // namespace bridge::app

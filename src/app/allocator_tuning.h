@@ -26,4 +26,11 @@ struct AllocatorTuning {
 // Call before any thread starts. Settings the operator gave in the environment win.
 AllocatorTuning tune_allocator_for_service();
 
+// After a large burst of small, short-lived allocations: glibc returns freed memory to the system
+// only from the top of the heap, so the pages of a freed burst that lies below live data stay
+// resident for good. At 10,000 meters the config history's redacted JSON is such a burst (about
+// 200 MB of JSON tree at start-up and at every reload, bench/RESULTS.md "Memory"). This hands
+// every free page back (malloc_trim).
+void return_free_memory();
+
 }  // namespace bridge::app

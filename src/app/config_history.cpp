@@ -1,5 +1,7 @@
 #include "config_history.h"
 
+#include "allocator_tuning.h"
+
 #include <openssl/evp.h>
 
 #include <nlohmann/json.hpp>
@@ -60,6 +62,8 @@ store::ConfigVersion config_version_of(const config::Config& config, std::string
 void record_config_version(store::Store& store, const config::Config& config, std::string trigger,
                            std::string actor) {
   auto version = config_version_of(config, std::move(trigger), std::move(actor));
+  // The JSON tree behind version.config is gone again but would keep its pages (~20 KB per meter).
+  return_free_memory();
   log::info("config version", {{"sha256", version.sha256}, {"trigger", version.trigger}, {"actor", version.actor}});
   // Not waited for: the caller is the event loop; the store's writer logs a failed write.
   (void)store.record_config_version(std::move(version));

@@ -169,12 +169,8 @@ json meter_detail(const RestContext& ctx, const poller::MeterStatus& s, std::int
   j["diagnostic_frames"] = frames;
   j["config"] = nullptr;
   if (const auto cfg = ctx.config ? ctx.config() : nullptr) {
-    const json all = json::parse(config::to_redacted_json(*cfg), nullptr, false);
-    if (all.is_object() && all.contains("meters")) {
-      for (const auto& m : all["meters"]) {
-        if (m.value("id", "") == s.id) j["config"] = m;
-      }
-    }
+    // This meter's entry only: the whole fleet's JSON is ~20 KB of tree per meter.
+    if (const auto* m = cfg->find_meter(s.id)) j["config"] = json::parse(config::to_redacted_json(*m));
   }
   return j;
 }

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 namespace bridge::app {
 namespace {
 
@@ -93,6 +95,33 @@ TEST(AllocatorTuning, TheOperatorsEnvironmentWins) {
   const auto tuned = tune_allocator_for_service();
   EXPECT_FALSE(tuned.arena_max);
   EXPECT_FALSE(tuned.mmap_threshold);
+}
+
+std::size_t resident_bytes() {
+  long pages = 0, resident = 0;
+  FILE* statm = std::fopen("/proc/self/statm", "r");
+  if (statm == nullptr) return 0;
+  if (std::fscanf(statm, "%ld %ld", &pages, &resident) != 2) resident = 0;
+  std::fclose(statm);
+  return static_cast<std::size_t>(resident) * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+TEST(AllocatorTuning, AFreedBurstOfSmallAllocationsBelowLiveDataGoesBackToTheSystem) {
+  if (!kGlibcMalloc) GTEST_SKIP() << "sanitizer allocator";
+  // 64 MB of small blocks (like a JSON tree), then one live block above them, then the burst freed.
+  std::vector<char*> burst;
+  for (int i = 0; i < 128 * 1024; ++i) {
+    burst.push_back(static_cast<char*>(std::malloc(512)));
+    std::memset(burst.back(), 1, 512);
+  }
+  char* live = static_cast<char*>(std::malloc(512));
+  std::memset(live, 1, 512);
+  for (char* p : burst) std::free(p);
+  const std::size_t before = resident_bytes();
+  return_free_memory();
+  const std::size_t after = resident_bytes();
+  EXPECT_GT(before, after + 32u * 1024 * 1024) << "resident before " << before << ", after " << after;
+  std::free(live);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Secrets come from inline keys or *_file keys and never show up in any printout.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <fstream>
@@ -99,6 +100,12 @@ TEST(SecretsMaskingTest, no_secret_appears_in_summary_redacted_dump_or_error_mes
   for (const char* secret : {kMeterPassword, kAltPassword, kMqttPassword, kHttpToken, kDeviceToken, kHash}) {
     EXPECT_EQ(summary.find(secret), std::string::npos) << secret;
     EXPECT_EQ(dump.find(secret), std::string::npos) << secret;
+  }
+  // One meter's entry (the REST meter view) is its element of the whole dump, equally masked.
+  const std::string meter_dump = bridge::config::to_redacted_json(c.meters.at(0));
+  EXPECT_EQ(nlohmann::json::parse(meter_dump), nlohmann::json::parse(dump).at("meters").at(0));
+  for (const char* secret : {kMeterPassword, kAltPassword, kDeviceToken}) {
+    EXPECT_EQ(meter_dump.find(secret), std::string::npos) << secret;
   }
 
   // Invalid versions of each secret: messages describe the problem, never the value.

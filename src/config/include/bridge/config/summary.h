@@ -13,5 +13,7 @@ std::string summary_line(const Config& config);
 // The effective config as pretty JSON (defaults applied, durations as "7s" strings); every
 // secret is "<secret>" when set and "" when not. For `GET /api/v1/config`-style output and logs.
 std::string to_redacted_json(const Config& config);
+// One [[meter]] entry as it appears in the "meters" array of the above.
+std::string to_redacted_json(const MeterConfig& meter);
 
 }  // namespace bridge::config
