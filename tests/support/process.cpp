@@ -1,5 +1,6 @@
 #include "testing/process.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <arpa/inet.h>
@@ -16,6 +17,7 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -209,30 +211,11 @@ std::string url_encode(const std::string& text) {
   return out;
 }
 
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    throw std::runtime_error("bind failed");
-  }
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 namespace {
-// With SO_REUSEADDR, as every server the tests start binds: a port whose last connection sits
-// in TIME_WAIT is free for them, and after a few hundred test connections most ports near a
-// fresh one are in TIME_WAIT.
+// Nothing listens on it and nothing holds it, TIME_WAIT included: a plain bind (no
+// SO_REUSEADDR) succeeds, so every server a test starts can bind it.
 bool port_is_free(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  const int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -241,16 +224,50 @@ bool port_is_free(int port) {
   ::close(fd);
   return ok;
 }
+
+// Test servers listen below the kernel's ephemeral range (ip_local_port_range, 32768-60999 by
+// default). A port the kernel hands out is also the one it gives the next outgoing connection's
+// local end: between free_port() and the server's bind, any client socket on the machine (the
+// bridge's own meter connections, a parallel test's) could take it, which made servers fail
+// with "Address already in use" under ctest -j2. Below the range only another test's choice can
+// collide, and choices are random.
+int ephemeral_low() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768;
+  range >> low;
+  return low;
+}
+
+int random_port_below_ephemeral(std::mt19937& rng) {
+  const int high = std::max(ephemeral_low(), 12000) - 1;
+  return std::uniform_int_distribution<int>(10000, high)(rng);
+}
+
+std::mt19937& port_rng() {
+  static std::mt19937 rng(static_cast<std::uint32_t>(std::random_device{}() ^ static_cast<std::uint32_t>(::getpid())));
+  return rng;
+}
+
+// Ports this process already handed out: a test asking twice gets two different ports.
+std::set<int>& handed_out() {
+  static std::set<int> ports;
+  return ports;
+}
 }  // namespace
 
+int free_port() { return free_port_run(1); }
+
 int free_port_run(int count) {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const int base = free_port();
-    bool all = base + count - 1 <= 65535;
-    for (int k = 1; all && k < count; ++k) all = port_is_free(base + k);
-    if (all) return base;
+  auto& rng = port_rng();
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const int base = random_port_below_ephemeral(rng);
+    bool all = true;
+    for (int k = 0; all && k < count; ++k) all = handed_out().count(base + k) == 0 && port_is_free(base + k);
+    if (!all) continue;
+    for (int k = 0; k < count; ++k) handed_out().insert(base + k);
+    return base;
   }
-  throw std::runtime_error("no run of free ports");
+  throw std::runtime_error("no run of " + std::to_string(count) + " free ports below the ephemeral range");
 }
 
 bool wait_for_port(int port, std::chrono::milliseconds timeout) {

@@ -70,10 +70,12 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read, close).
 // Percent-encodes everything but RFC 3986 unreserved characters (query values for Prometheus).
 std::string url_encode(const std::string& text);
 
+// A TCP port on 127.0.0.1 that was free a moment ago: random, below the kernel's ephemeral
+// range (so no outgoing connection takes it before the test's server binds), never the same
+// twice in one process.
 int free_port();
 // A free port whose next count - 1 ports are free too, for instances that listen on port + index
 // (sharded bridges with shard_port_offset). Still a snapshot, like free_port().
