@@ -53,11 +53,12 @@ std::optional<std::int64_t> TrendFigures::latency_p95_ms() const {
       if (i == kLatencyBounds.size()) return kLatencyBounds.back();
       const double lower = i == 0 ? 0.0 : static_cast<double>(kLatencyBounds[i - 1]);
       const double upper = static_cast<double>(kLatencyBounds[i]);
-      return static_cast<std::int64_t>(lower + (upper - lower) * (rank - seen) / in_bin);
+      const auto estimate = static_cast<std::int64_t>(lower + (upper - lower) * (rank - seen) / in_bin);
+      return std::min(estimate, latency_max_ms);
     }
     seen += in_bin;
   }
-  return kLatencyBounds.back();
+  return std::min(kLatencyBounds.back(), latency_max_ms);
 }
 
 FleetHistory::FleetHistory(HistoryOptions options)
@@ -173,6 +174,7 @@ void FleetHistory::add_figures(const Meter& m, std::int64_t now_ms, TrendFigures
     out.reconnects += b.reconnects;
     out.hdlc_errors += b.hdlc_errors;
     out.latency_count += b.latency_count;
+    if (b.latency_count > 0) out.latency_max_ms = std::max<std::int64_t>(out.latency_max_ms, b.latency_max_ms);
     for (std::size_t i = 0; i < b.latency_bins.size(); ++i) out.latency_bins[i] += b.latency_bins[i];
   });
   if (m.last_published) out.published_known = true;
@@ -222,6 +224,7 @@ FleetTrend FleetHistory::fleet_trend(std::int64_t now_ms) const {
     f.figures.reconnects += own.reconnects;
     f.figures.hdlc_errors += own.hdlc_errors;
     f.figures.latency_count += own.latency_count;
+    f.figures.latency_max_ms = std::max(f.figures.latency_max_ms, own.latency_max_ms);
     for (std::size_t i = 0; i < own.latency_bins.size(); ++i) f.figures.latency_bins[i] += own.latency_bins[i];
     f.figures.covered_ms = std::max(f.figures.covered_ms, own.covered_ms);
     any_published = any_published && own.published_known;

@@ -118,6 +118,13 @@ TEST(FleetHistory, p95_latency_is_estimated_like_histogram_quantile) {
   EXPECT_GT(*h.fleet_trend(kT0 + 1'000).figures.latency_p95_ms(), 2'000);
 }
 
+TEST(FleetHistory, p95_latency_never_exceeds_the_slowest_cycle) {
+  FleetHistory h;
+  for (int i = 0; i < 100; ++i) h.on_cycle(ok_cycle("m1", kT0 + i, i < 50 ? 1 : 3));  // all in the 0..100 ms bin
+  EXPECT_EQ(*h.meter_trend("m1", kT0 + 1'000).figures.latency_p95_ms(), 3);  // not 95 from the bin's span
+  EXPECT_EQ(*h.fleet_trend(kT0 + 1'000).figures.latency_p95_ms(), 3);
+}
+
 TEST(FleetHistory, fleet_figures_sum_the_meters_and_name_the_worst_one) {
   FleetHistory h;
   MeterCounters a, b;

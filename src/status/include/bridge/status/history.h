@@ -60,9 +60,12 @@ struct TrendFigures {
   std::uint64_t reconnects = 0;
   std::uint64_t hdlc_errors = 0;
   std::uint64_t latency_count = 0;
+  std::int64_t latency_max_ms = 0;  // the slowest read cycle in the window
   std::optional<double> success_ratio() const;
   std::optional<double> publish_ratio() const;
-  std::optional<std::int64_t> latency_p95_ms() const;  // estimated from the bins (as histogram_quantile)
+  // Estimated from the bins (as histogram_quantile), and never above the slowest cycle seen: a
+  // meter answering in 1 ms would otherwise read "p95 95 ms" from the first bin's 0-100 ms span.
+  std::optional<std::int64_t> latency_p95_ms() const;
   std::array<std::uint64_t, kLatencyBounds.size() + 1> latency_bins{};
 };
 
