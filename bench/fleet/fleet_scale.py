@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One-box fleet scale run of the real dlms-bridge (issue #12), never run by ctest.
 
-Starts dlms-meter-sim (N meters on one port, control endpoint), mosquitto (unless --no-mqtt),
+Starts dlms-meter-sim (N meters on one port, control endpoint; one per 16,383 meters), mosquitto (unless --no-mqtt),
 `dlms-bridge run` with a generated config (the default 5-register set) and, with --prometheus, a
 real Prometheus scraping the bridge every --scrape-interval. After --warmup it measures over
 --window:
@@ -43,6 +43,7 @@ import urllib.parse
 import urllib.request
 
 REGISTERS = 5  # the default register set
+SIM_MAX_METERS = 16383  # physical addresses one dlms-meter-sim answers
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -120,7 +121,7 @@ def sim_confirmation(before, after, gets_before, gets_after, interval_slots_brac
     missed0, missed1 = before["missed"], after["missed"]
     ok, bad, claimed_total, served_total = 0, [], 0.0, 0.0
     for meter, d1 in due1.items():
-        number = int(meter.rsplit("-", 1)[1])  # meter-00042 <-> the simulator's physical address 42
+        number = int(meter.rsplit("-", 1)[1])  # meter-00042 <-> meter number 42 (see sim_requests)
         due = d1 - due0.get(meter, 0.0)
         on_time = due - (missed1.get(meter, 0.0) - missed0.get(meter, 0.0))
         served = (gets_after.get(number, 0) - gets_before.get(number, 0)) / REGISTERS
@@ -199,14 +200,20 @@ class Run:
             with open(os.path.join(self.dir, "mosquitto.conf"), "w") as f:
                 f.write(f"listener {self.mqtt_port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
             self.spawn("mosquitto", ["mosquitto", "-c", os.path.join(self.dir, "mosquitto.conf")])
-        sim = self.spawn("sim", [os.path.join(b, "dlms-meter-sim"), "--listen", "127.0.0.1:0", "--meters",
-                                 str(a.meters), "--profile", "microstar", "--control", "127.0.0.1:0", "--seed", "7"])
-        sim_log = os.path.join(self.dir, "sim.log")
-        self.wait_for("dlms-meter-sim", lambda: "control=" in open(sim_log).read(), 60)
-        line = next(l for l in open(sim_log) if l.startswith("listening"))
-        kv = dict(t.split("=", 1) for t in line.split() if "=" in t)
-        self.sim_port, self.sim_control = int(kv["port"]), int(kv["control"])
-        self.sim = sim
+        # One simulator answers at most 16,383 physical addresses (the 4-byte HDLC address's
+        # 14 bits): larger fleets are split over several, meter k on simulator (k-1) // per_sim.
+        self.per_sim = min(a.meters, a.meters_per_sim)
+        self.sims = []  # (port, control port) per simulator
+        for i in range((a.meters + self.per_sim - 1) // self.per_sim):
+            count = min(self.per_sim, a.meters - i * self.per_sim)
+            name = f"sim{i}" if i else "sim"
+            self.spawn(name, [os.path.join(b, "dlms-meter-sim"), "--listen", "127.0.0.1:0", "--meters", str(count),
+                              "--profile", "microstar", "--control", "127.0.0.1:0", "--seed", str(7 + i)])
+            sim_log = os.path.join(self.dir, name + ".log")
+            self.wait_for("dlms-meter-sim", lambda: "control=" in open(sim_log).read(), 120)
+            line = next(l for l in open(sim_log) if l.startswith("listening"))
+            kv = dict(t.split("=", 1) for t in line.split() if "=" in t)
+            self.sims.append((int(kv["port"]), int(kv["control"])))
 
         self.http_port = free_port()
         cfg = [
@@ -222,8 +229,10 @@ class Run:
         cfg += a.qos_line
         cfg.append("")
         for k in range(1, a.meters + 1):
-            cfg += ["[[meter]]", f'id = "meter-{k:05d}"', 'host = "127.0.0.1"', f"port = {self.sim_port}",
-                    "address_size = 4", "server_logical = 1", f"server_physical = {k}", 'auth = "low"',
+            sim_port = self.sims[(k - 1) // self.per_sim][0]
+            physical = (k - 1) % self.per_sim + 1
+            cfg += ["[[meter]]", f'id = "meter-{k:05d}"', 'host = "127.0.0.1"', f"port = {sim_port}",
+                    "address_size = 4", "server_logical = 1", f"server_physical = {physical}", 'auth = "low"',
                     'password = "22222222"', ""]
         os.makedirs(os.path.join(self.dir, "state"), exist_ok=True)
         self.config = os.path.join(self.dir, "bridge.toml")
@@ -272,8 +281,12 @@ class Run:
         """Per-meter GET counts from the simulator. Serving the whole fleet's JSON occupies the
         simulator's one thread for a moment (meters answer late), so the window is measured
         between the two calls' far ends: after the first, before the last."""
-        sim = json.loads(http_get(f"http://127.0.0.1:{self.sim_control}/api/v1/meters", timeout=120))
-        return {m["physical_address"]: m["stats"]["get_requests"] for m in sim["meters"]}
+        out = {}
+        for i, (_, control) in enumerate(self.sims):
+            sim = json.loads(http_get(f"http://127.0.0.1:{control}/api/v1/meters", timeout=120))
+            for m in sim["meters"]:
+                out[i * self.per_sim + m["physical_address"]] = m["stats"]["get_requests"]
+        return out  # by meter number k (meter-0000k)
 
     def snapshot(self):
         text = http_get(self.base + "/metrics", timeout=120).decode()
@@ -299,6 +312,8 @@ def main():
     p.add_argument("--http", dest="http_line", action="append", default=[],
                    help='extra [http] line, e.g. "per_meter_breakdown = false" (repeatable)')
     p.add_argument("--qos", dest="qos_line", action="append", default=[], help="extra [qos] line (repeatable)")
+    p.add_argument("--meters-per-sim", type=int, default=SIM_MAX_METERS,
+                   help="split the fleet over simulators of at most this many meters")
     p.add_argument("--bin-dir", default="build/bin")
     p.add_argument("--keep", action="store_true", help="keep the run directory (logs, config)")
     a = p.parse_args()
