@@ -30,6 +30,7 @@ Prints one Markdown table row per run (and the machine load) for bench/RESULTS.m
 """
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -326,6 +327,7 @@ def main():
         run.start()
         print(f"# started in {time.time() - t_start:.0f} s; run dir {run.dir}", file=sys.stderr)
         time.sleep(a.warmup)
+        t_sim0 = time.time()
         gets_before = run.sim_requests()
         time.sleep(2 * interval)  # let the meters the simulator delayed catch up
         before = run.snapshot()
@@ -340,6 +342,7 @@ def main():
         after = run.snapshot()
         skipped = run.skipped_slots(before["t"], after["t"])
         gets_after = run.sim_requests()
+        t_sim1 = time.time()
         window = after["t"] - before["t"]
         d = {k: after["sums"][k] - before["sums"][k] for k in after["sums"]}
         expected = a.meters * window / interval
@@ -363,12 +366,15 @@ def main():
             on_time = f"no slot metrics | estimate {estimate}"
 
         # The simulator's window is ~2 intervals longer (it brackets the bridge's window).
-        sim_window = window + 2 * interval
+        # The simulator's window brackets the bridge's: 2 intervals of catch-up plus the time its
+        # /api/v1/meters answers take (seconds at tens of thousands of meters).
+        sim_window = t_sim1 - t_sim0
+        bracket_slots = max(0, math.ceil((sim_window - window) / interval))
         sim_cycles = sum(gets_after.get(m, 0) - gets_before.get(m, 0) for m in gets_after) / REGISTERS
         short = sum(1 for m in gets_after if (gets_after[m] - gets_before.get(m, 0)) / REGISTERS < window / interval - 1)
         confirmed = "no slot metrics to confirm"
         if after["has_slots"] and before["has_slots"]:
-            ok, total, claimed, served, bad = sim_confirmation(before, after, gets_before, gets_after, 2)
+            ok, total, claimed, served, bad = sim_confirmation(before, after, gets_before, gets_after, bracket_slots)
             verdict = "CONFIRMED" if ok == total else "NOT CONFIRMED"
             confirmed = (f"{verdict}: {ok} of {total} meters consistent, bridge on-time cycles {claimed:.0f}, "
                          f"simulator served {served:.0f} in its wider window")
