@@ -1,6 +1,9 @@
 #include "sim/server.h"
 
+#include <algorithm>
 #include <array>
+#include <fstream>
+#include <random>
 #include <unordered_set>
 #include <vector>
 
@@ -17,7 +20,20 @@ using Error = boost::system::error_code;
 namespace {
 
 constexpr std::size_t kReadChunk = 512;
-constexpr int kConsecutivePortAttempts = 50;
+constexpr int kConsecutivePortAttempts = 200;
+constexpr std::uint32_t kLowestRandomPort = 10000;
+
+// With port 0, a run of N consecutive ports starts at a random base below the kernel's
+// ephemeral range (ip_local_port_range). A base the kernel hands out for port 0 sits among the
+// local ports of recent outgoing connections, so the ports after it are often taken: under
+// ctest -j2 all 50 kernel-chosen bases failed once ("Address already in use").
+std::uint32_t random_run_base(std::uint32_t count) {
+  std::uint32_t ephemeral_low = 32768;
+  if (std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range"); range) range >> ephemeral_low;
+  static std::mt19937 rng{std::random_device{}()};
+  const std::uint32_t high = std::max(ephemeral_low, kLowestRandomPort + 2 * count) - count;
+  return std::uniform_int_distribution<std::uint32_t>(kLowestRandomPort, high)(rng);
+}
 
 class Connection;
 
@@ -285,16 +301,18 @@ bridge::Result<void, std::string> Server::start() {
     if (auto r = s.open(*l, s.options.port); !r) return r;
     s.listeners.push_back(std::move(l));
   } else {
-    // N consecutive ports; with port 0 look for a free run starting at an ephemeral port.
-    int attempts = s.options.port == 0 ? kConsecutivePortAttempts : 1;
+    // N consecutive ports; with port 0 look for a free run at random bases (random_run_base).
+    const bool any_port = s.options.port == 0;
+    int attempts = any_port ? kConsecutivePortAttempts : 1;
     std::string last_error;
     for (int attempt = 0; attempt < attempts && s.listeners.size() < s.fleet.size(); ++attempt) {
       s.listeners.clear();
-      std::uint16_t base = s.options.port;
+      const std::uint32_t base =
+          any_port ? random_run_base(static_cast<std::uint32_t>(s.fleet.size())) : s.options.port;
       for (std::uint32_t id = 1; id <= s.fleet.size(); ++id) {
         auto l = std::make_unique<Impl::Listener>(s.io);
         l->meter = s.fleet.find(id);
-        std::uint32_t port = id == 1 ? base : static_cast<std::uint32_t>(base) + id - 1;
+        const std::uint32_t port = base + id - 1;
         if (port > 65535) {
           last_error = "not enough ports above " + std::to_string(base);
           break;
@@ -303,7 +321,6 @@ bridge::Result<void, std::string> Server::start() {
           last_error = r.error();
           break;
         }
-        if (id == 1) base = l->port;
         s.listeners.push_back(std::move(l));
       }
     }
