@@ -32,10 +32,14 @@ BridgeStack::BridgeStack(StackOptions options) : options_(std::move(options)) {
     mqtt_port_ = testing_support::free_port();
     std::string persistence = "persistence false\n";
     if (options_.broker_persistence) {
-      // Started as root, mosquitto drops to its own user, which must be able to write there.
+      // Started as root, mosquitto drops to its own user, which must be able to write there and
+      // to reach it: the test's 0700 directory stopped it, so it could not save its queue at a
+      // broker stop ("unable to remove mosquitto.db.new: Permission denied") and the messages it
+      // had acknowledged but not yet delivered to the subscriber were lost (a CI failure).
       const auto data = dir_ / "mosquitto-data";
       std::filesystem::create_directories(data);
       std::filesystem::permissions(data, std::filesystem::perms::all);
+      std::filesystem::permissions(dir(), std::filesystem::perms::others_exec, std::filesystem::perm_options::add);
       persistence = "persistence true\npersistence_location " + data.string() + "/\nmax_queued_messages 0\n";
     }
     testing_support::write_file(dir_ / "mosquitto.conf", "listener " + std::to_string(mqtt_port_) +
