@@ -4,6 +4,7 @@
 
 #include "bridge/config/config.h"
 #include "bridge/config/summary.h"
+#include "fd_budget.h"
 #include "shard_choice.h"
 
 namespace bridge::app {
@@ -21,6 +22,11 @@ int check_config(const std::string& path, const std::string& shard, std::ostream
     return 1;
   }
   out << config::summary_line(*loaded) << '\n';
+  // Not a config error (the service's limit is set where it runs, e.g. LimitNOFILE= in the unit),
+  // but `run` from this shell would refuse to start: say so now.
+  if (auto problem = fd_budget_problem(fd_budget(*loaded), raise_fd_limit())) {
+    err << path << ": warning: with this shell's open files limit, " << *problem << '\n';
+  }
   return 0;
 }
 

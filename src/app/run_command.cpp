@@ -4,7 +4,6 @@
 // poller produces its first reading.
 #include "run_command.h"
 
-#include <sys/resource.h>
 
 #include <utility>  // before Asio (Boost 1.74 awaitable.hpp uses std::exchange)
 
@@ -47,6 +46,7 @@
 #include "readings_counter.h"
 #include "rest_routes.h"
 #include "service_status.h"
+#include "fd_budget.h"
 #include "shard_choice.h"
 #include "shard_info_metric.h"
 #include "systemd_notify.h"
@@ -61,14 +61,6 @@ constexpr auto kMqttFlushTimeout = std::chrono::seconds(5);
 
 void print_config_errors(const std::vector<config::ConfigError>& errors) {
   for (const auto& e : errors) std::cerr << e.to_string() << "\n";
-}
-
-void log_fd_limit() {
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
-    log::info("file descriptor limit", {{"soft", static_cast<std::uint64_t>(lim.rlim_cur)},
-                                        {"hard", static_cast<std::uint64_t>(lim.rlim_max)}});
-  }
 }
 
 // Everything the running service owns, in construction order (destroyed in reverse).
@@ -86,7 +78,15 @@ class Service {
                            {"config", cfg.source.string()},
                            {"meters", cfg.meters.size()},
                            {"shard", cfg.active_shard ? cfg.active_shard->to_string() : "none"}});
-    log_fd_limit();
+    fd_limit_ = raise_fd_limit();
+    const auto budget = fd_budget(cfg);
+    log::info("file descriptor limit", {{"limit", fd_limit_}, {"budget", budget.total()}});
+    if (auto problem = fd_budget_problem(budget, fd_limit_)) {
+      std::cerr << "dlms-bridge: " << *problem << "\n";
+      return 1;
+    }
+    // [http] changes need a restart: reloads count the connections of the server that runs.
+    http_connections_ = budget.http_connections;
 
     auto store = store::Store::open(cfg.store.path);
     if (!store) {
@@ -259,7 +259,8 @@ class Service {
     }
   }
 
-  // Why a reload was not applied: an invalid file (500), or a refused mass removal (409).
+  // Why a reload was not applied: an invalid file (500), a refused mass removal or a fleet over
+  // the file descriptor limit (409).
   struct ReloadFailure {
     int status = 500;
     std::string message;
@@ -292,6 +293,14 @@ class Service {
                             nlohmann::json{{"running", removal.running}, {"removing", removal.stopping}}.dump()});
       std::string message = removal.message();
       return fail(ReloadFailure{409, std::move(message), std::move(removal)});
+    }
+    auto budget = fd_budget(*fresh);
+    budget.http_connections = http_connections_;
+    if (auto problem = fd_budget_problem(budget, fd_limit_)) {
+      log::error("reload refused", {{"error", *problem}});
+      store_->submit_event({bridge::wall_ms(), "", Severity::error, "config",
+                            "reload refused: not enough file descriptors", nlohmann::json{{"error", *problem}}.dump()});
+      return fail(ReloadFailure{409, std::move(*problem), std::nullopt});
     }
     const auto diff = config::diff_meters(*old_config, *fresh);
     for (const auto& id : diff.removed) readings_->remove_meter(id);
@@ -363,6 +372,8 @@ class Service {
   std::shared_ptr<const config::Config> config_;
   std::optional<config::Shard> outside_shard_;
   std::optional<log::Level> cli_level_;
+  std::uint64_t fd_limit_ = 0;          // soft RLIMIT_NOFILE after raising it to the hard limit
+  std::uint64_t http_connections_ = 0;  // [http] max_connections of the running server
   boost::asio::io_context io_{1};
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<prometheus::BridgeMetrics> metrics_;

@@ -108,8 +108,12 @@ void BridgeStack::stop_broker() { mosquitto_.stop(SIGTERM, 10s); }
 int BridgeStack::stop_simulator() { return sim_.stop(SIGTERM, 10s); }
 
 void BridgeStack::start_bridge() {
-  bridge_ = Child({bin("dlms-bridge"), "--log-level", "debug", "run", "--config", config_path_.string()},
-                  dir_ / "bridge.log");
+  std::vector<std::string> argv{bin("dlms-bridge"), "--log-level", "debug", "run", "--config", config_path_.string()};
+  if (options_.open_files_limit > 0) {
+    const auto limit = std::to_string(options_.open_files_limit);
+    argv.insert(argv.begin(), {"prlimit", "--nofile=" + limit + ":" + limit, "--"});
+  }
+  bridge_ = Child(argv, dir_ / "bridge.log");
 }
 
 bool BridgeStack::wait_ready(std::chrono::milliseconds timeout) {

@@ -26,6 +26,8 @@ struct StackOptions {
   // mosquitto keeps sessions and queued messages across stop_broker()/start_broker(), without a
   // queue limit: a persistent subscriber then misses nothing of an outage (reliability suite).
   bool broker_persistence = false;
+  // RLIMIT_NOFILE (soft and hard) of the bridge process, through prlimit(1); 0: inherited.
+  int open_files_limit = 0;
 };
 
 class BridgeStack {
