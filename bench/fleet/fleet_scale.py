@@ -33,6 +33,7 @@ import json
 import math
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -321,6 +322,17 @@ def main():
     a.interval_text = a.interval
     interval = seconds(a.interval)
 
+    # One socket per meter in the bridge and in the simulators, plus the HTTP connections: a fleet
+    # over the shell's limit (often 1,024 or 20,000) would make the bridge refuse to start.
+    # Root may raise the hard limit up to the kernel's nr_open.
+    need = a.meters + 1000  # the bridge: [http] max_connections (512) + 64 reserved
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < need:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (need, max(hard, need)))
+        except (ValueError, OSError) as e:
+            sys.exit(f"open files limit {soft}/{hard} is below the {need} this fleet needs and cannot be raised ({e}): "
+                     f"at most about {hard - 1000} meters per bridge here, or raise the hard limit")
     run = Run(a)
     try:
         t_start = time.time()
