@@ -25,6 +25,11 @@ dlms-meter-sim):
   bench/fleet/fleet_scale.py --meters 10000 --interval 60s --warmup 150 --window 300 --prometheus
   bench/fleet/fleet_scale.py --meters 1000 --interval 1s --warmup 30 --window 120
   bench/fleet/fleet_scale.py --meters 4000 --interval 10s --warmup 40 --window 120   # knee search
+  bench/fleet/fleet_scale.py --meters 30000 --shards 2 --interval 10s --warmup 300 --window 120  # beyond one process
+
+One bridge process holds one socket per meter and refuses a fleet over its open files limit;
+--shards N runs N instances on this box (run --shard i/N, one shared config) and adds up their
+figures.
 
 Prints one Markdown table row per run (and the machine load) for bench/RESULTS.md.
 """
@@ -32,6 +37,7 @@ import argparse
 import json
 import math
 import os
+import random
 import re
 import resource
 import shutil
@@ -53,6 +59,24 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def free_port_run(count):
+    """A port p with p .. p+count-1 all free (sharded instances listen on the [http] port + i).
+    Below the ephemeral range: after a large run, every other ephemeral port sits in TIME_WAIT
+    (the meters' connections), so p+1 of a kernel-chosen p is usually taken."""
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        ephemeral_low = int(f.read().split()[0])
+    for _ in range(200):
+        base = random.randint(10000, max(ephemeral_low, 12000) - count)
+        try:
+            for k in range(count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", base + k))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError(f"no run of {count} free ports below the ephemeral range")
 
 
 def seconds(text):
@@ -137,10 +161,11 @@ def sim_confirmation(before, after, gets_before, gets_after, interval_slots_brac
 
 
 def lateness_buckets(text):
-    """Cumulative counts of dlms_bridge_poll_start_lateness_seconds by upper bound (seconds)."""
+    """Cumulative counts of dlms_bridge_poll_start_lateness_seconds by upper bound (seconds), all instances."""
     out = {}
     for m in re.finditer(r'^dlms_bridge_poll_start_lateness_seconds_bucket\{le="([^"]+)"\} (\S+)$', text, re.M):
-        out[float("inf") if m.group(1) == "+Inf" else float(m.group(1))] = float(m.group(2))
+        bound = float("inf") if m.group(1) == "+Inf" else float(m.group(1))
+        out[bound] = out.get(bound, 0.0) + float(m.group(2))  # summed over instances (--shards)
     return out
 
 
@@ -217,9 +242,10 @@ class Run:
             kv = dict(t.split("=", 1) for t in line.split() if "=" in t)
             self.sims.append((int(kv["port"]), int(kv["control"])))
 
-        self.http_port = free_port()
+        self.http_port = free_port_run(a.shards)
         cfg = [
-            "[bridge]", f'instance = "fleet-scale"', f'state_dir = "{self.dir}/state"', "",
+            "[bridge]", f'instance = "fleet-scale"', f'state_dir = "{self.dir}/state"',
+            "shard_port_offset = true" if a.shards > 1 else "", "",
             "[http]", f'listen = "127.0.0.1:{self.http_port}"',
         ]
         cfg += a.http_line
@@ -240,11 +266,17 @@ class Run:
         self.config = os.path.join(self.dir, "bridge.toml")
         with open(self.config, "w") as f:
             f.write("\n".join(cfg))
-        self.bridge = self.spawn("bridge", [os.path.join(b, "dlms-bridge"), "--log-level", "warn", "run",
-                                            "--config", self.config])
-        base = f"http://127.0.0.1:{self.http_port}"
-        self.wait_for("dlms-bridge", lambda: urllib.request.urlopen(base + "/-/ready", timeout=5).status == 200, 120)
-        self.base = base
+        # With --shards N, N instances share the config (dlms-bridge run --shard i/N), each on
+        # the [http] port + i; the figures below add them up.
+        self.bridges, self.bases = [], []
+        for i in range(a.shards):
+            shard = ["--shard", f"{i}/{a.shards}"] if a.shards > 1 else []
+            self.bridges.append(self.spawn(f"bridge{i}" if i else "bridge", [
+                os.path.join(b, "dlms-bridge"), "--log-level", "warn", "run", "--config", self.config] + shard))
+            self.bases.append(f"http://127.0.0.1:{self.http_port + i}")
+        for base in self.bases:
+            self.wait_for("dlms-bridge", lambda: urllib.request.urlopen(base + "/-/ready", timeout=5).status == 200,
+                          120)
 
         self.prom = None
         if a.prometheus:
@@ -252,26 +284,27 @@ class Run:
             with open(os.path.join(self.dir, "prometheus.yml"), "w") as f:
                 f.write(f"global:\n  scrape_interval: {a.scrape_interval}\n  scrape_timeout: 10s\n"
                         f"scrape_configs:\n  - job_name: dlms-bridge\n    static_configs:\n"
-                        f"      - targets: ['127.0.0.1:{self.http_port}']\n")
+                        f"      - targets: [{', '.join(repr(b[len('http://'):]) for b in self.bases)}]\n")
             self.prom = self.spawn("prometheus", [
                 "prometheus", f"--config.file={self.dir}/prometheus.yml", f"--storage.tsdb.path={self.dir}/tsdb",
                 f"--web.listen-address=127.0.0.1:{self.prom_port}"])
             self.wait_for("prometheus", lambda: http_get(f"http://127.0.0.1:{self.prom_port}/-/ready", 5), 60)
 
     def skipped_slots(self, t0, t1):
-        """Slots of "poll slot skipped" warnings logged between t0 and t1 (Unix seconds)."""
+        """Slots of "poll slot skipped" warnings the bridges logged between t0 and t1 (Unix seconds)."""
         total = 0
-        with open(os.path.join(self.dir, "bridge.log")) as f:
-            for line in f:
-                if 'msg="poll slot skipped"' not in line:
-                    continue
-                ts = re.match(r"ts=(\S+)Z", line)
-                n = re.search(r"slots=(\d+)", line)
-                if not ts or not n:
-                    continue
-                t = time.mktime(time.strptime(ts.group(1)[:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone
-                if t0 <= t <= t1:
-                    total += int(n.group(1))
+        for i in range(len(self.bridges)):
+            with open(os.path.join(self.dir, f"bridge{i}.log" if i else "bridge.log")) as f:
+                for line in f:
+                    if 'msg="poll slot skipped"' not in line:
+                        continue
+                    ts = re.match(r"ts=(\S+)Z", line)
+                    n = re.search(r"slots=(\d+)", line)
+                    if not ts or not n:
+                        continue
+                    t = time.mktime(time.strptime(ts.group(1)[:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone
+                    if t0 <= t <= t1:
+                        total += int(n.group(1))
         return total
 
     def prom_query(self, q):
@@ -291,12 +324,12 @@ class Run:
         return out  # by meter number k (meter-0000k)
 
     def snapshot(self):
-        text = http_get(self.base + "/metrics", timeout=120).decode()
+        text = "\n".join(http_get(base + "/metrics", timeout=120).decode() for base in self.bases)
         sums, meters = metric_sums(text, ["dlms_bridge_meter_polls_total", "dlms_bridge_meter_poll_failures_total",
                                           "dlms_bridge_meter_poll_slots_due_total",
                                           "dlms_bridge_meter_poll_slots_missed_total"])
         has_slots = "dlms_bridge_meter_poll_slots_due_total" in text
-        return {"t": time.time(), "cpu": cpu_seconds(self.bridge.pid), "sums": sums, "meters": meters,
+        return {"t": time.time(), "cpu": sum(cpu_seconds(p.pid) for p in self.bridges), "sums": sums, "meters": meters,
                 "has_slots": has_slots, "lateness": lateness_buckets(text),
                 "due": per_meter(text, "dlms_bridge_meter_poll_slots_due_total"),
                 "missed": per_meter(text, "dlms_bridge_meter_poll_slots_missed_total")}
@@ -316,6 +349,8 @@ def main():
     p.add_argument("--qos", dest="qos_line", action="append", default=[], help="extra [qos] line (repeatable)")
     p.add_argument("--meters-per-sim", type=int, default=SIM_MAX_METERS,
                    help="split the fleet over simulators of at most this many meters")
+    p.add_argument("--shards", type=int, default=1,
+                   help="run N bridge instances on this box, each polling its shard (run --shard i/N)")
     p.add_argument("--bin-dir", default="build/bin")
     p.add_argument("--keep", action="store_true", help="keep the run directory (logs, config)")
     a = p.parse_args()
@@ -325,7 +360,7 @@ def main():
     # One socket per meter in the bridge and in the simulators, plus the HTTP connections: a fleet
     # over the shell's limit (often 1,024 or 20,000) would make the bridge refuse to start.
     # Root may raise the hard limit up to the kernel's nr_open.
-    need = a.meters + 1000  # the bridge: [http] max_connections (512) + 64 reserved
+    need = a.meters // a.shards + 1000  # a bridge: its meters, [http] max_connections (512) + 64 reserved
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < need:
         try:
@@ -347,7 +382,7 @@ def main():
         prom_rss = []
         end = before["t"] + a.window
         while time.time() < end:
-            rss.append(rss_mb(run.bridge.pid))
+            rss.append(sum(rss_mb(p.pid) for p in run.bridges))
             if run.prom:
                 prom_rss.append(rss_mb(run.prom.pid))
             time.sleep(min(5, max(0.1, end - time.time())))
@@ -399,7 +434,8 @@ def main():
             dmax = run.prom_query('max_over_time(scrape_duration_seconds{job="dlms-bridge"}[5m])')
             scrape = (f"scrape {dur[0] * 1000:.0f} ms (max 5 m {dmax[0] * 1000:.0f} ms), {samples[0]:.0f} samples, "
                       f"Prometheus RSS {max(prom_rss):.0f} MB" if dur and samples and dmax else "no scrape yet")
-        print(f"| {a.meters} × {REGISTERS} @ {a.interval}{' MQTT' if a.mqtt else ''} | window {window:.0f} s | "
+        shards = f" ({a.shards} shards)" if a.shards > 1 else ""
+        print(f"| {a.meters} × {REGISTERS} @ {a.interval}{' MQTT' if a.mqtt else ''}{shards} | window {window:.0f} s | "
               f"on time {on_time} | polls {d['dlms_bridge_meter_polls_total']:.0f} / schedule {expected:.0f}, "
               f"failures {d['dlms_bridge_meter_poll_failures_total']:.0f} | "
               f"sim: {sim_cycles:.0f} cycles served in ~{sim_window:.0f} s, {short} meters below schedule - 1; "
