@@ -2,4 +2,4 @@
 # file: src/app/run_command.cpp
 # build: dlms-bridge bridge_e2e_tests
 # kill: ^BridgeE2E\.readings_enabled_false
-s/readings_->set_enabled(cfg\.http\.readings_enabled);/(void)cfg.http.readings_enabled;/
+s/^    apply_series_budget(cfg\.http);$/    { auto http = cfg.http; http.readings_enabled = true; apply_series_budget(http); }/

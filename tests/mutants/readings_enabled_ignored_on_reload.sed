@@ -2,4 +2,4 @@
 # file: src/app/run_command.cpp
 # build: dlms-bridge bridge_e2e_tests
 # kill: ^BridgeE2E\.readings_enabled_false
-s/readings_->set_enabled(fresh->http\.readings_enabled);/(void)fresh->http.readings_enabled;/
+s/^    apply_series_budget(fresh->http);$/    { auto http = fresh->http; http.readings_enabled = readings_->enabled(); apply_series_budget(http); }/
