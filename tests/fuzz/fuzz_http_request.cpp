@@ -1,13 +1,18 @@
 // HTTP request routing and query parsing (src/api Router, request_target, the events query of
 // src/app) with the bridge's route table: method line, target and headers from the input.
 // Invariants: nothing throws, the status is one the contract allows, every error body is
-// JSON {"error": string} in valid UTF-8, and ids match exactly (only the decoded segment "m1"
-// reaches meter m1).
+// JSON {"error": string} in valid UTF-8, the target is rejected exactly when a reference
+// decoding (written here, independent of request_target.cpp) rejects it, and otherwise the
+// segments and query parameters are exactly the reference's: no NUL truncation, no '%2F'
+// turned into a separator, no dot segment resolved, so ids match exactly.
 #include <cstdint>
 #include <cstdlib>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -82,6 +87,65 @@ Request to_request(std::string_view input) {
   return req;
 }
 
+// Reference decoding: every "%XX" is one byte (two hex digits or the target is invalid), '+'
+// is a space in the query only, and each decoded piece must be UTF-8.
+std::optional<std::string> reference_decode(std::string_view raw, bool plus_is_space) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '%') {
+      if (i + 2 >= raw.size() || hex(raw[i + 1]) < 0 || hex(raw[i + 2]) < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(plus_is_space && raw[i] == '+' ? ' ' : raw[i]);
+    }
+  }
+  if (!bridge::utf8::valid(out)) return std::nullopt;
+  return out;
+}
+
+std::vector<std::string_view> split(std::string_view text, char sep) {
+  std::vector<std::string_view> parts;
+  for (std::size_t pos = 0;;) {
+    const auto at = text.find(sep, pos);
+    parts.push_back(text.substr(pos, at == std::string_view::npos ? std::string_view::npos : at - pos));
+    if (at == std::string_view::npos) return parts;
+    pos = at + 1;
+  }
+}
+
+// "/" -> {}, "/a/b%2Fc/" -> {"a", "b/c", ""}; nullopt when the path is not acceptable.
+std::optional<std::vector<std::string>> reference_segments(std::string_view raw_path) {
+  if (raw_path.empty() || raw_path.front() != '/') return std::nullopt;
+  std::vector<std::string> segments;
+  if (raw_path.size() == 1) return segments;
+  for (auto raw : split(raw_path.substr(1), '/')) {
+    auto decoded = reference_decode(raw, false);
+    if (!decoded) return std::nullopt;
+    segments.push_back(std::move(*decoded));
+  }
+  return segments;
+}
+
+// Empty pairs are skipped; a name given twice makes the query invalid.
+std::optional<std::map<std::string, std::string>> reference_query(std::string_view raw_query) {
+  std::map<std::string, std::string> params;
+  for (auto pair : split(raw_query, '&')) {
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    auto name = reference_decode(pair.substr(0, eq), true);
+    auto value = reference_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+    if (!name || !value || !params.emplace(std::move(*name), std::move(*value)).second) return std::nullopt;
+  }
+  return params;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -98,13 +162,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto body = nlohmann::json::parse(response.body, nullptr, false);
     if (!body.is_object() || !body.contains("error") || !body["error"].is_string()) std::abort();
   }
+  const auto expected_segments = reference_segments(raw_path);
+  const auto expected_query = reference_query(req.query);
   if (early) {
     if (early->status != 400) std::abort();
+    if (expected_segments && expected_query) std::abort();  // a valid target was refused
   } else {
+    if (!expected_segments || !expected_query) std::abort();  // an invalid target got through
+    if (req.segments != *expected_segments || req.query_params != *expected_query) std::abort();
     if (!bridge::utf8::valid(req.path)) std::abort();
-    for (const auto& [k, v] : req.query_params) {
-      if (!bridge::utf8::valid(k) || !bridge::utf8::valid(v)) std::abort();
-    }
     // Meter m1 is reached only by a segment that decodes to exactly "m1".
     if (response.status == 200 && req.method == Method::get && req.segments.size() == 4 && req.segments[2] == "meters") {
       if (req.segments[3] != "m1") std::abort();
