@@ -145,6 +145,24 @@ TEST(ConnectionLimitsTest, idle_and_dripping_clients_are_cut_off_after_read_head
   EXPECT_EQ(sample(*s, "dlms_bridge_http_connections_timed_out_total"), 2);  // a quick request is not one
 }
 
+TEST(ConnectionLimitsTest, a_kept_alive_connection_is_closed_after_idle_timeout_and_counted) {
+  HttpOptions o;
+  o.read_header_timeout = 30s;  // only idle_timeout can close the connection within the test
+  o.idle_timeout = 400ms;
+  auto s = start(o);
+  ASSERT_TRUE(s);
+
+  Socket kept(s->port());
+  ASSERT_TRUE(kept.ok());
+  ASSERT_TRUE(kept.send("GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n"));  // keep-alive by default
+  auto answer = kept.read_until_closed(10s);
+  ASSERT_TRUE(answer) << "a kept-alive connection that sent nothing more was never closed";
+  EXPECT_NE(answer->find("200 OK"), std::string::npos) << *answer;  // its request was answered first
+  ASSERT_TRUE(testing_support::wait_until(
+      [&] { return sample(*s, "dlms_bridge_http_connections_timed_out_total") == 1; }, 5s))
+      << sample(*s, "dlms_bridge_http_connections_timed_out_total");
+}
+
 TEST(ConnectionLimitsTest, protocol_errors_civetweb_answers_itself_are_json_without_echo) {
   auto s = start(HttpOptions{});
   ASSERT_TRUE(s);
