@@ -399,12 +399,20 @@ Config build(const toml::table& root, const std::string& source_name, const std:
     }
   }
 
-  if (r.node("meter") == nullptr && !config.bridge.allow_no_meters) {
-    // At 1:1: the whole file lacks them (and an empty file has no other position).
-    diag.add(1, 1,
-             "no [[meter]] entries: a config without meters is refused so that an empty or truncated file "
-             "cannot remove the fleet; add [[meter]] entries, or set [bridge] allow_no_meters = true if a "
-             "bridge without meters is intended");
+  // `meter = []` lists no meter either: the same rule, at the key.
+  const toml::node* meter_node = r.node("meter");
+  const toml::array* meter_list = meter_node != nullptr ? meter_node->as_array() : nullptr;
+  if ((meter_node == nullptr || (meter_list != nullptr && meter_list->empty())) && !config.bridge.allow_no_meters) {
+    const std::string why =
+        "no [[meter]] entries: a config without meters is refused so that an empty or truncated file "
+        "cannot remove the fleet; add [[meter]] entries, or set [bridge] allow_no_meters = true if a "
+        "bridge without meters is intended";
+    // At 1:1 when the whole file lacks them (an empty file has no other position).
+    if (meter_node == nullptr) {
+      diag.add(1, 1, why);
+    } else {
+      diag.add(meter_node->source(), why);
+    }
   }
 
   if (config.mqtt.enabled && config.mqtt.mode == MqttMode::device) {

@@ -20,6 +20,16 @@ TEST(NoMetersTest, an_empty_file_is_an_error_at_1_1_naming_the_override) {
   }
 }
 
+TEST(NoMetersTest, an_empty_meter_array_is_no_meters_too) {
+  auto r = load_string("# fleet\nmeter = []\n[qos]\npoll_interval = \"5s\"\n", "e.toml");
+  ASSERT_FALSE(r);
+  ASSERT_EQ(r.error().size(), 1u) << config_test::all_errors(r.error());
+  const std::string line = r.error()[0].to_string();
+  EXPECT_EQ(line.rfind("e.toml:2:", 0), 0u) << line;  // at the key
+  EXPECT_NE(line.find("no [[meter]] entries"), std::string::npos) << line;
+  EXPECT_TRUE(config_test::load_ok("meter = []\n[bridge]\nallow_no_meters = true\n").meters.empty());
+}
+
 TEST(NoMetersTest, allowed_explicitly_it_loads_with_no_meters) {
   auto c = config_test::load_ok("[bridge]\nallow_no_meters = true\n");
   EXPECT_TRUE(c.meters.empty());
