@@ -205,6 +205,28 @@ TEST_F(FleetTest, a_reload_that_lowers_backoff_max_replans_the_pending_retry) {
   EXPECT_EQ(fake.opens, 2);
 }
 
+TEST_F(FleetTest, a_reload_that_lowers_only_backoff_max_replans_a_wait_grown_to_the_old_max) {
+  // The case: the waits had grown to the maximum (125 s there), and the reload changed
+  // backoff_max alone.
+  auto& fake = meters.meter("m1");
+  fake.on_open = [](const Credential&) -> Result<void, ConnectionError> {
+    return fail(error(PollFailure::unreachable, "no route"));
+  };
+  auto c = make_config(1);
+  c.meters[0].qos.backoff_initial = 20ms;
+  c.meters[0].qos.backoff_multiplier = 3000;  // the second wait is already the maximum
+  c.meters[0].qos.backoff_max = 60s;
+  start(c);
+  ASSERT_TRUE(run_until([&] { return fake.opens == 2; }));
+  run_for(50ms);
+  ASSERT_EQ(fake.opens, 2);  // waiting 60 s
+  fake.on_open = nullptr;
+  c.meters[0].qos.backoff_max = 30ms;
+  fleet->apply(c);
+  ASSERT_TRUE(run_until([&] { return readings.count["m1"] >= 1; }, 10s));
+  EXPECT_EQ(fake.opens, 3);
+}
+
 TEST_F(FleetTest, a_reload_that_shortens_breaker_open_half_opens_the_breaker_sooner) {
   auto q = fast_qos();
   q.breaker_max_reconnects = 2;
