@@ -109,7 +109,10 @@ class Service {
     exposition->add(std::make_shared<const prometheus::ProcessCollector>());
     exposition->add(std::static_pointer_cast<const prometheus::Collector>(profile_metrics_));
 
-    auto http = api::HttpServer::start(api::to_http_options(cfg.http));
+    auto http_options = api::to_http_options(cfg.http);
+    // Not ready before the routes and the fleet exist (set ready below, in this order).
+    http_options.not_ready_at_start = {"exporters", "poller"};
+    auto http = api::HttpServer::start(http_options);
     if (!http) {
       // The error names the address ("127.0.0.1:9947 is already in use").
       std::cerr << "dlms-bridge: cannot start the HTTP server: " << http.error().message << "\n";
@@ -117,8 +120,6 @@ class Service {
     }
     http_ = std::move(*http);
     exposition->add(http_->connection_metrics());
-    http_->readiness().set_waiting("exporters", "starting");
-    http_->readiness().set_waiting("poller", "starting");
     http_->serve_metrics(exposition);
     http_->set_reload_hook(
         [this](const std::string& actor, const std::string& confirm) { return reload_from_http(actor, confirm); });

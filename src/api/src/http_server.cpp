@@ -208,6 +208,7 @@ class HttpServer::Glue {
 
 HttpServer::HttpServer(const HttpOptions& options)
     : options_(options), basic_auth_(options.basic_auth_users), tls_(options.tls_server_config.has_value()) {
+  for (const auto& name : options.not_ready_at_start) readiness_.set_waiting(name, "starting");
   detail::ConnectionLimits limits;
   limits.max_connections = options.max_connections;
   limits.read_header_timeout = options.read_header_timeout;

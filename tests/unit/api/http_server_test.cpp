@@ -130,6 +130,18 @@ TEST(HttpServerTest, ready_is_503_with_the_reason_until_every_condition_is_ready
   EXPECT_EQ(http("GET", s->port(), "/-/ready").status, 200);
 }
 
+TEST(HttpServerTest, conditions_declared_in_the_options_are_waiting_from_the_first_request) {
+  // The app declares them before the port opens: no probe can see 200 in between.
+  HttpOptions o;
+  o.not_ready_at_start = {"poller"};
+  auto s = start(o);
+  auto r = http("GET", s->port(), "/-/ready");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(json(r.body)["waiting"]["poller"], "starting") << r.body;
+  s->readiness().set_ready("poller");
+  EXPECT_EQ(http("GET", s->port(), "/-/ready").status, 200);
+}
+
 TEST(HttpServerTest, reload_runs_the_hook_200_on_success_and_answers_its_error_as_is) {
   auto s = start();
   EXPECT_EQ(http("POST", s->port(), "/-/reload").status, 503);  // no hook yet

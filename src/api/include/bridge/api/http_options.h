@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bridge/result.h"
 
@@ -39,6 +40,10 @@ struct HttpOptions {
   std::chrono::milliseconds read_header_timeout{5000};
   // A kept-alive connection is closed when its next request does not arrive within this.
   std::chrono::milliseconds idle_timeout{30000};
+  // Readiness conditions that are waiting ("starting") from before the port opens: otherwise a
+  // probe in the moment between listening and the app declaring them sees /-/ready 200 while
+  // no route but the built-in ones exists yet.
+  std::vector<std::string> not_ready_at_start;
 };
 
 // One worker thread per connection: beyond this, threads cost more than they protect.
