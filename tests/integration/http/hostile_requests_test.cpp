@@ -71,6 +71,13 @@ std::vector<Case> corpus() {
   c.push_back(target("GET", "/api/v1/meters", 200, many));  // beyond CivetWeb's 64: ignored
   c.push_back(Case{"GET /-/healthy HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 411, true});
   c.push_back(Case{"POST /-/reload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400, true});
+  // Absolute-form and asterisk-form targets: CivetWeb 1.15 closes the connection without
+  // calling any of our callbacks, so there is no answer at all (status 0 here; README "HTTP").
+  // What is asserted is that the bridge survives them.
+  for (const char* t : {"http://evil/%ff", "http://127.0.0.1/-/healthy", "*"}) {
+    c.push_back(Case{request_bytes("GET", t), 0, true});
+  }
+  c.push_back(Case{request_bytes("OPTIONS", "*"), 0, true});
   return c;
 }
 
@@ -101,7 +108,7 @@ TEST_P(HostileRequestsTest, every_request_gets_its_status_and_a_json_error_and_t
       auto answer = testing_support::raw_exchange(bridge.port(), tls, c.request, 10s);
       ASSERT_TRUE(answer) << label << ": no answer\n" << bridge.log();
       EXPECT_EQ(answer->status, expected) << label << "\n" << answer->body;
-      if (expected != 200) {
+      if (expected != 200 && expected != 0) {
         EXPECT_EQ(answer->headers["content-type"], "application/json") << label;
         auto j = nlohmann::json::parse(answer->body, nullptr, false);
         EXPECT_TRUE(j.is_object() && j.contains("error") && j["error"].is_string()) << label << ": " << answer->body;
