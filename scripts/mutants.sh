@@ -123,7 +123,7 @@ for m in "${selected[@]}"; do
     killed)
       killed=$((killed + 1))
       mapfile -t failed < <(grep -E '^\s*[0-9]+ - .* \((Failed|Timeout|SEGFAULT|Subprocess aborted|Exception)' \
-                              "$log_dir/$m.log" | sed -E 's/^\s*[0-9]+ - //; s/ \(.*$//')
+                              "$log_dir/$m.log" | sed -E 's/^\s*[0-9]+ - //; s/ \(.*$//; s/ +# GetParam\(\) = .*$//')
       by="$(printf '%s\n' "${failed[@]:0:4}" | paste -sd ',' | sed 's/,/, /g')"
       [[ ${#failed[@]} -gt 4 ]] && by+=" and $((${#failed[@]} - 4)) more"
       detail="killed by $by"
