@@ -2,4 +2,4 @@
 # file: src/config/src/loader.cpp
 # build: config_unit_tests
 # kill: ^NoMetersTest\.
-s/if (r\.node("meter") == nullptr \&\& !config\.bridge\.allow_no_meters) {/if (false \&\& r.node("meter") == nullptr \&\& !config.bridge.allow_no_meters) {/
+s/if ((meter_node == nullptr || (meter_list != nullptr \&\& meter_list->empty())) \&\& !config\.bridge\.allow_no_meters) {/if (false \&\& (meter_node == nullptr || (meter_list != nullptr \&\& meter_list->empty())) \&\& !config.bridge.allow_no_meters) {/
