@@ -22,6 +22,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "bridge/local_ports.h"
+
 extern char** environ;
 
 namespace testing_support {
@@ -225,24 +227,9 @@ bool port_is_free(int port) {
   return ok;
 }
 
-// Test servers listen below the kernel's ephemeral range (ip_local_port_range, 32768-60999 by
-// default). A port the kernel hands out is also the one it gives the next outgoing connection's
-// local end: between free_port() and the server's bind, any client socket on the machine (the
-// bridge's own meter connections, a parallel test's) could take it, which made servers fail
-// with "Address already in use" under ctest -j2. Below the range only another test's choice can
-// collide, and choices are random.
-int ephemeral_low() {
-  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
-  int low = 32768;
-  range >> low;
-  return low;
-}
-
-int random_port_below_ephemeral(std::mt19937& rng) {
-  const int high = std::max(ephemeral_low(), 12000) - 1;
-  return std::uniform_int_distribution<int>(10000, high)(rng);
-}
-
+// Test servers listen below the kernel's ephemeral range (bridge/local_ports.h): between
+// free_port() and the server's bind, any client socket on the machine (the bridge's own meter
+// connections, a parallel test's) could take a kernel-chosen port.
 std::mt19937& port_rng() {
   static std::mt19937 rng(static_cast<std::uint32_t>(std::random_device{}() ^ static_cast<std::uint32_t>(::getpid())));
   return rng;
@@ -260,7 +247,7 @@ int free_port() { return free_port_run(1); }
 int free_port_run(int count) {
   auto& rng = port_rng();
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    const int base = random_port_below_ephemeral(rng);
+    const int base = static_cast<int>(bridge::local_ports::random_run_base(static_cast<std::uint32_t>(count), rng));
     bool all = true;
     for (int k = 0; all && k < count; ++k) all = handed_out().count(base + k) == 0 && port_is_free(base + k);
     if (!all) continue;

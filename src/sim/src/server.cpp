@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <random>
 #include <unordered_set>
 #include <vector>
 
 #include "bridge/asio.h"
+#include "bridge/local_ports.h"
 #include "bridge/log.h"
 #include "frame_layout.h"
 
@@ -21,18 +21,12 @@ namespace {
 
 constexpr std::size_t kReadChunk = 512;
 constexpr int kConsecutivePortAttempts = 200;
-constexpr std::uint32_t kLowestRandomPort = 10000;
 
 // With port 0, a run of N consecutive ports starts at a random base below the kernel's
-// ephemeral range (ip_local_port_range). A base the kernel hands out for port 0 sits among the
-// local ports of recent outgoing connections, so the ports after it are often taken: under
-// ctest -j2 all 50 kernel-chosen bases failed once ("Address already in use").
+// ephemeral range (bridge/local_ports.h): under ctest -j2 all 50 kernel-chosen bases failed once.
 std::uint32_t random_run_base(std::uint32_t count) {
-  std::uint32_t ephemeral_low = 32768;
-  if (std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range"); range) range >> ephemeral_low;
   static std::mt19937 rng{std::random_device{}()};
-  const std::uint32_t high = std::max(ephemeral_low, kLowestRandomPort + 2 * count) - count;
-  return std::uniform_int_distribution<std::uint32_t>(kLowestRandomPort, high)(rng);
+  return bridge::local_ports::random_run_base(count, rng);
 }
 
 class Connection;
