@@ -135,6 +135,10 @@ TEST_F(ReloadSafety, health_fails_with_no_meters_unless_the_config_allows_it) {
   for (const auto& c : h["checks"]) no_meters = no_meters || (c["name"] == "meters" && c["ok"] == false &&
                                                               c["detail"].get<std::string>().find("no meters") == 0);
   EXPECT_TRUE(no_meters) << health.body;
+  // The operator CLI gives failing its own exit code (4), as documented in `ctl --help`.
+  const auto ctl_health = run({bin("dlms-bridge"), "ctl", "--url", "http://127.0.0.1:" + std::to_string(s.http_port()),
+                               "health"});
+  EXPECT_EQ(ctl_health.exit_code, 4) << ctl_health.out << ctl_health.err;
   auto ready = s.get("/-/ready");
   EXPECT_EQ(ready.status, 503);
   EXPECT_NE(ready.body.find("no meters"), std::string::npos) << ready.body;
