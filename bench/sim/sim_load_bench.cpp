@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "bridge/asio.h"
+#include "bridge/open_files.h"
 #include "dlms/cosem/association.h"
 #include "dlms/cosem/get.h"
 #include "dlms/hdlc/frame.h"
@@ -184,7 +185,7 @@ int main(int argc, char** argv) {
   app.add_option("--sim", binary, "dlms-meter-sim binary")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  sim::raise_fd_limit();
+  bridge::raise_open_files_limit();
   SimChild child = start_sim(binary, meters);
   usleep(200'000);
   long rss_start = status_kb(child.pid, "VmRSS");

@@ -4,6 +4,7 @@
 
 #include "bridge/config/config.h"
 #include "bridge/config/summary.h"
+#include "bridge/open_files.h"
 #include "fd_budget.h"
 #include "shard_choice.h"
 
@@ -24,7 +25,7 @@ int check_config(const std::string& path, const std::string& shard, std::ostream
   out << config::summary_line(*loaded) << '\n';
   // Not a config error (the service's limit is set where it runs, e.g. LimitNOFILE= in the unit),
   // but `run` from this shell would refuse to start: say so now.
-  if (auto problem = fd_budget_problem(fd_budget(*loaded), raise_fd_limit())) {
+  if (auto problem = fd_budget_problem(fd_budget(*loaded), raise_open_files_limit())) {
     err << path << ": warning: with this shell's open files limit, " << *problem << '\n';
   }
   return 0;

@@ -1,7 +1,5 @@
 #include "fd_budget.h"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 
 namespace bridge::app {
@@ -15,26 +13,14 @@ FdBudget fd_budget(const config::Config& cfg) {
   return b;
 }
 
-std::uint64_t raise_fd_limit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
-  if (limit.rlim_cur < limit.rlim_max) {
-    rlimit raised = limit;
-    // An unlimited hard limit still stops at the kernel's nr_open (1,048,576 by default).
-    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
-  }
-  return limit.rlim_cur == RLIM_INFINITY ? UINT64_MAX : static_cast<std::uint64_t>(limit.rlim_cur);
-}
-
 std::optional<std::string> fd_budget_problem(const FdBudget& b, std::uint64_t limit) {
   if (b.total() <= limit) return std::nullopt;
   std::string parts = std::to_string(b.meter_sockets) + " meter sockets, ";
   if (b.mqtt_sockets > 0) parts += std::to_string(b.mqtt_sockets) + " MQTT device connections, ";
   parts += std::to_string(b.http_connections) + " HTTP connections ([http] max_connections), " +
            std::to_string(b.reserve) + " for the store, MQTT, logs and listeners";
-  return std::to_string(b.meter_sockets) + " meters need up to " + std::to_string(b.total()) +
-         " open files (" + parts + "), but the limit is " + std::to_string(limit) +
+  return std::to_string(b.meter_sockets) + " meters need up to " + std::to_string(b.total()) + " open files (" + parts +
+         "), but the limit is " + std::to_string(limit) +
          ": raise LimitNOFILE= in the systemd unit (or ulimit -n), lower [http] max_connections, or split the "
          "fleet over instances with [bridge] shard";
 }

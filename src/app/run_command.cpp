@@ -4,7 +4,6 @@
 // poller produces its first reading.
 #include "run_command.h"
 
-
 #include <utility>  // before Asio (Boost 1.74 awaitable.hpp uses std::exchange)
 
 #include <algorithm>
@@ -37,16 +36,17 @@
 #include "bridge/poller/fleet.h"
 #include "bridge/status/history.h"
 #include "bridge/store/store.h"
+#include "bridge/open_files.h"
 #include "bridge/version.h"
 #include "allocator_tuning.h"
 #include "backfill_connection.h"
 #include "profile_backfill.h"
 #include "reading_fanout.h"
 #include "config_history.h"
+#include "fd_budget.h"
 #include "readings_counter.h"
 #include "rest_routes.h"
 #include "service_status.h"
-#include "fd_budget.h"
 #include "shard_choice.h"
 #include "shard_info_metric.h"
 #include "systemd_notify.h"
@@ -78,7 +78,7 @@ class Service {
                            {"config", cfg.source.string()},
                            {"meters", cfg.meters.size()},
                            {"shard", cfg.active_shard ? cfg.active_shard->to_string() : "none"}});
-    fd_limit_ = raise_fd_limit();
+    fd_limit_ = bridge::raise_open_files_limit();
     const auto budget = fd_budget(cfg);
     log::info("file descriptor limit", {{"limit", fd_limit_}, {"budget", budget.total()}});
     if (auto problem = fd_budget_problem(budget, fd_limit_)) {

@@ -9,6 +9,7 @@
 
 #include <boost/asio/signal_set.hpp>
 #include "bridge/log.h"
+#include "bridge/open_files.h"
 #include "bridge/version.h"
 #include "sim/simulator.h"
 
@@ -142,7 +143,7 @@ int main(int argc, char** argv) {
     options.hls_gmac = hls;
   }
 
-  auto fd_limit = sim::raise_fd_limit();
+  auto fd_limit = bridge::raise_open_files_limit();
   // One descriptor per connection, plus one listener per meter with consecutive ports.
   std::uint64_t per_meter = options.ports == sim::PortMode::consecutive ? 2 : 1;
   if (fd_limit < per_meter * options.meters + 64) {

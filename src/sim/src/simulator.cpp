@@ -1,7 +1,5 @@
 #include "sim/simulator.h"
 
-#include <sys/resource.h>
-
 #include <charconv>
 
 #include "bridge/asio.h"
@@ -24,17 +22,6 @@ bridge::Result<HostPort, std::string> parse_host_port(std::string_view text) {
     return bridge::fail("\"" + std::string(port_text) + "\" is not a port 0..65535");
   }
   return HostPort{host == "localhost" ? "127.0.0.1" : std::string(host), static_cast<std::uint16_t>(port)};
-}
-
-std::uint64_t raise_fd_limit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
-  if (limit.rlim_cur < limit.rlim_max) {
-    rlimit raised = limit;
-    raised.rlim_cur = limit.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
-  }
-  return limit.rlim_cur;
 }
 
 Simulator::Simulator(boost::asio::io_context& io, SimulatorOptions options) : io_(io), options_(std::move(options)) {}

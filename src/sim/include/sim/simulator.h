@@ -73,7 +73,4 @@ class Simulator {
   std::unique_ptr<ControlServer> control_;
 };
 
-// Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit.
-std::uint64_t raise_fd_limit();
-
 }  // namespace sim
