@@ -8,13 +8,8 @@
 
 namespace bridge::local_ports {
 
-inline constexpr std::uint32_t kLowest = 10000;
-
-// The first port of the kernel's ephemeral range (32768 when it cannot be read).
-std::uint32_t ephemeral_low();
-
-// A random first port for `count` consecutive ports, all at or above kLowest and below the
-// ephemeral range (or, on a machine whose range starts lower, within kLowest .. kLowest + 2*count).
+// A random first port for `count` consecutive ports, all at or above 10000 and below the
+// ephemeral range (or, on a machine whose range starts lower, within 10000 .. 10000 + 2*count).
 std::uint32_t random_run_base(std::uint32_t count, std::mt19937& rng);
 
 }  // namespace bridge::local_ports
