@@ -136,8 +136,8 @@ TEST_F(ReloadSafety, health_fails_with_no_meters_unless_the_config_allows_it) {
                                                               c["detail"].get<std::string>().find("no meters") == 0);
   EXPECT_TRUE(no_meters) << health.body;
   // The operator CLI gives failing its own exit code (4), as documented in `ctl --help`.
-  const auto ctl_health = run({bin("dlms-bridge"), "ctl", "--url", "http://127.0.0.1:" + std::to_string(s.http_port()),
-                               "health"});
+  const auto ctl_health =
+      run({bin("dlms-bridge"), "ctl", "--url", "http://127.0.0.1:" + std::to_string(s.http_port()), "health"});
   EXPECT_EQ(ctl_health.exit_code, 4) << ctl_health.out << ctl_health.err;
   auto ready = s.get("/-/ready");
   EXPECT_EQ(ready.status, 503);
@@ -245,7 +245,7 @@ TEST(FdBudget, check_config_warns_when_this_shells_limit_is_too_low_but_the_file
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("ok: 3 meters"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find(s.config_path().string() + ": warning: with this shell's open files limit, 3 meters need up "
-                       "to 83 open files"),
+                                                  "to 83 open files"),
             std::string::npos)
       << r.err;
   const auto fits = testing_support::run(
