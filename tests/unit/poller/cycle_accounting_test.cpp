@@ -19,6 +19,13 @@ double failures_total(prometheus::BridgeMetrics::Meter& m) {
   return sum;
 }
 
+// Every connection attempt fails as unreachable until the test sets on_open back to nullptr.
+void refuse_connections(testing::FakeMeter& fake) {
+  fake.on_open = [](const Credential&) -> Result<void, ConnectionError> {
+    return fail(error(PollFailure::unreachable, "no route"));
+  };
+}
+
 // The status counters and the metric series are the same numbers.
 void expect_counts_agree(const MeterStatus& s, prometheus::BridgeMetrics::Meter& m) {
   const auto& c = s.counters;
@@ -102,9 +109,7 @@ TEST_F(FleetTest, a_failed_re_association_inside_a_cycle_fails_that_cycle_once) 
 
 TEST_F(FleetTest, manual_tests_are_not_poll_cycles) {
   auto& fake = meters.meter("m1");
-  fake.on_open = [](const Credential&) -> Result<void, ConnectionError> {
-    return fail(error(PollFailure::unreachable, "no route"));
-  };
+  refuse_connections(fake);
   auto c = make_config(1);
   c.meters[0].qos.backoff_initial = 10s;  // the scheduled loop waits: only the test connects
   c.meters[0].qos.backoff_max = 10s;
@@ -186,9 +191,7 @@ TEST_F(FleetTest, per_meter_poll_duration_counts_every_cycle_that_ran) {
 
 TEST_F(FleetTest, a_reload_that_lowers_backoff_max_replans_the_pending_retry) {
   auto& fake = meters.meter("m1");
-  fake.on_open = [](const Credential&) -> Result<void, ConnectionError> {
-    return fail(error(PollFailure::unreachable, "no route"));
-  };
+  refuse_connections(fake);
   auto c = make_config(1);
   c.meters[0].qos.backoff_initial = 60s;
   c.meters[0].qos.backoff_max = 60s;
@@ -209,9 +212,7 @@ TEST_F(FleetTest, a_reload_that_lowers_only_backoff_max_replans_a_wait_grown_to_
   // The case: the waits had grown to the maximum (125 s there), and the reload changed
   // backoff_max alone.
   auto& fake = meters.meter("m1");
-  fake.on_open = [](const Credential&) -> Result<void, ConnectionError> {
-    return fail(error(PollFailure::unreachable, "no route"));
-  };
+  refuse_connections(fake);
   auto c = make_config(1);
   c.meters[0].qos.backoff_initial = 20ms;
   c.meters[0].qos.backoff_multiplier = 3000;  // the second wait is already the maximum
