@@ -55,12 +55,6 @@ SIM_MAX_METERS = 16383  # physical addresses one dlms-meter-sim answers
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def free_port_run(count):
     """A port p with p .. p+count-1 all free (sharded instances listen on the [http] port + i).
     Below the ephemeral range: after a large run, every other ephemeral port sits in TIME_WAIT
@@ -77,6 +71,10 @@ def free_port_run(count):
         except OSError:
             continue
     raise RuntimeError(f"no run of {count} free ports below the ephemeral range")
+
+
+def free_port():
+    return free_port_run(1)
 
 
 def seconds(text):
@@ -412,7 +410,6 @@ def main():
         else:
             on_time = f"no slot metrics | estimate {estimate}"
 
-        # The simulator's window is ~2 intervals longer (it brackets the bridge's window).
         # The simulator's window brackets the bridge's: 2 intervals of catch-up plus the time its
         # /api/v1/meters answers take (seconds at tens of thousands of meters).
         sim_window = t_sim1 - t_sim0
